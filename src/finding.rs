@@ -1,0 +1,116 @@
+//! Findings: what every check reports, in the shape of the JSON report.
+
+use serde::Serialize;
+use std::borrow::Cow;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A 1-based position in a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+}
+
+/// One problem, located in one file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable dotted name of the rule; `rollcall rules` lists them.
+    pub rule: Cow<'static, str>,
+    pub severity: Severity,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    /// JSON Pointer into the document; empty for the whole file.
+    pub path: String,
+    pub message: String,
+    pub help: String,
+}
+
+impl Finding {
+    pub fn new(
+        rule: impl Into<Cow<'static, str>>,
+        severity: Severity,
+        file: &str,
+        pos: Pos,
+        path: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: rule.into(),
+            severity,
+            file: file.to_owned(),
+            line: pos.line,
+            column: pos.column,
+            path: path.to_owned(),
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    pub fn error(
+        rule: impl Into<Cow<'static, str>>,
+        file: &str,
+        pos: Pos,
+        path: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Finding {
+        Finding::new(rule, Severity::Error, file, pos, path, message, help)
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts by file and line and drops repeats, so each cause is reported once.
+pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.rule, &a.path, &a.message)
+            .cmp(&(&b.file, b.line, b.column, &b.rule, &b.path, &b.message))
+    });
+    findings.dedup_by(|a, b| {
+        a.file == b.file && a.rule == b.rule && a.path == b.path && a.message == b.message
+    });
+}
+
+/// Shows text that came from a file inside a message: quoted, escaped, and
+/// short, so that no value can break the line it is printed on.
+pub fn quoted(text: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let mut out = String::from("\"");
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        out.extend(c.escape_debug());
+    }
+    out.push('"');
+    out
+}
+
+/// Escapes one segment of a JSON Pointer (RFC 6901).
+pub fn pointer_segment(segment: &str) -> Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        Cow::Owned(segment.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(segment)
+    }
+}
+
+/// The pointer one level up (`/a/b` → `/a`, `/a` → ``).
+pub fn parent_pointer(pointer: &str) -> &str {
+    pointer.rfind('/').map_or("", |i| &pointer[..i])
+}

@@ -1,0 +1,24 @@
+//! rollcall: a git-backed membership ledger.
+//!
+//! Each member is one YAML file under `members/`; the rules are data under
+//! `schema/`. This library loads and judges the roll; the `rollcall` binary
+//! parses arguments and prints what the library decides.
+
+pub mod atomic;
+pub mod config;
+pub mod finding;
+pub mod policy;
+pub mod report;
+pub mod roll;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod validate;
+pub mod yaml;
+
+/// Today's date in UTC: the default `--as-of`.
+pub fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}

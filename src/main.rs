@@ -1,0 +1,182 @@
+//! The `rollcall` command line: parses arguments, calls the library, prints.
+
+use clap::{Parser, Subcommand};
+use jiff::civil::Date;
+use rollcall::report::{self, Format};
+use rollcall::source::Source;
+use rollcall::validate::{self, Options};
+use rollcall::{rules, yaml};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// A git-backed membership ledger.
+#[derive(Parser)]
+#[command(name = "rollcall", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check every member file against the schema, the tier rules and the cross-file rules.
+    Validate(ValidateArgs),
+    /// List every rule a finding can name.
+    Rules,
+    /// Rewrite member files in the canonical layout (the values are kept).
+    Fmt {
+        /// Member files to rewrite.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct ValidateArgs {
+    /// The ledger repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Validate this git revision's objects instead of the work tree.
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
+    /// The date expiry is judged against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// Do not run or report this rule (repeatable).
+    #[arg(long, value_name = "RULE")]
+    skip: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// Exit codes of the specification.
+const UNACCEPTABLE: u8 = 1;
+const CANNOT_RUN: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate(args) => validate_command(args),
+        Command::Rules => {
+            for rule in rules::RULES {
+                println!("{:<40} {}", rule.name, rule.summary);
+            }
+            println!(
+                "{:<40} {}",
+                "schema.<keyword>", "a member file violates schema/member.schema.json"
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Fmt { files } => fmt_command(&files),
+    }
+}
+
+fn cannot_run(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("rollcall: {message}");
+    ExitCode::from(CANNOT_RUN)
+}
+
+fn validate_command(args: ValidateArgs) -> ExitCode {
+    let source = match &args.rev {
+        Some(rev) => Source::revision(&args.repo, rev),
+        None => Source::disk(&args.repo),
+    };
+    let source = match source {
+        Ok(source) => source,
+        Err(e) => return cannot_run(e),
+    };
+    let options = Options {
+        as_of: args.as_of.unwrap_or_else(rollcall::today),
+        skip: args.skip.into_iter().collect(),
+    };
+    let validated = match validate::validate(&source, &options) {
+        Ok(v) => v,
+        Err(e) => return cannot_run(e),
+    };
+    let line_of = |file: &str, line: u32| source_line(&source, file, line);
+    print!(
+        "{}",
+        report::render(
+            args.format,
+            &validated.findings,
+            validated.members.len(),
+            &line_of
+        )
+    );
+    if report::is_ok(&validated.findings) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(UNACCEPTABLE)
+    }
+}
+
+/// One line of a file of the ledger, for showing a finding in context.
+fn source_line(source: &Source, file: &str, line: u32) -> Option<String> {
+    let entry = source.entry(file).ok()??;
+    let bytes = source
+        .reader()
+        .ok()?
+        .read(&entry, yaml::CONFIG_LIMITS.max_bytes)
+        .ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let found = text.split('\n').nth(line.checked_sub(1)? as usize)?;
+    Some(found.trim_end_matches('\r').to_owned())
+}
+
+fn fmt_command(files: &[PathBuf]) -> ExitCode {
+    let mut failed = false;
+    for path in files {
+        match fmt_file(path) {
+            Ok(true) => println!("rewrote {}", path.display()),
+            Ok(false) => {}
+            Err(message) => {
+                eprintln!("{message}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(UNACCEPTABLE)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Rewrites one file canonically; false if it already was.
+fn fmt_file(path: &Path) -> Result<bool, String> {
+    let name = path.display().to_string();
+    let meta = std::fs::symlink_metadata(path).map_err(|e| format!("{name}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{name}: not a regular file"));
+    }
+    if meta.len() > yaml::MEMBER_LIMITS.max_bytes {
+        return Err(format!(
+            "{name}: larger than {} bytes",
+            yaml::MEMBER_LIMITS.max_bytes
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let doc = yaml::load(&name, &bytes, yaml::MEMBER_LIMITS, yaml::Layout::Free);
+    let refusals: Vec<String> = doc
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{}: {} [{}]\n  help: {}",
+                f.file, f.line, f.column, f.message, f.rule, f.help
+            )
+        })
+        .collect();
+    let Some(value) = doc.value.filter(|_| refusals.is_empty()) else {
+        return Err(format!(
+            "{}\n{name}: not rewritten; fix the above first",
+            refusals.join("\n")
+        ));
+    };
+    let canonical = yaml::to_canonical(&value);
+    if canonical.as_bytes() == bytes.as_slice() {
+        return Ok(false);
+    }
+    rollcall::atomic::write(path, canonical.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
+    Ok(true)
+}

@@ -1,0 +1,58 @@
+//! Rules tying a member file's path to its content.
+
+use super::{Context, MemberFile, Sink};
+use crate::finding::quoted;
+
+/// The shard of an id: its first two characters, or the whole id if shorter.
+pub fn shard_of(id: &str) -> &str {
+    match id.char_indices().nth(2) {
+        Some((i, _)) => &id[..i],
+        None => id,
+    }
+}
+
+/// `members/<shard>/<id>.yaml` for `id`.
+pub fn member_path(id: &str) -> String {
+    format!("members/{}/{id}.yaml", shard_of(id))
+}
+
+fn stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".yaml").unwrap_or(name)
+}
+
+pub fn stem_matches_id(file: &MemberFile, _: &Context, sink: &mut Sink) {
+    let Some(id) = file.str("/id") else { return };
+    let stem = stem(file.path);
+    if stem != id {
+        sink.error(
+            file.path,
+            file.spans.locate("/id"),
+            "/id",
+            format!(
+                "the file is named {} but its id is {}",
+                quoted(stem),
+                quoted(id)
+            ),
+            format!("name the file {}", member_path(id)),
+        );
+    }
+}
+
+pub fn in_shard(file: &MemberFile, _: &Context, sink: &mut Sink) {
+    let Some(id) = file.str("/id") else { return };
+    let shard = file.path.split('/').nth(1).unwrap_or_default();
+    if stem(file.path) == id && shard != shard_of(id) {
+        sink.error(
+            file.path,
+            file.spans.locate("/id"),
+            "/id",
+            format!(
+                "the file sits in members/{shard}/ but id {} belongs in members/{}/",
+                quoted(id),
+                shard_of(id)
+            ),
+            format!("move the file to {}", member_path(id)),
+        );
+    }
+}

@@ -1,0 +1,338 @@
+//! Every rule, registered in one list. A rule is a small named function with
+//! one job; its name is the `rule` of every finding it makes, and
+//! `--skip NAME` turns it off. Findings of the loader (`yaml.*`) and of the
+//! member schema (`schema.*`, or the schema's own `x-rule` names) are listed
+//! here too, so that every name a finding can carry is known.
+
+mod board;
+mod file;
+mod identity;
+mod privacy;
+mod status;
+mod tier;
+mod tree;
+
+pub use file::{member_path, shard_of};
+pub use tree::is_member_file;
+
+use crate::config::Config;
+use crate::finding::{Finding, Pos, Severity};
+use crate::roll::Member;
+use crate::source::Entry;
+use crate::yaml::{self, Spans};
+use jiff::civil::Date;
+use serde_json::Value;
+
+/// What a rule looks at.
+pub enum Check {
+    /// One path of the tree under `members/`, before it is read.
+    Entry(fn(&Entry, &mut Sink)),
+    /// One member file, read and parsed.
+    Member(fn(&MemberFile, &Context, &mut Sink)),
+    /// The whole roll and the policy.
+    Roll(fn(&[Member], &Context, &mut Sink)),
+    /// Made while reading a file; listed so its name is known.
+    Loader,
+}
+
+pub struct Rule {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub check: Check,
+}
+
+const fn rule(name: &'static str, summary: &'static str, check: Check) -> Rule {
+    Rule {
+        name,
+        summary,
+        check,
+    }
+}
+
+pub static RULES: &[Rule] = &[
+    rule(
+        "tree.symlink",
+        "no symbolic links under members/",
+        Check::Entry(tree::symlink),
+    ),
+    rule(
+        "tree.submodule",
+        "no submodules under members/",
+        Check::Entry(tree::submodule),
+    ),
+    rule(
+        "tree.executable",
+        "member files are not executable",
+        Check::Entry(tree::executable),
+    ),
+    rule(
+        "tree.special-file",
+        "only regular files under members/",
+        Check::Entry(tree::special_file),
+    ),
+    rule(
+        "tree.file-name",
+        "file names are UTF-8 and only members/<shard>/<id>.yaml",
+        Check::Entry(tree::file_name),
+    ),
+    rule(yaml::SYNTAX, "the file is well-formed YAML", Check::Loader),
+    rule(
+        yaml::ENCODING,
+        "UTF-8 without a byte-order mark",
+        Check::Loader,
+    ),
+    rule(
+        yaml::CONTROL_CHARACTER,
+        "no control characters (tabs, CR, NUL, …)",
+        Check::Loader,
+    ),
+    rule(
+        yaml::INVISIBLE_CHARACTER,
+        "no bidirectional-control or invisible characters",
+        Check::Loader,
+    ),
+    rule(
+        yaml::TOO_LARGE,
+        "a member file is at most 64 KiB",
+        Check::Loader,
+    ),
+    rule(
+        yaml::TOO_DEEP,
+        "nesting stays within the depth cap",
+        Check::Loader,
+    ),
+    rule(yaml::EMPTY, "the file holds a document", Check::Loader),
+    rule(
+        yaml::MULTIPLE_DOCUMENTS,
+        "one document per file",
+        Check::Loader,
+    ),
+    rule(yaml::ANCHOR, "no anchors", Check::Loader),
+    rule(yaml::ALIAS, "no aliases", Check::Loader),
+    rule(yaml::TAG, "no tags", Check::Loader),
+    rule(yaml::MERGE_KEY, "no merge keys", Check::Loader),
+    rule(yaml::COMPLEX_KEY, "keys are plain text", Check::Loader),
+    rule(
+        yaml::DUPLICATE_KEY,
+        "no key twice in one mapping",
+        Check::Loader,
+    ),
+    rule(
+        yaml::AMBIGUOUS_SCALAR,
+        "no unquoted value that a YAML reader could read as another type",
+        Check::Loader,
+    ),
+    rule(
+        yaml::NOT_CANONICAL,
+        "the file is laid out exactly as rollcall writes it",
+        Check::Loader,
+    ),
+    rule(
+        crate::schema::SCHEMA_INVALID,
+        "the schema and the policy are valid",
+        Check::Loader,
+    ),
+    rule(
+        crate::config::MISSING,
+        "the schema and the policy exist",
+        Check::Loader,
+    ),
+    rule(
+        "file.stem-matches-id",
+        "the file is named <id>.yaml",
+        Check::Member(file::stem_matches_id),
+    ),
+    rule(
+        "file.in-shard",
+        "the file sits in members/<first two characters of id>/",
+        Check::Member(file::in_shard),
+    ),
+    rule(
+        "tier.known",
+        "the tier is one the policy defines",
+        Check::Member(tier::known),
+    ),
+    rule(
+        "tier.holder-kind",
+        "the tier may be held by this kind of member",
+        Check::Member(tier::holder_kind),
+    ),
+    rule(
+        "tier.evidence-present",
+        "the application shows what its tier requires",
+        Check::Member(tier::evidence_present),
+    ),
+    rule(
+        "status.merger-only-field",
+        "an application sets no field only the merger writes",
+        Check::Member(status::merger_only_field),
+    ),
+    rule(
+        "status.admission-record",
+        "an admitted member has a number, admission and expiry",
+        Check::Member(status::admission_record),
+    ),
+    rule(
+        "status.dates-in-order",
+        "expiry comes after admission",
+        Check::Member(status::dates_in_order),
+    ),
+    rule(
+        "status.expired",
+        "an active membership past its expiry is recorded as lapsed",
+        Check::Member(status::expired),
+    ),
+    rule(
+        "privacy.contact-details",
+        "no e-mail address, phone number or postal address",
+        Check::Member(privacy::contact_details),
+    ),
+    rule(
+        "privacy.embargoed-country",
+        "members from embargoed countries are flagged (warning)",
+        Check::Member(privacy::embargoed_country),
+    ),
+    rule(
+        "identity.unique-id",
+        "no two files share an id",
+        Check::Roll(identity::unique_id),
+    ),
+    rule(
+        "identity.unique-github-id",
+        "one membership per person (by GitHub account id)",
+        Check::Roll(identity::unique_github_id),
+    ),
+    rule(
+        "identity.unique-member-number",
+        "member numbers are never shared",
+        Check::Roll(identity::unique_member_number),
+    ),
+    rule(
+        "identity.one-sponsor-tier",
+        "an organization holds at most one sponsor tier",
+        Check::Roll(identity::one_sponsor_tier),
+    ),
+    rule(
+        "identity.one-mirror",
+        "an organization holds at most one mirror membership",
+        Check::Roll(identity::one_mirror),
+    ),
+    rule(
+        "identity.one-organization-per-login",
+        "an account represents at most one organization",
+        Check::Roll(identity::one_organization_per_login),
+    ),
+    rule(
+        "board.size",
+        "the board has between its minimum and maximum of directors",
+        Check::Roll(board::size),
+    ),
+    rule(
+        "board.directors-per-member",
+        "enough directors per member of the tier that requires it",
+        Check::Roll(board::directors_per_member),
+    ),
+    rule(
+        "board.one-per-organization",
+        "at most one director per member organization",
+        Check::Roll(board::one_per_organization),
+    ),
+    rule(
+        "board.sponsor-active",
+        "every director's sponsoring membership is active",
+        Check::Roll(board::sponsor_active),
+    ),
+    rule(
+        "committee.size",
+        "the membership committee's size is within policy (and odd)",
+        Check::Roll(board::committee_size),
+    ),
+    rule(
+        "committee.directors",
+        "the committee includes its number of directors",
+        Check::Roll(board::committee_directors),
+    ),
+    rule(
+        "policy.references",
+        "the policy names only tiers and fields that exist",
+        Check::Roll(tier::policy_references),
+    ),
+];
+
+/// Whether `name` may be given to `--skip`.
+pub fn is_known(name: &str, config: &Config) -> bool {
+    RULES.iter().any(|r| r.name == name)
+        || name.starts_with("schema.")
+        || config.schema.rule_names().iter().any(|n| n == name)
+}
+
+/// What every rule may consult.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    /// The date "now" means: expiry warnings are relative to it.
+    pub as_of: Date,
+}
+
+/// One member file as the per-file rules see it.
+pub struct MemberFile<'a> {
+    pub path: &'a str,
+    pub value: &'a Value,
+    pub spans: &'a Spans,
+    pub member: &'a Member,
+}
+
+impl MemberFile<'_> {
+    pub fn str(&self, pointer: &str) -> Option<&str> {
+        self.value.pointer(pointer).and_then(Value::as_str)
+    }
+}
+
+/// Collects one rule's findings, stamping its name on each.
+pub struct Sink<'a> {
+    rule: &'static str,
+    out: &'a mut Vec<Finding>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(rule: &'static str, out: &'a mut Vec<Finding>) -> Sink<'a> {
+        Sink { rule, out }
+    }
+
+    pub fn error(
+        &mut self,
+        file: &str,
+        pos: Pos,
+        pointer: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.out.push(Finding::new(
+            self.rule,
+            Severity::Error,
+            file,
+            pos,
+            pointer,
+            message,
+            help,
+        ));
+    }
+
+    pub fn warning(
+        &mut self,
+        file: &str,
+        pos: Pos,
+        pointer: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.out.push(Finding::new(
+            self.rule,
+            Severity::Warning,
+            file,
+            pos,
+            pointer,
+            message,
+            help,
+        ));
+    }
+}

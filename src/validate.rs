@@ -1,0 +1,204 @@
+//! `rollcall validate`: every member file against the schema, the tier
+//! rules and the cross-file rules, in parallel, with every finding located.
+
+use crate::config::{self, Config, ConfigError};
+use crate::finding::{self, Finding};
+use crate::roll::Member;
+use crate::rules::{Check, Context, MemberFile, RULES, Sink};
+use crate::source::{Entry, ReadError, Reader, Source, SourceError};
+use crate::yaml::{self, MEMBER_LIMITS};
+use jiff::civil::Date;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub struct Options {
+    /// "Today" for expiry warnings.
+    pub as_of: Date,
+    /// Rule names not to run or report.
+    pub skip: BTreeSet<String>,
+}
+
+/// The roll as validated: every finding, and the members that were read.
+pub struct Validated {
+    pub findings: Vec<Finding>,
+    pub members: Vec<Member>,
+}
+
+/// Why validation could not run (exit 2).
+#[derive(Debug)]
+pub enum Error {
+    Source(SourceError),
+    UnknownRule(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Source(e) => e.fmt(f),
+            Error::UnknownRule(name) => write!(
+                f,
+                "--skip {name}: no such rule (`rollcall rules` lists them)"
+            ),
+        }
+    }
+}
+
+impl From<SourceError> for Error {
+    fn from(e: SourceError) -> Error {
+        Error::Source(e)
+    }
+}
+
+/// Validates the ledger in `source`. An error means the command could not
+/// run (exit 2); a broken policy or schema is findings like any other.
+pub fn validate(source: &Source, options: &Options) -> Result<Validated, Error> {
+    let config = match config::load(source) {
+        Ok(config) => config,
+        Err(ConfigError::Source(e)) => return Err(e.into()),
+        Err(ConfigError::Invalid(findings)) => return Ok(finish(findings, Vec::new(), options)),
+    };
+    if let Some(unknown) = options
+        .skip
+        .iter()
+        .find(|name| !crate::rules::is_known(name, &config))
+    {
+        return Err(Error::UnknownRule(unknown.clone()));
+    }
+    Ok(validate_with(source, &config, options)?)
+}
+
+/// Validates the roll in `source` under `config` (which may come from
+/// another revision: a pull request is judged by its base's rules).
+pub fn validate_with(
+    source: &Source,
+    config: &Config,
+    options: &Options,
+) -> Result<Validated, SourceError> {
+    let ctx = Context {
+        config,
+        as_of: options.as_of,
+    };
+    let entries = source.member_entries()?;
+    let mut findings = Vec::new();
+    for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
+        if let Check::Entry(check) = rule.check {
+            let mut sink = Sink::new(rule.name, &mut findings);
+            entries.iter().for_each(|entry| check(entry, &mut sink));
+        }
+    }
+    let files: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| crate::rules::is_member_file(e))
+        .collect();
+    let (members, file_findings) = check_files(source, &files, &ctx, options)?;
+    findings.extend(file_findings);
+    for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
+        if let Check::Roll(check) = rule.check {
+            check(&members, &ctx, &mut Sink::new(rule.name, &mut findings));
+        }
+    }
+    Ok(finish(findings, members, options))
+}
+
+fn finish(mut findings: Vec<Finding>, members: Vec<Member>, options: &Options) -> Validated {
+    findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
+    finding::sort_and_dedup(&mut findings);
+    Validated { findings, members }
+}
+
+/// Reads and checks the member files on every core.
+fn check_files(
+    source: &Source,
+    files: &[&Entry],
+    ctx: &Context,
+    options: &Options,
+) -> Result<(Vec<Member>, Vec<Finding>), SourceError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(threads));
+    std::thread::scope(|scope| -> Result<(), SourceError> {
+        for _ in 0..threads {
+            let reader = source.reader()?;
+            let (next, results) = (&next, &results);
+            scope.spawn(move || {
+                let mut members = Vec::new();
+                let mut findings = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(entry) = files.get(i) else { break };
+                    if let Some(member) = check_file(entry, &reader, ctx, options, &mut findings) {
+                        members.push((i, member));
+                    }
+                }
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((members, findings));
+            });
+        }
+        Ok(())
+    })?;
+    let mut members = Vec::with_capacity(files.len());
+    let mut findings = Vec::new();
+    for (m, f) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        members.extend(m);
+        findings.extend(f);
+    }
+    members.sort_by_key(|(i, _)| *i);
+    Ok((members.into_iter().map(|(_, m)| m).collect(), findings))
+}
+
+/// Loads one member file and runs the per-file rules on it.
+pub fn check_file(
+    entry: &Entry,
+    reader: &Reader,
+    ctx: &Context,
+    options: &Options,
+    out: &mut Vec<Finding>,
+) -> Option<Member> {
+    let bytes = match reader.read(entry, MEMBER_LIMITS.max_bytes) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge(size)) => {
+            out.push(yaml::too_large(&entry.path, size, MEMBER_LIMITS));
+            return None;
+        }
+        Err(ReadError::Missing | ReadError::Io(_)) => return None,
+    };
+    let doc = yaml::load(&entry.path, &bytes, MEMBER_LIMITS, yaml::Layout::Canonical);
+    let Some(value) = doc.value else {
+        out.extend(doc.findings);
+        return None;
+    };
+    let mut findings = ctx.config.schema.check(&entry.path, &value, &doc.spans);
+    let member = Member::from_document(&entry.path, &value, &doc.spans);
+    let file = MemberFile {
+        path: &entry.path,
+        value: &value,
+        spans: &doc.spans,
+        member: &member,
+    };
+    for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
+        if let Check::Member(check) = rule.check {
+            check(&file, ctx, &mut Sink::new(rule.name, &mut findings));
+        }
+    }
+    // A value the loader already refused (an unquoted `0123`, a repeated
+    // key) is one cause: drop what the schema and rules say about it again.
+    let loader_paths: Vec<&str> = doc
+        .findings
+        .iter()
+        .filter(|f| f.rule == yaml::AMBIGUOUS_SCALAR || f.rule == yaml::DUPLICATE_KEY)
+        .map(|f| f.path.as_str())
+        .collect();
+    findings.retain(|f| {
+        !loader_paths
+            .iter()
+            .any(|p| f.path == *p || f.path.starts_with(&format!("{p}/")))
+    });
+    out.extend(doc.findings);
+    out.extend(findings);
+    Some(member)
+}

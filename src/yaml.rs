@@ -1,0 +1,827 @@
+//! Reading and writing YAML.
+//!
+//! Every file rollcall reads goes through [`load`]: one strict reader built on
+//! the event parser that serde-saphyr itself is built on (granit-parser, the
+//! maintained fork of saphyr's parser), keeping the position of every node so
+//! that any finding can name its line and column. Member files must also be
+//! canonical: byte for byte what [`to_canonical`] (serde-saphyr's serializer)
+//! writes for the same value. So what the validator reads is what the merger
+//! writes, and no accepted file can parse differently than it reads.
+
+use crate::finding::{Finding, Pos, quoted};
+use serde_json::{Map, Number, Value};
+use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle};
+
+pub const SYNTAX: &str = "yaml.syntax";
+pub const ENCODING: &str = "yaml.encoding";
+pub const CONTROL_CHARACTER: &str = "yaml.control-character";
+pub const INVISIBLE_CHARACTER: &str = "yaml.invisible-character";
+pub const TOO_LARGE: &str = "yaml.too-large";
+pub const TOO_DEEP: &str = "yaml.too-deep";
+pub const EMPTY: &str = "yaml.empty";
+pub const MULTIPLE_DOCUMENTS: &str = "yaml.multiple-documents";
+pub const ANCHOR: &str = "yaml.anchor";
+pub const ALIAS: &str = "yaml.alias";
+pub const TAG: &str = "yaml.tag";
+pub const MERGE_KEY: &str = "yaml.merge-key";
+pub const COMPLEX_KEY: &str = "yaml.complex-key";
+pub const DUPLICATE_KEY: &str = "yaml.duplicate-key";
+pub const AMBIGUOUS_SCALAR: &str = "yaml.ambiguous-scalar";
+pub const NOT_CANONICAL: &str = "yaml.not-canonical";
+
+/// Caps on what one file may cost to read.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub max_depth: usize,
+}
+
+/// Member files: small documents, a few levels deep.
+pub const MEMBER_LIMITS: Limits = Limits {
+    max_bytes: 64 * 1024,
+    max_depth: 16,
+};
+/// The schema and the policy: written by maintainers, larger and deeper.
+pub const CONFIG_LIMITS: Limits = Limits {
+    max_bytes: 1024 * 1024,
+    max_depth: 64,
+};
+
+/// How a file must be laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Exactly as [`to_canonical`] writes it (member files).
+    Canonical,
+    /// Any layout, comments allowed (hand-written configuration).
+    Free,
+}
+
+/// Where each node of a document starts.
+#[derive(Debug, Default)]
+pub struct Spans {
+    entries: Vec<SpanEntry>,
+}
+
+#[derive(Debug)]
+struct SpanEntry {
+    pointer: String,
+    key: Option<Pos>,
+    value: Pos,
+}
+
+impl Spans {
+    fn find(&self, pointer: &str) -> Option<&SpanEntry> {
+        self.entries.iter().find(|e| e.pointer == pointer)
+    }
+
+    /// The start of the value at `pointer`, if the document has one there.
+    pub fn value(&self, pointer: &str) -> Option<Pos> {
+        self.find(pointer).map(|e| e.value)
+    }
+
+    /// The start of the key that names `pointer` (its value for list items).
+    pub fn key(&self, pointer: &str) -> Option<Pos> {
+        self.find(pointer).map(|e| e.key.unwrap_or(e.value))
+    }
+
+    /// The value at `pointer`, or for a missing node the nearest parent that
+    /// exists: a missing field is reported at its parent mapping.
+    pub fn locate(&self, pointer: &str) -> Pos {
+        let mut p = pointer;
+        loop {
+            if let Some(pos) = self.value(p) {
+                return pos;
+            }
+            if p.is_empty() {
+                return Pos::START;
+            }
+            p = crate::finding::parent_pointer(p);
+        }
+    }
+
+    /// The pointer of the first node that starts on `line`.
+    pub fn pointer_on_line(&self, line: u32) -> Option<&str> {
+        self.entries
+            .iter()
+            .find(|e| e.key.unwrap_or(e.value).line == line)
+            .map(|e| e.pointer.as_str())
+    }
+}
+
+/// A loaded file: its value (absent when it could not be read as a whole),
+/// where every node is, and what is wrong with it.
+#[derive(Debug)]
+pub struct Document {
+    pub value: Option<Value>,
+    pub spans: Spans,
+    pub findings: Vec<Finding>,
+}
+
+/// Reads one YAML file. Never panics; every problem becomes a finding.
+pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Document {
+    let mut doc = Document {
+        value: None,
+        spans: Spans::default(),
+        findings: Vec::new(),
+    };
+    if bytes.len() as u64 > limits.max_bytes {
+        doc.findings
+            .push(too_large(file, bytes.len() as u64, limits));
+        return doc;
+    }
+    let text = match decode(file, bytes) {
+        Ok(text) => text,
+        Err(finding) => {
+            doc.findings.push(*finding);
+            return doc;
+        }
+    };
+    if scan_characters(file, text, &mut doc.findings) == Scan::Fatal {
+        return doc;
+    }
+    let mut builder = Builder::new(file, limits);
+    let parsed = builder.run(text);
+    doc.spans = Spans {
+        entries: builder.spans,
+    };
+    doc.findings.extend(builder.findings);
+    if !parsed {
+        return doc;
+    }
+    match builder.root {
+        None => doc.findings.push(Finding::error(
+            EMPTY,
+            file,
+            Pos::START,
+            "",
+            "the file holds no YAML document",
+            "write the member's fields as `key: value` lines (see examples/)",
+        )),
+        Some(value) => {
+            if layout == Layout::Canonical && doc.findings.is_empty() {
+                check_canonical(file, text, &value, &doc.spans, &mut doc.findings);
+            }
+            doc.value = Some(value);
+        }
+    }
+    doc
+}
+
+/// The one way rollcall writes a document: serde-saphyr's block style, two
+/// spaces, quotes wherever a YAML 1.1 or 1.2 reader could read another type,
+/// long text on one line (no folding, which hides trailing spaces).
+pub fn to_canonical(value: &Value) -> String {
+    let options = serde_saphyr::ser_options! { min_fold_chars: usize::MAX };
+    // A serde_json::Value has string keys and finite numbers: it always serializes.
+    serde_saphyr::to_string_with_options(value, options).unwrap_or_default()
+}
+
+pub(crate) fn too_large(file: &str, size: u64, limits: Limits) -> Finding {
+    Finding::error(
+        TOO_LARGE,
+        file,
+        Pos::START,
+        "",
+        format!(
+            "the file is {size} bytes; the limit is {} bytes",
+            limits.max_bytes
+        ),
+        "shorten the text fields; a member file holds a few short fields and links",
+    )
+}
+
+fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Finding>> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Err(Box::new(Finding::error(
+            ENCODING,
+            file,
+            Pos::START,
+            "",
+            "the file starts with a byte-order mark",
+            "save the file as UTF-8 without a byte-order mark (BOM)",
+        )));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+        Box::new(Finding::error(
+            ENCODING,
+            file,
+            end_position(valid),
+            "",
+            "the file is not valid UTF-8",
+            "save the file with UTF-8 encoding",
+        ))
+    })
+}
+
+/// The position just after `text`.
+fn end_position(text: &str) -> Pos {
+    let line = 1 + text.matches('\n').count() as u32;
+    let last = text.rfind('\n').map_or(text, |i| &text[i + 1..]);
+    Pos {
+        line,
+        column: 1 + last.chars().count() as u32,
+    }
+}
+
+#[derive(PartialEq, Eq)]
+enum Scan {
+    Clean,
+    Fatal,
+}
+
+/// Characters no member file may hold anywhere. Control characters stop the
+/// reading (the parser would only add noise); invisible ones are reported and
+/// reading goes on. One finding per kind, at its first occurrence.
+fn scan_characters(file: &str, text: &str, findings: &mut Vec<Finding>) -> Scan {
+    if text
+        .bytes()
+        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
+    {
+        return Scan::Clean;
+    }
+    let mut control: Option<(Pos, char)> = None;
+    let mut invisible: Option<(Pos, char)> = None;
+    let (mut control_count, mut invisible_count) = (0, 0);
+    let mut pos = Pos::START;
+    for c in text.chars() {
+        if c == '\n' {
+            pos = Pos {
+                line: pos.line + 1,
+                column: 1,
+            };
+            continue;
+        }
+        if is_control(c) {
+            control_count += 1;
+            control.get_or_insert((pos, c));
+        } else if is_invisible(c) {
+            invisible_count += 1;
+            invisible.get_or_insert((pos, c));
+        }
+        pos.column += 1;
+    }
+    if let Some((pos, c)) = invisible {
+        findings.push(Finding::error(
+            INVISIBLE_CHARACTER,
+            file,
+            pos,
+            "",
+            format!(
+                "invisible or text-direction character U+{:04X}{}",
+                c as u32,
+                occurrences(invisible_count)
+            ),
+            "delete it (retype the text around it): invisible and bidirectional-control \
+             characters make text read differently than it is stored",
+        ));
+    }
+    let Some((pos, c)) = control else {
+        return Scan::Clean;
+    };
+    let (what, help) = match c {
+        '\t' => (
+            "a tab character".to_owned(),
+            "indent with spaces; inside text write \\t in double quotes",
+        ),
+        '\r' => (
+            "a carriage return (Windows line ending)".to_owned(),
+            "save the file with Unix (LF) line endings",
+        ),
+        _ => (
+            format!("the control character U+{:04X}", c as u32),
+            "delete the control character",
+        ),
+    };
+    findings.push(Finding::error(
+        CONTROL_CHARACTER,
+        file,
+        pos,
+        "",
+        format!("the file contains {what}{}", occurrences(control_count)),
+        help,
+    ));
+    Scan::Fatal
+}
+
+fn occurrences(count: usize) -> String {
+    if count > 1 {
+        format!(" ({count} in the file; the first is here)")
+    } else {
+        String::new()
+    }
+}
+
+fn is_control(c: char) -> bool {
+    (c < ' ' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c)
+}
+
+/// Bidirectional controls, zero-width and other invisible characters, and
+/// Unicode tags: the characters of "Trojan Source" and of look-alike names.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}'
+        | '\u{FFFE}' | '\u{FFFF}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Builds a JSON value from parser events, recording where each node starts
+/// and refusing every YAML feature a member file has no use for.
+struct Builder<'f> {
+    file: &'f str,
+    limits: Limits,
+    stack: Vec<Frame>,
+    root: Option<Value>,
+    spans: Vec<SpanEntry>,
+    findings: Vec<Finding>,
+    documents: usize,
+}
+
+enum Frame {
+    Seq {
+        pointer: String,
+        items: Vec<Value>,
+    },
+    Map {
+        pointer: String,
+        map: Map<String, Value>,
+        key: Option<Key>,
+    },
+}
+
+struct Key {
+    name: String,
+    pos: Pos,
+    duplicate: bool,
+}
+
+fn pos_of(marker: &Marker) -> Pos {
+    Pos {
+        line: marker.line() as u32,
+        column: marker.col() as u32 + 1,
+    }
+}
+
+impl<'f> Builder<'f> {
+    fn new(file: &'f str, limits: Limits) -> Self {
+        Builder {
+            file,
+            limits,
+            stack: Vec::new(),
+            root: None,
+            spans: Vec::new(),
+            findings: Vec::new(),
+            documents: 0,
+        }
+    }
+
+    fn error(&mut self, rule: &'static str, pos: Pos, message: String, help: &str) {
+        let pointer = self.child_pointer();
+        self.findings.push(Finding::error(
+            rule, self.file, pos, &pointer, message, help,
+        ));
+    }
+
+    /// Runs the parser to the end; false if the document could not be read whole.
+    fn run(&mut self, text: &str) -> bool {
+        let options = serde_saphyr::granit_parser::options! {
+            emit_comments: false,
+            block_nesting_limit: self.limits.max_depth + 1,
+            flow_nesting_limit: self.limits.max_depth + 1,
+        };
+        for item in Parser::new_from_str_with_options(text, options) {
+            let (event, span) = match item {
+                Ok(next) => next,
+                Err(e) => {
+                    let pos = pos_of(e.marker());
+                    let (rule, help) = if e.info().contains("nesting limit") {
+                        (TOO_DEEP, "a member file needs only a few levels of nesting")
+                    } else {
+                        (
+                            SYNTAX,
+                            "fix the YAML syntax here; examples/ shows the expected layout",
+                        )
+                    };
+                    self.error(
+                        rule,
+                        pos,
+                        format!("YAML could not be read: {}", e.info()),
+                        help,
+                    );
+                    return false;
+                }
+            };
+            let pos = pos_of(&span.start);
+            let step = match event {
+                Event::DocumentStart(..) => self.document_start(pos),
+                Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                    self.error(
+                        ALIAS,
+                        pos,
+                        "aliases (`*name`) are not allowed".into(),
+                        "write the value out in full",
+                    );
+                    Err(())
+                }
+                Event::Scalar(text, style, anchor, tag) => self
+                    .properties(pos, anchor, tag.is_some())
+                    .and_then(|()| self.scalar(&text, style, pos)),
+                Event::SequenceStart(_, anchor, tag) => self
+                    .properties(pos, anchor, tag.is_some())
+                    .and_then(|()| self.open(pos, false)),
+                Event::MappingStart(_, anchor, tag) => self
+                    .properties(pos, anchor, tag.is_some())
+                    .and_then(|()| self.open(pos, true)),
+                Event::SequenceEnd | Event::MappingEnd => {
+                    self.close();
+                    Ok(())
+                }
+                _ => Ok(()),
+            };
+            if step.is_err() {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn document_start(&mut self, pos: Pos) -> Result<(), ()> {
+        self.documents += 1;
+        if self.documents > 1 {
+            self.error(
+                MULTIPLE_DOCUMENTS,
+                pos,
+                "the file holds more than one YAML document".into(),
+                "keep one document per file: delete the `---` line and what follows it",
+            );
+            return Err(());
+        }
+        Ok(())
+    }
+
+    fn properties(&mut self, pos: Pos, anchor: usize, tagged: bool) -> Result<(), ()> {
+        if anchor != 0 {
+            self.error(
+                ANCHOR,
+                pos,
+                "anchors (`&name`) are not allowed".into(),
+                "delete the anchor and write values out in full",
+            );
+            return Err(());
+        }
+        if tagged {
+            self.error(
+                TAG,
+                pos,
+                "tags (`!name` or `!!type`) are not allowed".into(),
+                "delete the tag; quote the value if it is text",
+            );
+            return Err(());
+        }
+        Ok(())
+    }
+
+    /// Whether the next node is a mapping key.
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    /// The pointer the next node will have.
+    fn child_pointer(&self) -> String {
+        use crate::finding::pointer_segment;
+        match self.stack.last() {
+            None => String::new(),
+            Some(Frame::Seq { pointer, items }) => format!("{pointer}/{}", items.len()),
+            Some(Frame::Map {
+                pointer,
+                key: Some(key),
+                ..
+            }) => format!("{pointer}/{}", pointer_segment(&key.name)),
+            Some(Frame::Map { pointer, .. }) => pointer.clone(),
+        }
+    }
+
+    fn record(&mut self, pos: Pos) -> String {
+        let pointer = self.child_pointer();
+        let key = match self.stack.last() {
+            Some(Frame::Map { key: Some(key), .. }) => Some(key.pos),
+            _ => None,
+        };
+        self.spans.push(SpanEntry {
+            pointer: pointer.clone(),
+            key,
+            value: pos,
+        });
+        pointer
+    }
+
+    fn open(&mut self, pos: Pos, mapping: bool) -> Result<(), ()> {
+        if self.expecting_key() {
+            self.error(
+                COMPLEX_KEY,
+                pos,
+                "a mapping key must be plain text".into(),
+                "use a simple `name:` key",
+            );
+            return Err(());
+        }
+        if self.stack.len() >= self.limits.max_depth {
+            self.error(
+                TOO_DEEP,
+                pos,
+                format!("nesting deeper than {} levels", self.limits.max_depth),
+                "a member file needs only a few levels of nesting",
+            );
+            return Err(());
+        }
+        let pointer = self.record(pos);
+        self.stack.push(if mapping {
+            Frame::Map {
+                pointer,
+                map: Map::new(),
+                key: None,
+            }
+        } else {
+            Frame::Seq {
+                pointer,
+                items: Vec::new(),
+            }
+        });
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        let value = match self.stack.pop() {
+            Some(Frame::Seq { items, .. }) => Value::Array(items),
+            Some(Frame::Map { map, .. }) => Value::Object(map),
+            None => return,
+        };
+        self.attach(value);
+    }
+
+    fn attach(&mut self, value: Value) {
+        match self.stack.last_mut() {
+            None => self.root = Some(value),
+            Some(Frame::Seq { items, .. }) => items.push(value),
+            Some(Frame::Map { map, key, .. }) => {
+                if let Some(key) = key.take()
+                    && !key.duplicate
+                {
+                    map.insert(key.name, value);
+                }
+            }
+        }
+    }
+
+    fn scalar(&mut self, text: &str, style: ScalarStyle, pos: Pos) -> Result<(), ()> {
+        let plain = style == ScalarStyle::Plain;
+        if self.expecting_key() {
+            return self.key(text, plain, pos);
+        }
+        let value = if plain {
+            resolve_plain(text).unwrap_or_else(|reading| {
+                self.error(
+                    AMBIGUOUS_SCALAR,
+                    pos,
+                    format!("unquoted {} can be read as {reading}", quoted(text)),
+                    &format!(
+                        "if it is text, put it in double quotes: \"{}\"",
+                        text.escape_debug()
+                    ),
+                );
+                Value::String(text.to_owned())
+            })
+        } else {
+            Value::String(text.to_owned())
+        };
+        self.record(pos);
+        self.attach(value);
+        Ok(())
+    }
+
+    fn key(&mut self, text: &str, plain: bool, pos: Pos) -> Result<(), ()> {
+        if plain && text == "<<" {
+            self.error(
+                MERGE_KEY,
+                pos,
+                "merge keys (`<<`) are not allowed".into(),
+                "write the fields out in full",
+            );
+            return Err(());
+        }
+        if plain && !matches!(resolve_plain(text), Ok(Value::String(_))) {
+            self.error(
+                AMBIGUOUS_SCALAR,
+                pos,
+                format!(
+                    "the unquoted key {} is not read as text by every YAML reader",
+                    quoted(text)
+                ),
+                "put the key in double quotes, or use a field name the schema defines",
+            );
+        }
+        let Some(Frame::Map { map, key, pointer }) = self.stack.last_mut() else {
+            return Ok(());
+        };
+        let duplicate = map.contains_key(text) || key.is_some();
+        let name = text.to_owned();
+        let first = format!("{pointer}/{}", crate::finding::pointer_segment(text));
+        *key = Some(Key {
+            name,
+            pos,
+            duplicate,
+        });
+        if duplicate {
+            let first_line = self
+                .spans
+                .iter()
+                .find(|e| e.pointer == first)
+                .map(|e| e.key.unwrap_or(e.value).line);
+            let message = match first_line {
+                Some(line) => format!(
+                    "the key {} appears again (first on line {line})",
+                    quoted(text)
+                ),
+                None => format!("the key {} appears again", quoted(text)),
+            };
+            self.findings.push(Finding::error(
+                DUPLICATE_KEY,
+                self.file,
+                pos,
+                &first,
+                message,
+                "keep one of the two; YAML readers disagree on which one wins",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How an unquoted scalar reads. YAML 1.2's core schema decides the type of
+/// `true`, `false`, `null` and plain decimal integers; everything that a YAML
+/// 1.1 reader (or a lax 1.2 one) could read as another type is refused, with
+/// what it could be read as, so the Norway problem cannot happen silently.
+pub fn resolve_plain(text: &str) -> Result<Value, &'static str> {
+    match text {
+        "" | "null" => return Ok(Value::Null),
+        "true" => return Ok(Value::Bool(true)),
+        "false" => return Ok(Value::Bool(false)),
+        "~" => return Err("null"),
+        _ => {}
+    }
+    let lower = text.to_ascii_lowercase();
+    match lower.as_str() {
+        "y" | "yes" | "on" | "true" => return Err("the boolean true"),
+        "n" | "no" | "off" | "false" => return Err("the boolean false"),
+        "null" => return Err("null"),
+        "nan" | ".nan" | "inf" | "+inf" | "-inf" | ".inf" | "+.inf" | "-.inf" => {
+            return Err("a floating-point number");
+        }
+        "=" => return Err("a YAML 1.1 value key"),
+        _ => {}
+    }
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.len() > 1 && digits.starts_with('0') {
+            return Err("an octal or zero-padded number");
+        }
+        return text
+            .parse::<i64>()
+            .map(|n| Value::Number(Number::from(n)))
+            .map_err(|_| "a number too large to keep exactly");
+    }
+    if looks_numeric(text) {
+        return Err("a number, date or time");
+    }
+    Ok(Value::String(text.to_owned()))
+}
+
+/// Numbers in any YAML spelling (signs, radix prefixes, underscores, floats,
+/// exponents, base 60) and dates. Each production here is one the writer
+/// also quotes, so the writer's output never trips it.
+fn looks_numeric(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    is_radix_number(unsigned)
+        || is_decimal_number(unsigned)
+        || is_base60(unsigned)
+        || is_date(unsigned)
+}
+
+fn digit_run(s: &str, radix: u32, underscores: bool) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_digit(radix) || (underscores && c == '_'))
+}
+
+/// `0x1F`, `0o17`, `0b101`, underscores allowed.
+fn is_radix_number(s: &str) -> bool {
+    let radix = match s.get(..2) {
+        Some("0x" | "0X") => 16,
+        Some("0o" | "0O") => 8,
+        Some("0b" | "0B") => 2,
+        _ => return false,
+    };
+    digit_run(&s[2..], radix, true)
+}
+
+/// `12`, `1_000`, `1.5`, `1.`, `.5`, `1e3`, `2.5E-4`.
+fn is_decimal_number(s: &str) -> bool {
+    let (mantissa, exponent) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (s, None),
+    };
+    if exponent.is_some_and(|e| !digit_run(e, 10, false)) {
+        return false;
+    }
+    match mantissa.split_once('.') {
+        Some(("", fraction)) => digit_run(fraction, 10, false),
+        Some((whole, fraction)) => {
+            whole.starts_with(|c: char| c.is_ascii_digit())
+                && digit_run(whole, 10, true)
+                && (fraction.is_empty() || digit_run(fraction, 10, false))
+        }
+        None => mantissa.starts_with(|c: char| c.is_ascii_digit()) && digit_run(mantissa, 10, true),
+    }
+}
+
+/// YAML 1.1 base 60: `1:30`, `190:20:30`.
+fn is_base60(s: &str) -> bool {
+    let Some((first, rest)) = s.split_once(':') else {
+        return false;
+    };
+    first.starts_with(|c: char| matches!(c, '1'..='9'))
+        && digit_run(first, 10, true)
+        && rest.split(':').all(|part| match part.as_bytes() {
+            [d] => d.is_ascii_digit(),
+            [tens, units] => matches!(tens, b'0'..=b'5') && units.is_ascii_digit(),
+            _ => false,
+        })
+}
+
+/// `2026-01-31`: a YAML 1.1 timestamp.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+/// Points at the first line that differs from the canonical writing.
+fn check_canonical(
+    file: &str,
+    text: &str,
+    value: &Value,
+    spans: &Spans,
+    findings: &mut Vec<Finding>,
+) {
+    let canonical = to_canonical(value);
+    if canonical == text {
+        return;
+    }
+    let mut expected = canonical.split_inclusive('\n');
+    let mut line = 0u32;
+    for actual in text.split_inclusive('\n') {
+        line += 1;
+        let want = expected.next();
+        if want == Some(actual) {
+            continue;
+        }
+        let help = match want {
+            Some(want) if want.trim_end_matches('\n') == actual => {
+                "end the file with a newline".to_owned()
+            }
+            Some(want) => format!(
+                "write this line as: {}",
+                quoted(want.trim_end_matches('\n'))
+            ),
+            None => {
+                "delete this line (comments, blank lines and `---` are not kept in member files)"
+                    .to_owned()
+            }
+        };
+        let pointer = spans.pointer_on_line(line).unwrap_or("");
+        findings.push(Finding::error(
+            NOT_CANONICAL,
+            file,
+            Pos { line, column: 1 },
+            pointer,
+            format!("line {line} is not in the canonical layout"),
+            format!("{help}; `rollcall fmt {file}` rewrites the whole file"),
+        ));
+        return;
+    }
+    findings.push(Finding::error(
+        NOT_CANONICAL,
+        file,
+        end_position(text),
+        "",
+        "the file ends early: its canonical layout has more lines",
+        format!("`rollcall fmt {file}` rewrites the file in the canonical layout"),
+    ));
+}
