@@ -1,1 +1,150 @@
-fn main() {}
+//! Benchmark of `rollcall validate` on generated ledgers.
+//!
+//! `cargo bench --bench validate [-- SIZES…]` generates ledgers of 1k, 10k and
+//! 100k members (or the given sizes) from the shipped schema and policy,
+//! commits each with git2, and times the release binary on the work tree and
+//! on `--rev HEAD`: best wall time of three runs and the peak resident memory.
+//! It prints a Markdown table for the README. `-- --generate DIR N` writes
+//! one ledger and stops, for profiling.
+
+use rollcall::yaml::to_canonical;
+use serde_json::json;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn main() {
+    // `-- --generate DIR N` only writes a ledger of N members into DIR, for profiling.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let (dir, n) = (Path::new(&args[i + 1]), args[i + 2].parse().expect("N"));
+        generate(dir, n);
+        commit(dir);
+        return;
+    }
+    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let sizes = if sizes.is_empty() { vec![1_000, 10_000, 100_000] } else { sizes };
+    let bin = env!("CARGO_BIN_EXE_rollcall");
+    println!("| members | source | wall (best of 3) | files/s | peak RSS |");
+    println!("|---:|---|---:|---:|---:|");
+    for n in sizes {
+        let dir = tempfile::tempdir().expect("temp dir");
+        generate(dir.path(), n);
+        commit(dir.path());
+        for (label, extra) in [("work tree", vec![]), ("--rev HEAD", vec!["--rev", "HEAD"])] {
+            let mut best = Duration::MAX;
+            let mut peak_kib = 0;
+            for _ in 0..3 {
+                let (elapsed, rss, ok) = run(bin, dir.path(), &extra);
+                assert!(ok, "the generated ledger must validate clean");
+                best = best.min(elapsed);
+                peak_kib = peak_kib.max(rss);
+            }
+            println!(
+                "| {n} | {label} | {:.3} s | {:.0} | {:.0} MB |",
+                best.as_secs_f64(),
+                n as f64 / best.as_secs_f64(),
+                peak_kib as f64 / 1024.0
+            );
+        }
+    }
+}
+
+/// Runs the binary and returns its wall time, its peak RSS in KiB (from
+/// wait4), and whether it exited 0.
+fn run(bin: &str, repo: &Path, extra: &[&str]) -> (Duration, i64, bool) {
+    let start = Instant::now();
+    let child = Command::new(bin)
+        .args(["validate", "--format", "json", "--as-of", "2026-11-22", "--repo"])
+        .arg(repo)
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("run rollcall");
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; status and usage are valid out-pointers.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let elapsed = start.elapsed();
+    assert_eq!(pid, child.id() as i32);
+    (elapsed, usage.ru_maxrss, libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0)
+}
+
+/// A valid ledger of `n` members: the shipped schema, policy and roll, plus
+/// generated individuals, mirrors and sponsors.
+pub fn generate(root: &Path, n: usize) {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&shipped.join("schema"), &root.join("schema"));
+    copy_dir(&shipped.join("members"), &root.join("members"));
+    let base = std::fs::read_dir(shipped.join("members")).map(|d| d.count()).unwrap_or(0);
+    let sponsors = ["silver", "ruby", "gold"];
+    // Two leading characters from the index spread ids over ~900 shards, as
+    // real logins spread over the alphabet.
+    let prefix = |i: usize| {
+        const FIRST: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+        const SECOND: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        format!("{}{}", FIRST[i % 26] as char, SECOND[i / 26 % 36] as char)
+    };
+    for i in 0..n.saturating_sub(base.min(n)) {
+        let number = 1000 + i as u64;
+        let admitted = format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+        let expires = format!("2027-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+        let approvals = json!([
+            {"github": "lena-hart", "github_id": 91000011, "date": admitted, "role": "committee"},
+            {"github": "kofi-mensah", "github_id": 91000012, "date": admitted, "role": "committee"}
+        ]);
+        let value = match i % 20 {
+            0 => {
+                let id = format!("{}-org{i}", prefix(i));
+                json!({"id": id, "name": format!("Organization {i}"), "kind": "organization", "tier": sponsors[i / 20 % 3],
+                    "status": "active", "country": "US", "organization": id, "website": format!("https://{id}.example.com"),
+                    "representative": {"github": format!("rep{i}"), "github_id": 50_000_000 + i},
+                    "sponsorship": {"contribution": "cash", "amount_usd": 5000, "details": "Annual cash sponsorship of the foundation."},
+                    "member_number": number, "admitted": admitted, "expires": expires, "approvals": approvals,
+                    "payments": [{"date": admitted, "amount_usd": 5000, "kind": "cash", "reference": format!("invoice {i}")}]})
+            }
+            1 => {
+                let id = format!("{}-mirror{i}", prefix(i));
+                json!({"id": id, "name": format!("Mirror {i}"), "kind": "person", "tier": "mirror", "status": "active",
+                    "country": "DE", "github": id, "github_id": 60_000_000 + i,
+                    "mirror": {"hostname": format!("{id}.example.net"), "definition": format!("https://github.com/example-os/mirrors/blob/main/mirrors.d/{id}.yml")},
+                    "member_number": number, "admitted": admitted, "expires": expires, "approvals": approvals})
+            }
+            _ => {
+                let id = format!("{}-user{i}", prefix(i));
+                json!({"id": id, "name": format!("User Number {i}"), "kind": "person", "tier": "individual", "status": "active",
+                    "country": "FR", "github": id, "github_id": 70_000_000 + i,
+                    "contributions": {"summary": "Packaged and maintained several components of the distribution for years.",
+                        "links": [format!("https://github.com/example-os/packages/pulls?q=author%3A{id}")]},
+                    "member_number": number, "admitted": admitted, "expires": expires, "approvals": approvals})
+            }
+        };
+        let id = value["id"].as_str().unwrap_or_default().to_owned();
+        let dir = root.join("members").join(&id[..2]);
+        std::fs::create_dir_all(&dir).expect("shard dir");
+        std::fs::write(dir.join(format!("{id}.yaml")), to_canonical(&value)).expect("member file");
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("dir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Commits the whole directory as one commit, through git2.
+fn commit(root: &Path) {
+    let repo = git2::Repository::init(root).expect("git init");
+    let mut index = repo.index().expect("index");
+    index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).expect("add");
+    index.write().expect("write index");
+    let tree = repo.find_tree(index.write_tree().expect("tree")).expect("find tree");
+    let sig =
+        git2::Signature::new("bench", "bench@example.invalid", &git2::Time::new(1_790_000_000, 0)).expect("signature");
+    repo.commit(Some("HEAD"), &sig, &sig, "generated ledger", &tree, &[]).expect("commit");
+}

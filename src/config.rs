@@ -55,11 +55,7 @@ pub fn load(source: &Source) -> Result<Config, ConfigError> {
     match (policy, schema) {
         (Ok(policy), Ok(schema)) => {
             let fields = schema_fields(&schema_bytes);
-            Ok(Config {
-                policy,
-                schema,
-                fields,
-            })
+            Ok(Config { policy, schema, fields })
         }
         (policy, schema) => {
             let mut findings = policy.err().unwrap_or_default();
@@ -97,14 +93,8 @@ fn read(source: &Source, path: &str) -> Result<Vec<u8>, ConfigError> {
     let reader = source.reader().map_err(ConfigError::Source)?;
     match reader.read(&entry, CONFIG_LIMITS.max_bytes) {
         Ok(bytes) => Ok(bytes),
-        Err(ReadError::TooLarge(size)) => Err(ConfigError::Invalid(vec![yaml::too_large(
-            path,
-            size,
-            CONFIG_LIMITS,
-        )])),
+        Err(ReadError::TooLarge(size)) => Err(ConfigError::Invalid(vec![yaml::too_large(path, size, CONFIG_LIMITS)])),
         Err(ReadError::Missing) => Err(missing("is missing")),
-        Err(ReadError::Io(e)) => Err(ConfigError::Source(SourceError::Io(format!(
-            "cannot read {path}: {e}"
-        )))),
+        Err(ReadError::Io(e)) => Err(ConfigError::Source(SourceError::Io(format!("cannot read {path}: {e}")))),
     }
 }

@@ -80,9 +80,7 @@ pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
         (&a.file, a.line, a.column, &a.rule, &a.path, &a.message)
             .cmp(&(&b.file, b.line, b.column, &b.rule, &b.path, &b.message))
     });
-    findings.dedup_by(|a, b| {
-        a.file == b.file && a.rule == b.rule && a.path == b.path && a.message == b.message
-    });
+    findings.dedup_by(|a, b| a.file == b.file && a.rule == b.rule && a.path == b.path && a.message == b.message);
 }
 
 /// Shows text that came from a file inside a message: quoted, escaped, and

@@ -18,7 +18,5 @@ pub mod yaml;
 
 /// Today's date in UTC: the default `--as-of`.
 pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
 }

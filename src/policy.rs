@@ -177,18 +177,14 @@ pub fn load(bytes: &[u8]) -> Result<LoadedPolicy, Vec<Finding>> {
     if !doc.findings.is_empty() {
         return Err(doc.findings);
     }
-    let shape: serde_json::Value =
-        serde_json::from_str(POLICY_SCHEMA).expect("the built-in policy schema is JSON");
+    let shape: serde_json::Value = serde_json::from_str(POLICY_SCHEMA).expect("the built-in policy schema is JSON");
     let compiled = Compiled::new(shape).expect("the built-in policy schema compiles");
     let findings = compiled.check(POLICY_FILE, &value, &doc.spans);
     if !findings.is_empty() {
         return Err(findings);
     }
     match serde_json::from_value::<Policy>(value) {
-        Ok(policy) => Ok(LoadedPolicy {
-            policy,
-            spans: doc.spans,
-        }),
+        Ok(policy) => Ok(LoadedPolicy { policy, spans: doc.spans }),
         Err(e) => Err(vec![Finding::error(
             schema::SCHEMA_INVALID,
             POLICY_FILE,

@@ -38,23 +38,14 @@ struct JsonReport<'a> {
 }
 
 pub fn json(findings: &[Finding]) -> String {
-    let report = JsonReport {
-        ok: is_ok(findings),
-        findings,
-    };
+    let report = JsonReport { ok: is_ok(findings), findings };
     let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
     out.push('\n');
     out
 }
 
-fn human(
-    findings: &[Finding],
-    files_checked: usize,
-    source_line: &dyn Fn(&str, u32) -> Option<String>,
-) -> String {
-    let renderer = if std::env::var_os("NO_COLOR").is_none()
-        && std::io::IsTerminal::is_terminal(&std::io::stdout())
-    {
+fn human(findings: &[Finding], files_checked: usize, source_line: &dyn Fn(&str, u32) -> Option<String>) -> String {
+    let renderer = if std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         Renderer::styled()
     } else {
         Renderer::plain()
@@ -66,11 +57,7 @@ fn human(
             Severity::Warning => Level::WARNING,
         };
         let title = level.primary_title(f.message.as_str()).id(f.rule.as_ref());
-        let path_label = if f.path.is_empty() {
-            String::new()
-        } else {
-            format!("at {}", f.path)
-        };
+        let path_label = if f.path.is_empty() { String::new() } else { format!("at {}", f.path) };
         let line = source_line(&f.file, f.line).filter(|l| l.chars().count() < 500);
         let help = Level::HELP.message(f.help.as_str());
         let group = match &line {
@@ -81,18 +68,12 @@ fn human(
                         Snippet::source(text.as_str())
                             .line_start(f.line as usize)
                             .path(f.file.as_str())
-                            .annotation(
-                                AnnotationKind::Primary
-                                    .span(span)
-                                    .label(path_label.as_str()),
-                            ),
+                            .annotation(AnnotationKind::Primary.span(span).label(path_label.as_str())),
                     )
                     .element(help)
             }
             None => title
-                .element(
-                    Level::NOTE.message(format!("{}:{}:{} {path_label}", f.file, f.line, f.column)),
-                )
+                .element(Level::NOTE.message(format!("{}:{}:{} {path_label}", f.file, f.line, f.column)))
                 .element(help),
         };
         out.push_str(&renderer.render(&[group]));
@@ -100,15 +81,9 @@ fn human(
     }
     let errors = findings.iter().filter(|f| f.is_error()).count();
     let warnings = findings.len() - errors;
-    let files = findings
-        .iter()
-        .map(|f| f.file.as_str())
-        .collect::<std::collections::BTreeSet<_>>()
-        .len();
+    let files = findings.iter().map(|f| f.file.as_str()).collect::<std::collections::BTreeSet<_>>().len();
     if findings.is_empty() {
-        out.push_str(&format!(
-            "ok: {files_checked} member files checked, no findings\n"
-        ));
+        out.push_str(&format!("ok: {files_checked} member files checked, no findings\n"));
     } else {
         let verdict = if errors == 0 { "ok" } else { "not acceptable" };
         out.push_str(&format!(
@@ -121,17 +96,10 @@ fn human(
 /// The bytes of the token at 1-based `column`: up to the next space, or one
 /// character (the caret) if the column is at the end of the line.
 fn token_span(line: &str, column: u32) -> std::ops::Range<usize> {
-    let start = line
-        .char_indices()
-        .nth(column.saturating_sub(1) as usize)
-        .map_or(line.len(), |(i, _)| i);
+    let start = line.char_indices().nth(column.saturating_sub(1) as usize).map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
     let len = rest.find(' ').unwrap_or(rest.len());
-    let len = if len == 0 {
-        rest.chars().next().map_or(0, char::len_utf8)
-    } else {
-        len
-    };
+    let len = if len == 0 { rest.chars().next().map_or(0, char::len_utf8) } else { len };
     start..start + len
 }
 
@@ -147,11 +115,7 @@ fn github(findings: &[Finding]) -> String {
     let (mut errors, mut warnings) = (0, 0);
     let mut unannotated = 0;
     for f in findings {
-        let count = if f.is_error() {
-            &mut errors
-        } else {
-            &mut warnings
-        };
+        let count = if f.is_error() { &mut errors } else { &mut warnings };
         *count += 1;
         let command = if f.is_error() { "error" } else { "warning" };
         let mut message = format!("{}\nhelp: {}", f.message, f.help);
@@ -159,10 +123,7 @@ fn github(findings: &[Finding]) -> String {
             message.push_str(&format!("\nat {}", f.path));
         }
         if message.len() > GITHUB_MAX_MESSAGE {
-            let cut = (0..=GITHUB_MAX_MESSAGE)
-                .rev()
-                .find(|&i| message.is_char_boundary(i))
-                .unwrap_or(0);
+            let cut = (0..=GITHUB_MAX_MESSAGE).rev().find(|&i| message.is_char_boundary(i)).unwrap_or(0);
             message.truncate(cut);
             message.push('…');
         }
@@ -193,17 +154,13 @@ fn github(findings: &[Finding]) -> String {
         ));
     }
     let verdict = if errors == 0 { "ok" } else { "not acceptable" };
-    out.push_str(&format!(
-        "{verdict}: {errors} error(s), {warnings} warning(s)\n"
-    ));
+    out.push_str(&format!("{verdict}: {errors} error(s), {warnings} warning(s)\n"));
     out
 }
 
 /// Escaping for the message of a workflow command.
 pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escaping for a property (`file=`, `title=`) of a workflow command.

@@ -80,29 +80,13 @@ const KEPT: [&str; 10] = [
 
 impl Member {
     pub fn from_document(file: &str, value: &Value, spans: &Spans) -> Member {
-        let text = |pointer: &str| {
-            value
-                .pointer(pointer)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
-        let date = |pointer: &str| {
-            value
-                .pointer(pointer)
-                .and_then(Value::as_str)
-                .and_then(|s| s.parse::<Date>().ok())
-        };
-        let account = |prefix: &str| {
-            let login = value
-                .pointer(&format!("{prefix}/github"))
-                .and_then(Value::as_str)?;
-            let id = value
-                .pointer(&format!("{prefix}/github_id"))
-                .and_then(Value::as_u64)?;
-            Some(Account {
-                login: login.to_owned(),
-                id,
-            })
+        let text = |pointer: &str| value.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
+        let date = |pointer: &str| value.pointer(pointer).and_then(Value::as_str).and_then(|s| s.parse::<Date>().ok());
+        let account = |holder: Option<&Value>| {
+            let holder = holder?;
+            let login = holder.get("github").and_then(Value::as_str)?;
+            let id = holder.get("github_id").and_then(Value::as_u64)?;
+            Some(Account { login: login.to_owned(), id })
         };
         let kind = text("/kind").and_then(|k| Kind::parse(&k));
         Member {
@@ -112,26 +96,20 @@ impl Member {
             tier: text("/tier"),
             status: text("/status").and_then(|s| Status::parse(&s)),
             account: match kind {
-                Some(Kind::Organization) => account("/representative"),
-                _ => account(""),
+                Some(Kind::Organization) => account(value.get("representative")),
+                _ => account(Some(value)),
             },
             organization: text("/organization"),
             member_number: value.pointer("/member_number").and_then(Value::as_u64),
             admitted: date("/admitted"),
             expires: date("/expires"),
-            positions: KEPT
-                .iter()
-                .filter_map(|p| spans.value(p).map(|pos| (*p, pos)))
-                .collect(),
+            positions: KEPT.iter().filter_map(|p| spans.value(p).map(|pos| (*p, pos))).collect(),
         }
     }
 
     /// Where `pointer` (one of the kept fields) is, or the file's start.
     pub fn pos(&self, pointer: &str) -> Pos {
-        self.positions
-            .iter()
-            .find(|(p, _)| *p == pointer)
-            .map_or(Pos::START, |(_, pos)| *pos)
+        self.positions.iter().find(|(p, _)| *p == pointer).map_or(Pos::START, |(_, pos)| *pos)
     }
 
     /// The pointer of the account's numeric id in this file.

@@ -24,9 +24,7 @@ pub struct Compiled {
 
 impl Compiled {
     pub fn new(source: Value) -> Result<Compiled, ValidationError<'static>> {
-        let validator = jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .build(&source)?;
+        let validator = jsonschema::draft202012::options().should_validate_formats(true).build(&source)?;
         Ok(Compiled { validator, source })
     }
 
@@ -61,19 +59,10 @@ impl Compiled {
         findings
     }
 
-    fn locate(
-        &self,
-        file: &str,
-        error: &ValidationError<'_>,
-        spans: &Spans,
-        out: &mut Vec<Finding>,
-    ) {
+    fn locate(&self, file: &str, error: &ValidationError<'_>, spans: &Spans, out: &mut Vec<Finding>) {
         let pointer = error.instance_path().as_str();
         let annotations = Annotations::along(&self.source, error.schema_path().as_str());
-        let rule = annotations
-            .rule
-            .clone()
-            .unwrap_or_else(|| format!("schema.{}", kebab(error.kind().keyword())));
+        let rule = annotations.rule.clone().unwrap_or_else(|| format!("schema.{}", kebab(error.kind().keyword())));
         let instance = error.instance();
         let mut push = |path: &str, pos: Pos, message: String, default_help: String| {
             let help = annotations.help.clone().unwrap_or(default_help);
@@ -83,11 +72,7 @@ impl Compiled {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
                 let path = format!("{pointer}/{}", pointer_segment(name));
-                let here = if pointer.is_empty() {
-                    "the file"
-                } else {
-                    "this mapping"
-                };
+                let here = if pointer.is_empty() { "the file" } else { "this mapping" };
                 push(
                     &path,
                     spans.locate(pointer),
@@ -104,10 +89,7 @@ impl Compiled {
                     let help = if allowed.is_empty() {
                         "remove it".to_owned()
                     } else {
-                        format!(
-                            "remove it or fix its spelling; fields allowed here: {}",
-                            allowed.join(", ")
-                        )
+                        format!("remove it or fix its spelling; fields allowed here: {}", allowed.join(", "))
                     };
                     push(&path, pos, format!("unknown field {}", quoted(name)), help);
                 }
@@ -125,30 +107,18 @@ fn describe(kind: &ValidationErrorKind, instance: &Value) -> (String, String) {
     let shown = show(instance);
     match kind {
         ValidationErrorKind::Type { kind } => {
-            let expected = format!("{kind:?}")
-                .to_lowercase()
-                .replace("single(", "")
-                .replace(')', "");
+            let expected = format!("{kind:?}").to_lowercase().replace("single(", "").replace(')', "");
             let help = if expected.contains("string") && !instance.is_string() {
                 "put the value in double quotes".to_owned()
             } else {
                 format!("write a value of type {expected} here")
             };
-            (
-                format!("expected {expected}, found {} {shown}", type_name(instance)),
-                help,
-            )
+            (format!("expected {expected}, found {} {shown}", type_name(instance)), help)
         }
         ValidationErrorKind::Enum { options } => {
-            let listed = options
-                .as_array()
-                .map(|o| o.iter().map(show).collect::<Vec<_>>())
-                .unwrap_or_default();
+            let listed = options.as_array().map(|o| o.iter().map(show).collect::<Vec<_>>()).unwrap_or_default();
             if listed.len() <= 12 {
-                (
-                    format!("{shown} is not one of the allowed values"),
-                    format!("use one of: {}", listed.join(", ")),
-                )
+                (format!("{shown} is not one of the allowed values"), format!("use one of: {}", listed.join(", ")))
             } else {
                 (
                     format!("{shown} is not one of the allowed values"),
@@ -156,52 +126,39 @@ fn describe(kind: &ValidationErrorKind, instance: &Value) -> (String, String) {
                 )
             }
         }
-        ValidationErrorKind::Constant { expected_value } => (
-            format!("{shown} is not allowed here"),
-            format!("the value must be {}", show(expected_value)),
-        ),
-        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => (
-            format!("{shown} does not have the expected form"),
-            "see examples/ for a valid value".to_owned(),
-        ),
-        ValidationErrorKind::MinLength { limit } => (
-            format!("too short: at least {limit} characters are needed"),
-            "write more".to_owned(),
-        ),
-        ValidationErrorKind::MaxLength { limit } => (
-            format!("too long: at most {limit} characters are allowed"),
-            "shorten it".to_owned(),
-        ),
-        ValidationErrorKind::MinItems { limit } => (
-            format!("at least {limit} items are needed"),
-            "add items to the list".to_owned(),
-        ),
-        ValidationErrorKind::MaxItems { limit } => (
-            format!("at most {limit} items are allowed"),
-            "remove items from the list".to_owned(),
-        ),
-        ValidationErrorKind::Minimum { limit }
-        | ValidationErrorKind::ExclusiveMinimum { limit } => (
-            format!("{shown} is below the minimum {limit}"),
-            format!("use a value of at least {limit}"),
-        ),
-        ValidationErrorKind::Maximum { limit }
-        | ValidationErrorKind::ExclusiveMaximum { limit } => (
-            format!("{shown} is above the maximum {limit}"),
-            format!("use a value of at most {limit}"),
-        ),
-        ValidationErrorKind::UniqueItems => (
-            "the list repeats an item".to_owned(),
-            "remove the repeated item".to_owned(),
-        ),
-        ValidationErrorKind::FalseSchema | ValidationErrorKind::Not { .. } => (
-            "this value is not allowed here".to_owned(),
-            "remove it".to_owned(),
-        ),
-        other => (
-            format!("schema violation ({})", other.keyword()),
-            "see the schema for what is allowed here".to_owned(),
-        ),
+        ValidationErrorKind::Constant { expected_value } => {
+            (format!("{shown} is not allowed here"), format!("the value must be {}", show(expected_value)))
+        }
+        ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
+            (format!("{shown} does not have the expected form"), "see examples/ for a valid value".to_owned())
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            (format!("too short: at least {limit} characters are needed"), "write more".to_owned())
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            (format!("too long: at most {limit} characters are allowed"), "shorten it".to_owned())
+        }
+        ValidationErrorKind::MinItems { limit } => {
+            (format!("at least {limit} items are needed"), "add items to the list".to_owned())
+        }
+        ValidationErrorKind::MaxItems { limit } => {
+            (format!("at most {limit} items are allowed"), "remove items from the list".to_owned())
+        }
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            (format!("{shown} is below the minimum {limit}"), format!("use a value of at least {limit}"))
+        }
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            (format!("{shown} is above the maximum {limit}"), format!("use a value of at most {limit}"))
+        }
+        ValidationErrorKind::UniqueItems => {
+            ("the list repeats an item".to_owned(), "remove the repeated item".to_owned())
+        }
+        ValidationErrorKind::FalseSchema | ValidationErrorKind::Not { .. } => {
+            ("this value is not allowed here".to_owned(), "remove it".to_owned())
+        }
+        other => {
+            (format!("schema violation ({})", other.keyword()), "see the schema for what is allowed here".to_owned())
+        }
     }
 }
 
@@ -250,25 +207,15 @@ struct Annotations<'s> {
 
 impl<'s> Annotations<'s> {
     fn along(root: &'s Value, schema_path: &str) -> Annotations<'s> {
-        let mut found = Annotations {
-            rule: None,
-            help: None,
-            holder: None,
-        };
+        let mut found = Annotations { rule: None, help: None, holder: None };
         let mut node = root;
-        let segments: Vec<String> = schema_path
-            .split('/')
-            .skip(1)
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
-            .collect();
+        let segments: Vec<String> =
+            schema_path.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
         for segment in &segments {
             found.note(node);
             found.holder = Some(node);
             let next = if segment == "$ref" {
-                node.get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix('#'))
-                    .and_then(|p| root.pointer(p))
+                node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| root.pointer(p))
             } else {
                 match node {
                     Value::Object(map) => map.get(segment.as_str()),
@@ -335,10 +282,7 @@ pub fn load_member_schema(bytes: &[u8]) -> Result<Compiled, Vec<Finding>> {
                 file,
                 doc.spans.locate(pointer),
                 pointer,
-                format!(
-                    "not a valid JSON Schema: {}",
-                    describe(e.kind(), e.instance()).0
-                ),
+                format!("not a valid JSON Schema: {}", describe(e.kind(), e.instance()).0),
                 "see https://json-schema.org/draft/2020-12 for what this keyword takes",
             )
         })
@@ -348,11 +292,7 @@ pub fn load_member_schema(bytes: &[u8]) -> Result<Compiled, Vec<Finding>> {
     }
     Compiled::new(value).map_err(|e| {
         let pointer = e.instance_path().as_str().to_owned();
-        let pointer = if doc.spans.value(&pointer).is_some() {
-            pointer
-        } else {
-            parent_pointer(&pointer).to_owned()
-        };
+        let pointer = if doc.spans.value(&pointer).is_some() { pointer } else { parent_pointer(&pointer).to_owned() };
         findings.push(Finding::error(
             SCHEMA_INVALID,
             file,

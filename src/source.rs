@@ -85,28 +85,18 @@ impl Source {
 
     /// The tree of revision `rev` in the repository at `dir`.
     pub fn revision(dir: &Path, rev: &str) -> Result<Source, SourceError> {
-        let repo = Repository::open(dir).map_err(|e| {
-            SourceError::Git(format!(
-                "{}: not a git repository: {}",
-                dir.display(),
-                e.message()
-            ))
-        })?;
+        let repo = Repository::open(dir)
+            .map_err(|e| SourceError::Git(format!("{}: not a git repository: {}", dir.display(), e.message())))?;
         let tree = repo
             .revparse_single(rev)
             .and_then(|object| object.peel_to_tree())
-            .map_err(|e| {
-                SourceError::Git(format!("cannot read revision {rev:?}: {}", e.message()))
-            })?;
+            .map_err(|e| SourceError::Git(format!("cannot read revision {rev:?}: {}", e.message())))?;
         if tree.get_path(Path::new("schema")).is_err() {
             return Err(SourceError::NotALedger(format!(
                 "revision {rev:?} is not a rollcall ledger: it has no schema/ directory"
             )));
         }
-        Ok(Source::Git {
-            repo: repo.path().to_path_buf(),
-            tree: tree.id(),
-        })
+        Ok(Source::Git { repo: repo.path().to_path_buf(), tree: tree.id() })
     }
 
     /// Every entry under `members/`, sorted by path, symlinks and submodules
@@ -136,13 +126,7 @@ impl Source {
                 let Ok(item) = tree.get_path(Path::new(path)) else {
                     return Ok(None);
                 };
-                Ok(Some(git_entry(
-                    &repo,
-                    path.to_owned(),
-                    true,
-                    item.id(),
-                    item.filemode(),
-                )))
+                Ok(Some(git_entry(&repo, path.to_owned(), true, item.id(), item.filemode())))
             }
         }
     }
@@ -152,9 +136,7 @@ impl Source {
     pub fn reader(&self) -> Result<Reader, SourceError> {
         Ok(match self {
             Source::Disk(_) => Reader { repo: None },
-            Source::Git { repo, .. } => Reader {
-                repo: Some(open(repo)?),
-            },
+            Source::Git { repo, .. } => Reader { repo: Some(open(repo)?) },
         })
     }
 }
@@ -170,11 +152,9 @@ impl Reader {
             return Err(ReadError::TooLarge(entry.size));
         }
         match (&entry.locator, &self.repo) {
-            (Locator::Disk(path), _) => read_file_capped(path, max_bytes),
+            (Locator::Disk(path), _) => read_file_capped(path, entry.size, max_bytes),
             (Locator::Blob(oid), Some(repo)) => {
-                let blob = repo
-                    .find_blob(*oid)
-                    .map_err(|e| ReadError::Io(e.message().to_owned()))?;
+                let blob = repo.find_blob(*oid).map_err(|e| ReadError::Io(e.message().to_owned()))?;
                 Ok(blob.content().to_vec())
             }
             _ => Err(ReadError::Missing),
@@ -190,59 +170,74 @@ fn git_error(e: git2::Error) -> SourceError {
     SourceError::Git(e.message().to_owned())
 }
 
-/// Opens without following a symlink, and reads at most `max_bytes + 1`, so
-/// a file that grows after it was listed still cannot exceed the cap.
-fn read_file_capped(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
-    let meta = fs::symlink_metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(ReadError::Missing);
-    }
-    let file = fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
-    let mut bytes = Vec::with_capacity(meta.len().min(max_bytes) as usize);
-    file.take(max_bytes + 1)
-        .read_to_end(&mut bytes)
+/// Opens without following a symlink (and without blocking on a fifo put
+/// there after listing; a directory fails to read), and reads at most `max_bytes + 1`, so a file that
+/// changed after it was listed still cannot exceed the cap.
+fn read_file_capped(path: &Path, size_hint: u64, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
         .map_err(|e| ReadError::Io(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(size_hint.min(max_bytes) as usize + 1);
+    file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| ReadError::Io(e.to_string()))?;
     if bytes.len() as u64 > max_bytes {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
     Ok(bytes)
 }
 
+/// Lists `members/` one shard directory per task, on every core: at 100,000
+/// members the listing's metadata calls are a large share of the work.
 fn disk_entries(root: &Path) -> Result<Vec<Entry>, SourceError> {
     let members = root.join(MEMBERS_DIR);
     match fs::symlink_metadata(&members) {
         Err(_) => return Ok(Vec::new()),
         Ok(meta) if !meta.is_dir() => {
-            return Ok(vec![disk_entry(
-                MEMBERS_DIR.to_owned(),
-                true,
-                members,
-                &meta,
-            )]);
+            return Ok(vec![disk_entry(MEMBERS_DIR.to_owned(), true, members, &meta)]);
         }
         Ok(_) => {}
     }
+    let io = |e: &dyn std::fmt::Display| SourceError::Io(format!("cannot read {}: {e}", members.display()));
+    let tops: Vec<fs::DirEntry> = fs::read_dir(&members).map_err(|e| io(&e))?.collect::<Result<_, _>>().map_err(|e| io(&e))?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts: Vec<Result<Vec<Entry>, SourceError>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut entries = Vec::new();
+                    while let Some(top) = tops.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        walk_disk(root, &top.path(), &mut entries)?;
+                    }
+                    Ok(entries)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(io(&"a listing thread failed")))).collect()
+    });
     let mut entries = Vec::new();
-    for item in walkdir::WalkDir::new(&members)
-        .follow_links(false)
-        .min_depth(1)
-    {
-        let item =
-            item.map_err(|e| SourceError::Io(format!("cannot read {}: {e}", members.display())))?;
+    for part in parts {
+        entries.extend(part?);
+    }
+    Ok(entries)
+}
+
+/// Every non-directory below `start` (or `start` itself), links not followed.
+fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<Entry>) -> Result<(), SourceError> {
+    for item in walkdir::WalkDir::new(start).follow_links(false) {
+        let item = item.map_err(|e| SourceError::Io(format!("cannot read {}: {e}", start.display())))?;
         if item.file_type().is_dir() {
             continue;
         }
         let relative = item.path().strip_prefix(root).unwrap_or(item.path());
         let utf8 = relative.to_str().is_some();
-        let path = relative
-            .to_string_lossy()
-            .replace(std::path::MAIN_SEPARATOR, "/");
-        let meta = item
-            .metadata()
-            .map_err(|e| SourceError::Io(format!("cannot read {path}: {e}")))?;
+        let path = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        let meta = item.metadata().map_err(|e| SourceError::Io(format!("cannot read {path}: {e}")))?;
         entries.push(disk_entry(path, utf8, item.path().to_path_buf(), &meta));
     }
-    Ok(entries)
+    Ok(())
 }
 
 fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> Entry {
@@ -257,18 +252,8 @@ fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> E
     } else {
         EntryKind::Other
     };
-    let locator = if kind == EntryKind::File {
-        Locator::Disk(full)
-    } else {
-        Locator::Nothing
-    };
-    Entry {
-        path,
-        utf8,
-        kind,
-        size: meta.len(),
-        locator,
-    }
+    let locator = if kind == EntryKind::File { Locator::Disk(full) } else { Locator::Nothing };
+    Entry { path, utf8, kind, size: meta.len(), locator }
 }
 
 fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<Entry>, SourceError> {
@@ -277,13 +262,7 @@ fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<Entry>, SourceError> 
         return Ok(Vec::new());
     };
     if members.kind() != Some(ObjectType::Tree) {
-        return Ok(vec![git_entry(
-            repo,
-            MEMBERS_DIR.to_owned(),
-            true,
-            members.id(),
-            members.filemode(),
-        )]);
+        return Ok(vec![git_entry(repo, MEMBERS_DIR.to_owned(), true, members.id(), members.filemode())]);
     }
     let members = repo.find_tree(members.id()).map_err(git_error)?;
     let mut entries = Vec::new();
@@ -313,22 +292,9 @@ fn git_entry(repo: &Repository, path: String, utf8: bool, oid: Oid, mode: i32) -
         _ => EntryKind::Other,
     };
     let size = match kind {
-        EntryKind::File => repo
-            .odb()
-            .and_then(|odb| odb.read_header(oid))
-            .map_or(0, |(size, _)| size as u64),
+        EntryKind::File => repo.odb().and_then(|odb| odb.read_header(oid)).map_or(0, |(size, _)| size as u64),
         _ => 0,
     };
-    let locator = if kind == EntryKind::File {
-        Locator::Blob(oid)
-    } else {
-        Locator::Nothing
-    };
-    Entry {
-        path,
-        utf8,
-        kind,
-        size,
-        locator,
-    }
+    let locator = if kind == EntryKind::File { Locator::Blob(oid) } else { Locator::Nothing };
+    Entry { path, utf8, kind, size, locator }
 }

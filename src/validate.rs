@@ -36,10 +36,7 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Source(e) => e.fmt(f),
-            Error::UnknownRule(name) => write!(
-                f,
-                "--skip {name}: no such rule (`rollcall rules` lists them)"
-            ),
+            Error::UnknownRule(name) => write!(f, "--skip {name}: no such rule (`rollcall rules` lists them)"),
         }
     }
 }
@@ -58,11 +55,7 @@ pub fn validate(source: &Source, options: &Options) -> Result<Validated, Error> 
         Err(ConfigError::Source(e)) => return Err(e.into()),
         Err(ConfigError::Invalid(findings)) => return Ok(finish(findings, Vec::new(), options)),
     };
-    if let Some(unknown) = options
-        .skip
-        .iter()
-        .find(|name| !crate::rules::is_known(name, &config))
-    {
+    if let Some(unknown) = options.skip.iter().find(|name| !crate::rules::is_known(name, &config)) {
         return Err(Error::UnknownRule(unknown.clone()));
     }
     Ok(validate_with(source, &config, options)?)
@@ -70,15 +63,8 @@ pub fn validate(source: &Source, options: &Options) -> Result<Validated, Error> 
 
 /// Validates the roll in `source` under `config` (which may come from
 /// another revision: a pull request is judged by its base's rules).
-pub fn validate_with(
-    source: &Source,
-    config: &Config,
-    options: &Options,
-) -> Result<Validated, SourceError> {
-    let ctx = Context {
-        config,
-        as_of: options.as_of,
-    };
+pub fn validate_with(source: &Source, config: &Config, options: &Options) -> Result<Validated, SourceError> {
+    let ctx = Context { config, as_of: options.as_of };
     let entries = source.member_entries()?;
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
@@ -87,10 +73,7 @@ pub fn validate_with(
             entries.iter().for_each(|entry| check(entry, &mut sink));
         }
     }
-    let files: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| crate::rules::is_member_file(e))
-        .collect();
+    let files: Vec<&Entry> = entries.iter().filter(|e| crate::rules::is_member_file(e)).collect();
     let (members, file_findings) = check_files(source, &files, &ctx, options)?;
     findings.extend(file_findings);
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
@@ -114,9 +97,7 @@ fn check_files(
     ctx: &Context,
     options: &Options,
 ) -> Result<(Vec<Member>, Vec<Finding>), SourceError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(files.len().max(1));
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
     let next = AtomicUsize::new(0);
     let results = Mutex::new(Vec::with_capacity(threads));
     std::thread::scope(|scope| -> Result<(), SourceError> {
@@ -133,10 +114,7 @@ fn check_files(
                         members.push((i, member));
                     }
                 }
-                results
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((members, findings));
+                results.lock().unwrap_or_else(|e| e.into_inner()).push((members, findings));
             });
         }
         Ok(())
@@ -174,12 +152,7 @@ pub fn check_file(
     };
     let mut findings = ctx.config.schema.check(&entry.path, &value, &doc.spans);
     let member = Member::from_document(&entry.path, &value, &doc.spans);
-    let file = MemberFile {
-        path: &entry.path,
-        value: &value,
-        spans: &doc.spans,
-        member: &member,
-    };
+    let file = MemberFile { path: &entry.path, value: &value, spans: &doc.spans, member: &member };
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
         if let Check::Member(check) = rule.check {
             check(&file, ctx, &mut Sink::new(rule.name, &mut findings));
@@ -193,11 +166,7 @@ pub fn check_file(
         .filter(|f| f.rule == yaml::AMBIGUOUS_SCALAR || f.rule == yaml::DUPLICATE_KEY)
         .map(|f| f.path.as_str())
         .collect();
-    findings.retain(|f| {
-        !loader_paths
-            .iter()
-            .any(|p| f.path == *p || f.path.starts_with(&format!("{p}/")))
-    });
+    findings.retain(|f| !loader_paths.iter().any(|p| f.path == *p || f.path.starts_with(&format!("{p}/"))));
     out.extend(doc.findings);
     out.extend(findings);
     Some(member)

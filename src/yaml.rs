@@ -11,6 +11,7 @@
 use crate::finding::{Finding, Pos, quoted};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle};
+use std::borrow::Cow;
 
 pub const SYNTAX: &str = "yaml.syntax";
 pub const ENCODING: &str = "yaml.encoding";
@@ -37,15 +38,9 @@ pub struct Limits {
 }
 
 /// Member files: small documents, a few levels deep.
-pub const MEMBER_LIMITS: Limits = Limits {
-    max_bytes: 64 * 1024,
-    max_depth: 16,
-};
+pub const MEMBER_LIMITS: Limits = Limits { max_bytes: 64 * 1024, max_depth: 16 };
 /// The schema and the policy: written by maintainers, larger and deeper.
-pub const CONFIG_LIMITS: Limits = Limits {
-    max_bytes: 1024 * 1024,
-    max_depth: 64,
-};
+pub const CONFIG_LIMITS: Limits = Limits { max_bytes: 1024 * 1024, max_depth: 64 };
 
 /// How a file must be laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,10 +96,7 @@ impl Spans {
 
     /// The pointer of the first node that starts on `line`.
     pub fn pointer_on_line(&self, line: u32) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|e| e.key.unwrap_or(e.value).line == line)
-            .map(|e| e.pointer.as_str())
+        self.entries.iter().find(|e| e.key.unwrap_or(e.value).line == line).map(|e| e.pointer.as_str())
     }
 }
 
@@ -119,14 +111,9 @@ pub struct Document {
 
 /// Reads one YAML file. Never panics; every problem becomes a finding.
 pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Document {
-    let mut doc = Document {
-        value: None,
-        spans: Spans::default(),
-        findings: Vec::new(),
-    };
+    let mut doc = Document { value: None, spans: Spans::default(), findings: Vec::new() };
     if bytes.len() as u64 > limits.max_bytes {
-        doc.findings
-            .push(too_large(file, bytes.len() as u64, limits));
+        doc.findings.push(too_large(file, bytes.len() as u64, limits));
         return doc;
     }
     let text = match decode(file, bytes) {
@@ -141,9 +128,7 @@ pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Documen
     }
     let mut builder = Builder::new(file, limits);
     let parsed = builder.run(text);
-    doc.spans = Spans {
-        entries: builder.spans,
-    };
+    doc.spans = Spans { entries: builder.spans };
     doc.findings.extend(builder.findings);
     if !parsed {
         return doc;
@@ -182,10 +167,7 @@ pub(crate) fn too_large(file: &str, size: u64, limits: Limits) -> Finding {
         file,
         Pos::START,
         "",
-        format!(
-            "the file is {size} bytes; the limit is {} bytes",
-            limits.max_bytes
-        ),
+        format!("the file is {size} bytes; the limit is {} bytes", limits.max_bytes),
         "shorten the text fields; a member file holds a few short fields and links",
     )
 }
@@ -218,10 +200,7 @@ fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Finding>> {
 fn end_position(text: &str) -> Pos {
     let line = 1 + text.matches('\n').count() as u32;
     let last = text.rfind('\n').map_or(text, |i| &text[i + 1..]);
-    Pos {
-        line,
-        column: 1 + last.chars().count() as u32,
-    }
+    Pos { line, column: 1 + last.chars().count() as u32 }
 }
 
 #[derive(PartialEq, Eq)]
@@ -234,10 +213,7 @@ enum Scan {
 /// reading (the parser would only add noise); invisible ones are reported and
 /// reading goes on. One finding per kind, at its first occurrence.
 fn scan_characters(file: &str, text: &str, findings: &mut Vec<Finding>) -> Scan {
-    if text
-        .bytes()
-        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b))
-    {
+    if text.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)) {
         return Scan::Clean;
     }
     let mut control: Option<(Pos, char)> = None;
@@ -246,10 +222,7 @@ fn scan_characters(file: &str, text: &str, findings: &mut Vec<Finding>) -> Scan 
     let mut pos = Pos::START;
     for c in text.chars() {
         if c == '\n' {
-            pos = Pos {
-                line: pos.line + 1,
-                column: 1,
-            };
+            pos = Pos { line: pos.line + 1, column: 1 };
             continue;
         }
         if is_control(c) {
@@ -267,11 +240,7 @@ fn scan_characters(file: &str, text: &str, findings: &mut Vec<Finding>) -> Scan 
             file,
             pos,
             "",
-            format!(
-                "invisible or text-direction character U+{:04X}{}",
-                c as u32,
-                occurrences(invisible_count)
-            ),
+            format!("invisible or text-direction character U+{:04X}{}", c as u32, occurrences(invisible_count)),
             "delete it (retype the text around it): invisible and bidirectional-control \
              characters make text read differently than it is stored",
         ));
@@ -280,18 +249,9 @@ fn scan_characters(file: &str, text: &str, findings: &mut Vec<Finding>) -> Scan 
         return Scan::Clean;
     };
     let (what, help) = match c {
-        '\t' => (
-            "a tab character".to_owned(),
-            "indent with spaces; inside text write \\t in double quotes",
-        ),
-        '\r' => (
-            "a carriage return (Windows line ending)".to_owned(),
-            "save the file with Unix (LF) line endings",
-        ),
-        _ => (
-            format!("the control character U+{:04X}", c as u32),
-            "delete the control character",
-        ),
+        '\t' => ("a tab character".to_owned(), "indent with spaces; inside text write \\t in double quotes"),
+        '\r' => ("a carriage return (Windows line ending)".to_owned(), "save the file with Unix (LF) line endings"),
+        _ => (format!("the control character U+{:04X}", c as u32), "delete the control character"),
     };
     findings.push(Finding::error(
         CONTROL_CHARACTER,
@@ -305,11 +265,7 @@ fn scan_characters(file: &str, text: &str, findings: &mut Vec<Finding>) -> Scan 
 }
 
 fn occurrences(count: usize) -> String {
-    if count > 1 {
-        format!(" ({count} in the file; the first is here)")
-    } else {
-        String::new()
-    }
+    if count > 1 { format!(" ({count} in the file; the first is here)") } else { String::new() }
 }
 
 fn is_control(c: char) -> bool {
@@ -339,15 +295,8 @@ struct Builder<'f> {
 }
 
 enum Frame {
-    Seq {
-        pointer: String,
-        items: Vec<Value>,
-    },
-    Map {
-        pointer: String,
-        map: Map<String, Value>,
-        key: Option<Key>,
-    },
+    Seq { span: usize, items: Vec<Value> },
+    Map { span: usize, map: Map<String, Value>, key: Option<Key> },
 }
 
 struct Key {
@@ -357,30 +306,17 @@ struct Key {
 }
 
 fn pos_of(marker: &Marker) -> Pos {
-    Pos {
-        line: marker.line() as u32,
-        column: marker.col() as u32 + 1,
-    }
+    Pos { line: marker.line() as u32, column: marker.col() as u32 + 1 }
 }
 
 impl<'f> Builder<'f> {
     fn new(file: &'f str, limits: Limits) -> Self {
-        Builder {
-            file,
-            limits,
-            stack: Vec::new(),
-            root: None,
-            spans: Vec::new(),
-            findings: Vec::new(),
-            documents: 0,
-        }
+        Builder { file, limits, stack: Vec::new(), root: None, spans: Vec::new(), findings: Vec::new(), documents: 0 }
     }
 
     fn error(&mut self, rule: &'static str, pos: Pos, message: String, help: &str) {
         let pointer = self.child_pointer();
-        self.findings.push(Finding::error(
-            rule, self.file, pos, &pointer, message, help,
-        ));
+        self.findings.push(Finding::error(rule, self.file, pos, &pointer, message, help));
     }
 
     /// Runs the parser to the end; false if the document could not be read whole.
@@ -398,17 +334,9 @@ impl<'f> Builder<'f> {
                     let (rule, help) = if e.info().contains("nesting limit") {
                         (TOO_DEEP, "a member file needs only a few levels of nesting")
                     } else {
-                        (
-                            SYNTAX,
-                            "fix the YAML syntax here; examples/ shows the expected layout",
-                        )
+                        (SYNTAX, "fix the YAML syntax here; examples/ shows the expected layout")
                     };
-                    self.error(
-                        rule,
-                        pos,
-                        format!("YAML could not be read: {}", e.info()),
-                        help,
-                    );
+                    self.error(rule, pos, format!("YAML could not be read: {}", e.info()), help);
                     return false;
                 }
             };
@@ -416,23 +344,18 @@ impl<'f> Builder<'f> {
             let step = match event {
                 Event::DocumentStart(..) => self.document_start(pos),
                 Event::Alias(_) | Event::UnresolvedAlias(_) => {
-                    self.error(
-                        ALIAS,
-                        pos,
-                        "aliases (`*name`) are not allowed".into(),
-                        "write the value out in full",
-                    );
+                    self.error(ALIAS, pos, "aliases (`*name`) are not allowed".into(), "write the value out in full");
                     Err(())
                 }
-                Event::Scalar(text, style, anchor, tag) => self
-                    .properties(pos, anchor, tag.is_some())
-                    .and_then(|()| self.scalar(&text, style, pos)),
-                Event::SequenceStart(_, anchor, tag) => self
-                    .properties(pos, anchor, tag.is_some())
-                    .and_then(|()| self.open(pos, false)),
-                Event::MappingStart(_, anchor, tag) => self
-                    .properties(pos, anchor, tag.is_some())
-                    .and_then(|()| self.open(pos, true)),
+                Event::Scalar(text, style, anchor, tag) => {
+                    self.properties(pos, anchor, tag.is_some()).and_then(|()| self.scalar(text, style, pos))
+                }
+                Event::SequenceStart(_, anchor, tag) => {
+                    self.properties(pos, anchor, tag.is_some()).and_then(|()| self.open(pos, false))
+                }
+                Event::MappingStart(_, anchor, tag) => {
+                    self.properties(pos, anchor, tag.is_some()).and_then(|()| self.open(pos, true))
+                }
                 Event::SequenceEnd | Event::MappingEnd => {
                     self.close();
                     Ok(())
@@ -489,41 +412,39 @@ impl<'f> Builder<'f> {
 
     /// The pointer the next node will have.
     fn child_pointer(&self) -> String {
-        use crate::finding::pointer_segment;
+        use std::fmt::Write;
+        let mut pointer = String::new();
         match self.stack.last() {
-            None => String::new(),
-            Some(Frame::Seq { pointer, items }) => format!("{pointer}/{}", items.len()),
-            Some(Frame::Map {
-                pointer,
-                key: Some(key),
-                ..
-            }) => format!("{pointer}/{}", pointer_segment(&key.name)),
-            Some(Frame::Map { pointer, .. }) => pointer.clone(),
+            None => {}
+            Some(Frame::Seq { span, items }) => {
+                pointer.push_str(&self.spans[*span].pointer);
+                let _ = write!(pointer, "/{}", items.len());
+            }
+            Some(Frame::Map { span, key, .. }) => {
+                pointer.push_str(&self.spans[*span].pointer);
+                if let Some(key) = key {
+                    pointer.push('/');
+                    pointer.push_str(&crate::finding::pointer_segment(&key.name));
+                }
+            }
         }
+        pointer
     }
 
-    fn record(&mut self, pos: Pos) -> String {
+    /// Records where the next node starts; returns its index in `spans`.
+    fn record(&mut self, pos: Pos) -> usize {
         let pointer = self.child_pointer();
         let key = match self.stack.last() {
             Some(Frame::Map { key: Some(key), .. }) => Some(key.pos),
             _ => None,
         };
-        self.spans.push(SpanEntry {
-            pointer: pointer.clone(),
-            key,
-            value: pos,
-        });
-        pointer
+        self.spans.push(SpanEntry { pointer, key, value: pos });
+        self.spans.len() - 1
     }
 
     fn open(&mut self, pos: Pos, mapping: bool) -> Result<(), ()> {
         if self.expecting_key() {
-            self.error(
-                COMPLEX_KEY,
-                pos,
-                "a mapping key must be plain text".into(),
-                "use a simple `name:` key",
-            );
+            self.error(COMPLEX_KEY, pos, "a mapping key must be plain text".into(), "use a simple `name:` key");
             return Err(());
         }
         if self.stack.len() >= self.limits.max_depth {
@@ -535,18 +456,11 @@ impl<'f> Builder<'f> {
             );
             return Err(());
         }
-        let pointer = self.record(pos);
+        let span = self.record(pos);
         self.stack.push(if mapping {
-            Frame::Map {
-                pointer,
-                map: Map::new(),
-                key: None,
-            }
+            Frame::Map { span, map: Map::new(), key: None }
         } else {
-            Frame::Seq {
-                pointer,
-                items: Vec::new(),
-            }
+            Frame::Seq { span, items: Vec::new() }
         });
         Ok(())
     }
@@ -574,76 +488,54 @@ impl<'f> Builder<'f> {
         }
     }
 
-    fn scalar(&mut self, text: &str, style: ScalarStyle, pos: Pos) -> Result<(), ()> {
+    fn scalar(&mut self, text: Cow<'_, str>, style: ScalarStyle, pos: Pos) -> Result<(), ()> {
         let plain = style == ScalarStyle::Plain;
         if self.expecting_key() {
-            return self.key(text, plain, pos);
+            return self.key(text.into_owned(), plain, pos);
         }
         let value = if plain {
-            resolve_plain(text).unwrap_or_else(|reading| {
+            resolve_plain(&text).unwrap_or_else(|reading| {
                 self.error(
                     AMBIGUOUS_SCALAR,
                     pos,
-                    format!("unquoted {} can be read as {reading}", quoted(text)),
-                    &format!(
-                        "if it is text, put it in double quotes: \"{}\"",
-                        text.escape_debug()
-                    ),
+                    format!("unquoted {} can be read as {reading}", quoted(&text)),
+                    &format!("if it is text, put it in double quotes: \"{}\"", text.escape_debug()),
                 );
-                Value::String(text.to_owned())
+                Value::String(text.to_string())
             })
         } else {
-            Value::String(text.to_owned())
+            Value::String(text.into_owned())
         };
         self.record(pos);
         self.attach(value);
         Ok(())
     }
 
-    fn key(&mut self, text: &str, plain: bool, pos: Pos) -> Result<(), ()> {
+    fn key(&mut self, text: String, plain: bool, pos: Pos) -> Result<(), ()> {
         if plain && text == "<<" {
-            self.error(
-                MERGE_KEY,
-                pos,
-                "merge keys (`<<`) are not allowed".into(),
-                "write the fields out in full",
-            );
+            self.error(MERGE_KEY, pos, "merge keys (`<<`) are not allowed".into(), "write the fields out in full");
             return Err(());
         }
-        if plain && !matches!(resolve_plain(text), Ok(Value::String(_))) {
+        if plain && !matches!(resolve_plain(&text), Ok(Value::String(_))) {
             self.error(
                 AMBIGUOUS_SCALAR,
                 pos,
-                format!(
-                    "the unquoted key {} is not read as text by every YAML reader",
-                    quoted(text)
-                ),
+                format!("the unquoted key {} is not read as text by every YAML reader", quoted(&text)),
                 "put the key in double quotes, or use a field name the schema defines",
             );
         }
-        let Some(Frame::Map { map, key, pointer }) = self.stack.last_mut() else {
+        let Some(Frame::Map { map, key, .. }) = self.stack.last_mut() else {
             return Ok(());
         };
-        let duplicate = map.contains_key(text) || key.is_some();
-        let name = text.to_owned();
-        let first = format!("{pointer}/{}", crate::finding::pointer_segment(text));
-        *key = Some(Key {
-            name,
-            pos,
-            duplicate,
-        });
+        let duplicate = map.contains_key(&text) || key.is_some();
+        let shown = if duplicate { quoted(&text) } else { String::new() };
+        *key = Some(Key { name: text, pos, duplicate });
         if duplicate {
-            let first_line = self
-                .spans
-                .iter()
-                .find(|e| e.pointer == first)
-                .map(|e| e.key.unwrap_or(e.value).line);
+            let first = self.child_pointer();
+            let first_line = self.spans.iter().find(|e| e.pointer == first).map(|e| e.key.unwrap_or(e.value).line);
             let message = match first_line {
-                Some(line) => format!(
-                    "the key {} appears again (first on line {line})",
-                    quoted(text)
-                ),
-                None => format!("the key {} appears again", quoted(text)),
+                Some(line) => format!("the key {shown} appears again (first on line {line})"),
+                None => format!("the key {shown} appears again"),
             };
             self.findings.push(Finding::error(
                 DUPLICATE_KEY,
@@ -670,15 +562,24 @@ pub fn resolve_plain(text: &str) -> Result<Value, &'static str> {
         "~" => return Err("null"),
         _ => {}
     }
-    let lower = text.to_ascii_lowercase();
-    match lower.as_str() {
-        "y" | "yes" | "on" | "true" => return Err("the boolean true"),
-        "n" | "no" | "off" | "false" => return Err("the boolean false"),
-        "null" => return Err("null"),
-        "nan" | ".nan" | "inf" | "+inf" | "-inf" | ".inf" | "+.inf" | "-.inf" => {
+    // Every special word is short: lowercase it on the stack.
+    let mut buffer = [0u8; 6];
+    let lower = match buffer.get_mut(..text.len()) {
+        Some(lower) => {
+            lower.copy_from_slice(text.as_bytes());
+            lower.make_ascii_lowercase();
+            &*lower
+        }
+        None => &[],
+    };
+    match lower {
+        b"y" | b"yes" | b"on" | b"true" => return Err("the boolean true"),
+        b"n" | b"no" | b"off" | b"false" => return Err("the boolean false"),
+        b"null" => return Err("null"),
+        b"nan" | b".nan" | b"inf" | b"+inf" | b"-inf" | b".inf" | b"+.inf" | b"-.inf" => {
             return Err("a floating-point number");
         }
-        "=" => return Err("a YAML 1.1 value key"),
+        b"=" => return Err("a YAML 1.1 value key"),
         _ => {}
     }
     let digits = text.strip_prefix('-').unwrap_or(text);
@@ -702,16 +603,11 @@ pub fn resolve_plain(text: &str) -> Result<Value, &'static str> {
 /// also quotes, so the writer's output never trips it.
 fn looks_numeric(text: &str) -> bool {
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
-    is_radix_number(unsigned)
-        || is_decimal_number(unsigned)
-        || is_base60(unsigned)
-        || is_date(unsigned)
+    is_radix_number(unsigned) || is_decimal_number(unsigned) || is_base60(unsigned) || is_date(unsigned)
 }
 
 fn digit_run(s: &str, radix: u32, underscores: bool) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_digit(radix) || (underscores && c == '_'))
+    !s.is_empty() && s.chars().all(|c| c.is_digit(radix) || (underscores && c == '_'))
 }
 
 /// `0x1F`, `0o17`, `0b101`, underscores allowed.
@@ -762,24 +658,11 @@ fn is_base60(s: &str) -> bool {
 /// `2026-01-31`: a YAML 1.1 timestamp.
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
+    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }
 
 /// Points at the first line that differs from the canonical writing.
-fn check_canonical(
-    file: &str,
-    text: &str,
-    value: &Value,
-    spans: &Spans,
-    findings: &mut Vec<Finding>,
-) {
+fn check_canonical(file: &str, text: &str, value: &Value, spans: &Spans, findings: &mut Vec<Finding>) {
     let canonical = to_canonical(value);
     if canonical == text {
         return;
@@ -793,17 +676,9 @@ fn check_canonical(
             continue;
         }
         let help = match want {
-            Some(want) if want.trim_end_matches('\n') == actual => {
-                "end the file with a newline".to_owned()
-            }
-            Some(want) => format!(
-                "write this line as: {}",
-                quoted(want.trim_end_matches('\n'))
-            ),
-            None => {
-                "delete this line (comments, blank lines and `---` are not kept in member files)"
-                    .to_owned()
-            }
+            Some(want) if want.trim_end_matches('\n') == actual => "end the file with a newline".to_owned(),
+            Some(want) => format!("write this line as: {}", quoted(want.trim_end_matches('\n'))),
+            None => "delete this line (comments, blank lines and `---` are not kept in member files)".to_owned(),
         };
         let pointer = spans.pointer_on_line(line).unwrap_or("");
         findings.push(Finding::error(

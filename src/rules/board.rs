@@ -31,10 +31,7 @@ pub fn directors_per_member(members: &[Member], ctx: &Context, sink: &mut Sink) 
     let Some(rule) = &board.directors_per_member else {
         return;
     };
-    let holders = members
-        .iter()
-        .filter(|m| m.is_active() && m.tier.as_deref() == Some(rule.tier.as_str()))
-        .count();
+    let holders = members.iter().filter(|m| m.is_active() && m.tier.as_deref() == Some(rule.tier.as_str())).count();
     let needed = (holders * rule.directors).min(board.max_directors);
     if holders > 0 && board.directors.len() < needed {
         sink.error(
@@ -46,7 +43,10 @@ pub fn directors_per_member(members: &[Member], ctx: &Context, sink: &mut Sink) 
                 rule.tier,
                 board.directors.len()
             ),
-            format!("the board needs {} directors per {} member (up to {}); elect more directors", rule.directors, rule.tier, board.max_directors),
+            format!(
+                "the board needs {} directors per {} member (up to {}); elect more directors",
+                rule.directors, rule.tier, board.max_directors
+            ),
         );
     }
 }
@@ -84,20 +84,14 @@ pub fn sponsor_active(members: &[Member], ctx: &Context, sink: &mut Sink) {
         let Some(org) = director.organization.as_deref() else {
             continue;
         };
-        let active = members
-            .iter()
-            .any(|m| m.is_active() && m.organization_key() == Some(org));
+        let active = members.iter().any(|m| m.is_active() && m.organization_key() == Some(org));
         if !active {
             let pointer = format!("/board/directors/{i}/organization");
             sink.error(
                 POLICY_FILE,
                 loaded.pos(&pointer),
                 &pointer,
-                format!(
-                    "{}'s sponsoring organization {} has no active membership",
-                    director.name,
-                    quoted(org)
-                ),
+                format!("{}'s sponsoring organization {} has no active membership", director.name, quoted(org)),
                 "a director whose sponsoring membership ended loses the seat; update the board",
             );
         }
@@ -110,11 +104,7 @@ pub fn committee_size(_: &[Member], ctx: &Context, sink: &mut Sink) {
     let n = committee.members.len();
     let in_bounds = (committee.min_size..=committee.max_size).contains(&n);
     if !in_bounds || (committee.odd_size && n.is_multiple_of(2)) {
-        let odd = if committee.odd_size {
-            ", and an odd number"
-        } else {
-            ""
-        };
+        let odd = if committee.odd_size { ", and an odd number" } else { "" };
         sink.error(
             POLICY_FILE,
             loaded.pos("/committee/members"),
@@ -135,18 +125,9 @@ pub fn committee_directors(_: &[Member], ctx: &Context, sink: &mut Sink) {
         .committee
         .members
         .iter()
-        .filter(|c| {
-            policy
-                .board
-                .directors
-                .iter()
-                .any(|d| d.github_id == c.github_id)
-        })
+        .filter(|c| policy.board.directors.iter().any(|d| d.github_id == c.github_id))
         .count();
-    let (min, max) = (
-        policy.committee.min_directors,
-        policy.committee.max_directors,
-    );
+    let (min, max) = (policy.committee.min_directors, policy.committee.max_directors);
     if !(min..=max).contains(&directors) {
         sink.error(
             POLICY_FILE,

@@ -29,11 +29,7 @@ pub fn stem_matches_id(file: &MemberFile, _: &Context, sink: &mut Sink) {
             file.path,
             file.spans.locate("/id"),
             "/id",
-            format!(
-                "the file is named {} but its id is {}",
-                quoted(stem),
-                quoted(id)
-            ),
+            format!("the file is named {} but its id is {}", quoted(stem), quoted(id)),
             format!("name the file {}", member_path(id)),
         );
     }
@@ -47,11 +43,7 @@ pub fn in_shard(file: &MemberFile, _: &Context, sink: &mut Sink) {
             file.path,
             file.spans.locate("/id"),
             "/id",
-            format!(
-                "the file sits in members/{shard}/ but id {} belongs in members/{}/",
-                quoted(id),
-                shard_of(id)
-            ),
+            format!("the file sits in members/{shard}/ but id {} belongs in members/{}/", quoted(id), shard_of(id)),
             format!("move the file to {}", member_path(id)),
         );
     }

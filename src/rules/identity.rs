@@ -24,19 +24,9 @@ fn report_clashes<'m, K: Eq + Hash>(
     clashes.sort_by(|a, b| a[0].file.cmp(&b[0].file));
     for group in clashes {
         for member in &group {
-            let others: Vec<&str> = group
-                .iter()
-                .filter(|m| m.file != member.file)
-                .map(|m| m.file.as_str())
-                .collect();
+            let others: Vec<&str> = group.iter().filter(|m| m.file != member.file).map(|m| m.file.as_str()).collect();
             let p = pointer(member);
-            sink.error(
-                &member.file,
-                member.pos(p),
-                p,
-                message(member, &others),
-                help,
-            );
+            sink.error(&member.file, member.pos(p), p, message(member, &others), help);
         }
     }
 }
@@ -46,13 +36,7 @@ pub fn unique_id(members: &[Member], _: &Context, sink: &mut Sink) {
         members.iter().filter_map(|m| Some((m.id.as_deref()?, m))),
         sink,
         |_| "/id",
-        |m, others| {
-            format!(
-                "id {} is also used by {}",
-                quoted(m.id.as_deref().unwrap_or_default()),
-                others.join(", ")
-            )
-        },
+        |m, others| format!("id {} is also used by {}", quoted(m.id.as_deref().unwrap_or_default()), others.join(", ")),
         "every member has its own id; keep one file and remove the other from this change",
     );
 }
@@ -61,10 +45,7 @@ pub fn unique_id(members: &[Member], _: &Context, sink: &mut Sink) {
 /// rename, so a renamed login cannot apply twice.
 pub fn unique_github_id(members: &[Member], _: &Context, sink: &mut Sink) {
     report_clashes(
-        members
-            .iter()
-            .filter(|m| m.kind == Some(Kind::Person))
-            .filter_map(|m| Some((m.account.as_ref()?.id, m))),
+        members.iter().filter(|m| m.kind == Some(Kind::Person)).filter_map(|m| Some((m.account.as_ref()?.id, m))),
         sink,
         |m| m.account_pointer(),
         |m, others| {
@@ -84,11 +65,7 @@ pub fn unique_member_number(members: &[Member], _: &Context, sink: &mut Sink) {
         sink,
         |_| "/member_number",
         |m, others| {
-            format!(
-                "member number {} is also held by {}",
-                m.member_number.unwrap_or_default(),
-                others.join(", ")
-            )
+            format!("member number {} is also held by {}", m.member_number.unwrap_or_default(), others.join(", "))
         },
         "member numbers are never reused; restore the number from the ledger's history",
     );
@@ -141,10 +118,7 @@ pub fn one_mirror(members: &[Member], ctx: &Context, sink: &mut Sink) {
 /// A representative's account speaks for one organization only.
 pub fn one_organization_per_login(members: &[Member], _: &Context, sink: &mut Sink) {
     let mut orgs_of: HashMap<u64, Vec<&Member>> = HashMap::new();
-    for m in members
-        .iter()
-        .filter(|m| m.kind == Some(Kind::Organization))
-    {
+    for m in members.iter().filter(|m| m.kind == Some(Kind::Organization)) {
         if let (Some(account), Some(_)) = (&m.account, m.organization_key()) {
             orgs_of.entry(account.id).or_default().push(m);
         }
@@ -157,20 +131,14 @@ pub fn one_organization_per_login(members: &[Member], _: &Context, sink: &mut Si
             continue;
         }
         for m in &held {
-            let others: Vec<&str> = held
-                .iter()
-                .filter(|o| o.organization_key() != m.organization_key())
-                .map(|o| o.file.as_str())
-                .collect();
+            let others: Vec<&str> =
+                held.iter().filter(|o| o.organization_key() != m.organization_key()).map(|o| o.file.as_str()).collect();
             let pointer = m.account_pointer();
             sink.error(
                 &m.file,
                 m.pos(pointer),
                 pointer,
-                format!(
-                    "account {id} also represents another organization in {}",
-                    others.join(", ")
-                ),
+                format!("account {id} also represents another organization in {}", others.join(", ")),
                 "an account represents one organization; name a different representative",
             );
         }

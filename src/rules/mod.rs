@@ -42,121 +42,37 @@ pub struct Rule {
 }
 
 const fn rule(name: &'static str, summary: &'static str, check: Check) -> Rule {
-    Rule {
-        name,
-        summary,
-        check,
-    }
+    Rule { name, summary, check }
 }
 
 pub static RULES: &[Rule] = &[
-    rule(
-        "tree.symlink",
-        "no symbolic links under members/",
-        Check::Entry(tree::symlink),
-    ),
-    rule(
-        "tree.submodule",
-        "no submodules under members/",
-        Check::Entry(tree::submodule),
-    ),
-    rule(
-        "tree.executable",
-        "member files are not executable",
-        Check::Entry(tree::executable),
-    ),
-    rule(
-        "tree.special-file",
-        "only regular files under members/",
-        Check::Entry(tree::special_file),
-    ),
-    rule(
-        "tree.file-name",
-        "file names are UTF-8 and only members/<shard>/<id>.yaml",
-        Check::Entry(tree::file_name),
-    ),
+    rule("tree.symlink", "no symbolic links under members/", Check::Entry(tree::symlink)),
+    rule("tree.submodule", "no submodules under members/", Check::Entry(tree::submodule)),
+    rule("tree.executable", "member files are not executable", Check::Entry(tree::executable)),
+    rule("tree.special-file", "only regular files under members/", Check::Entry(tree::special_file)),
+    rule("tree.file-name", "file names are UTF-8 and only members/<shard>/<id>.yaml", Check::Entry(tree::file_name)),
     rule(yaml::SYNTAX, "the file is well-formed YAML", Check::Loader),
-    rule(
-        yaml::ENCODING,
-        "UTF-8 without a byte-order mark",
-        Check::Loader,
-    ),
-    rule(
-        yaml::CONTROL_CHARACTER,
-        "no control characters (tabs, CR, NUL, …)",
-        Check::Loader,
-    ),
-    rule(
-        yaml::INVISIBLE_CHARACTER,
-        "no bidirectional-control or invisible characters",
-        Check::Loader,
-    ),
-    rule(
-        yaml::TOO_LARGE,
-        "a member file is at most 64 KiB",
-        Check::Loader,
-    ),
-    rule(
-        yaml::TOO_DEEP,
-        "nesting stays within the depth cap",
-        Check::Loader,
-    ),
+    rule(yaml::ENCODING, "UTF-8 without a byte-order mark", Check::Loader),
+    rule(yaml::CONTROL_CHARACTER, "no control characters (tabs, CR, NUL, …)", Check::Loader),
+    rule(yaml::INVISIBLE_CHARACTER, "no bidirectional-control or invisible characters", Check::Loader),
+    rule(yaml::TOO_LARGE, "a member file is at most 64 KiB", Check::Loader),
+    rule(yaml::TOO_DEEP, "nesting stays within the depth cap", Check::Loader),
     rule(yaml::EMPTY, "the file holds a document", Check::Loader),
-    rule(
-        yaml::MULTIPLE_DOCUMENTS,
-        "one document per file",
-        Check::Loader,
-    ),
+    rule(yaml::MULTIPLE_DOCUMENTS, "one document per file", Check::Loader),
     rule(yaml::ANCHOR, "no anchors", Check::Loader),
     rule(yaml::ALIAS, "no aliases", Check::Loader),
     rule(yaml::TAG, "no tags", Check::Loader),
     rule(yaml::MERGE_KEY, "no merge keys", Check::Loader),
     rule(yaml::COMPLEX_KEY, "keys are plain text", Check::Loader),
-    rule(
-        yaml::DUPLICATE_KEY,
-        "no key twice in one mapping",
-        Check::Loader,
-    ),
-    rule(
-        yaml::AMBIGUOUS_SCALAR,
-        "no unquoted value that a YAML reader could read as another type",
-        Check::Loader,
-    ),
-    rule(
-        yaml::NOT_CANONICAL,
-        "the file is laid out exactly as rollcall writes it",
-        Check::Loader,
-    ),
-    rule(
-        crate::schema::SCHEMA_INVALID,
-        "the schema and the policy are valid",
-        Check::Loader,
-    ),
-    rule(
-        crate::config::MISSING,
-        "the schema and the policy exist",
-        Check::Loader,
-    ),
-    rule(
-        "file.stem-matches-id",
-        "the file is named <id>.yaml",
-        Check::Member(file::stem_matches_id),
-    ),
-    rule(
-        "file.in-shard",
-        "the file sits in members/<first two characters of id>/",
-        Check::Member(file::in_shard),
-    ),
-    rule(
-        "tier.known",
-        "the tier is one the policy defines",
-        Check::Member(tier::known),
-    ),
-    rule(
-        "tier.holder-kind",
-        "the tier may be held by this kind of member",
-        Check::Member(tier::holder_kind),
-    ),
+    rule(yaml::DUPLICATE_KEY, "no key twice in one mapping", Check::Loader),
+    rule(yaml::AMBIGUOUS_SCALAR, "no unquoted value that a YAML reader could read as another type", Check::Loader),
+    rule(yaml::NOT_CANONICAL, "the file is laid out exactly as rollcall writes it", Check::Loader),
+    rule(crate::schema::SCHEMA_INVALID, "the schema and the policy are valid", Check::Loader),
+    rule(crate::config::MISSING, "the schema and the policy exist", Check::Loader),
+    rule("file.stem-matches-id", "the file is named <id>.yaml", Check::Member(file::stem_matches_id)),
+    rule("file.in-shard", "the file sits in members/<first two characters of id>/", Check::Member(file::in_shard)),
+    rule("tier.known", "the tier is one the policy defines", Check::Member(tier::known)),
+    rule("tier.holder-kind", "the tier may be held by this kind of member", Check::Member(tier::holder_kind)),
     rule(
         "tier.evidence-present",
         "the application shows what its tier requires",
@@ -172,11 +88,7 @@ pub static RULES: &[Rule] = &[
         "an admitted member has a number, admission and expiry",
         Check::Member(status::admission_record),
     ),
-    rule(
-        "status.dates-in-order",
-        "expiry comes after admission",
-        Check::Member(status::dates_in_order),
-    ),
+    rule("status.dates-in-order", "expiry comes after admission", Check::Member(status::dates_in_order)),
     rule(
         "status.expired",
         "an active membership past its expiry is recorded as lapsed",
@@ -192,11 +104,7 @@ pub static RULES: &[Rule] = &[
         "members from embargoed countries are flagged (warning)",
         Check::Member(privacy::embargoed_country),
     ),
-    rule(
-        "identity.unique-id",
-        "no two files share an id",
-        Check::Roll(identity::unique_id),
-    ),
+    rule("identity.unique-id", "no two files share an id", Check::Roll(identity::unique_id)),
     rule(
         "identity.unique-github-id",
         "one membership per person (by GitHub account id)",
@@ -222,11 +130,7 @@ pub static RULES: &[Rule] = &[
         "an account represents at most one organization",
         Check::Roll(identity::one_organization_per_login),
     ),
-    rule(
-        "board.size",
-        "the board has between its minimum and maximum of directors",
-        Check::Roll(board::size),
-    ),
+    rule("board.size", "the board has between its minimum and maximum of directors", Check::Roll(board::size)),
     rule(
         "board.directors-per-member",
         "enough directors per member of the tier that requires it",
@@ -298,23 +202,8 @@ impl<'a> Sink<'a> {
         Sink { rule, out }
     }
 
-    pub fn error(
-        &mut self,
-        file: &str,
-        pos: Pos,
-        pointer: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.out.push(Finding::new(
-            self.rule,
-            Severity::Error,
-            file,
-            pos,
-            pointer,
-            message,
-            help,
-        ));
+    pub fn error(&mut self, file: &str, pos: Pos, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.out.push(Finding::new(self.rule, Severity::Error, file, pos, pointer, message, help));
     }
 
     pub fn warning(
@@ -325,14 +214,6 @@ impl<'a> Sink<'a> {
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        self.out.push(Finding::new(
-            self.rule,
-            Severity::Warning,
-            file,
-            pos,
-            pointer,
-            message,
-            help,
-        ));
+        self.out.push(Finding::new(self.rule, Severity::Warning, file, pos, pointer, message, help));
     }
 }

@@ -7,14 +7,11 @@ use serde_json::Value;
 use std::sync::LazyLock;
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-        .expect("valid regex")
+    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}").expect("valid regex")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"\+\d[\d ().-]{6,}\d|\(\d{2,4}\)[ .-]?\d{3}[ .-]?\d{3,4}|\b\d{3}[ .-]\d{3}[ .-]\d{4}\b",
-    )
-    .expect("valid regex")
+    Regex::new(r"\+\d[\d ().-]{6,}\d|\(\d{2,4}\)[ .-]?\d{3}[ .-]?\d{3,4}|\b\d{3}[ .-]\d{3}[ .-]\d{4}\b")
+        .expect("valid regex")
 });
 static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -24,43 +21,26 @@ static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Field names that can only hold contact details.
-const CONTACT_FIELDS: [&str; 10] = [
-    "email",
-    "e-mail",
-    "mail",
-    "phone",
-    "telephone",
-    "mobile",
-    "address",
-    "street",
-    "postal_code",
-    "zip",
-];
+const CONTACT_FIELDS: [&str; 10] =
+    ["email", "e-mail", "mail", "phone", "telephone", "mobile", "address", "street", "postal_code", "zip"];
 
 pub fn contact_details(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let mut path = Vec::new();
     walk(file.value, &mut path, &mut |path, key, text| {
-        let pointer = pointer(path);
-        let pos = file.spans.locate(&pointer);
-        if let Some(key) = key.filter(|k| CONTACT_FIELDS.contains(&k.to_ascii_lowercase().as_str()))
-        {
-            sink.error(
-                file.path,
-                pos,
-                &pointer,
-                format!("the field `{key}` would publish contact details"),
-                "remove it: the ledger is public and holds no contact details",
-            );
+        let (message, help) = if let Some(key) = key.filter(|k| is_contact_field(k)) {
+            (format!("the field `{key}` would publish contact details"), "remove it: the ledger is public and holds no contact details")
         } else if let Some(what) = contact_in(text) {
-            sink.error(
-                file.path,
-                pos,
-                &pointer,
-                format!("this text contains {what}"),
-                "remove it: the ledger is public; link to a profile page instead",
-            );
-        }
+            (format!("this text contains {what}"), "remove it: the ledger is public; link to a profile page instead")
+        } else {
+            return;
+        };
+        let pointer = pointer(path);
+        sink.error(file.path, file.spans.locate(&pointer), &pointer, message, help);
     });
+}
+
+fn is_contact_field(key: &str) -> bool {
+    CONTACT_FIELDS.iter().any(|f| f.eq_ignore_ascii_case(key))
 }
 
 /// What kind of contact detail `text` holds, cheap checks first.
@@ -105,7 +85,7 @@ fn walk<'v>(value: &'v Value, path: &mut Vec<Step<'v>>, visit: &mut Visit) {
                 path.push(Step::Key(key));
                 if let Value::String(text) = child {
                     visit(path, Some(key), text);
-                } else if CONTACT_FIELDS.contains(&key.to_ascii_lowercase().as_str()) {
+                } else if is_contact_field(key) {
                     visit(path, Some(key), "");
                 } else {
                     walk(child, path, visit);
@@ -131,14 +111,7 @@ pub fn embargoed_country(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
     let Some(country) = file.str("/country") else {
         return;
     };
-    if ctx
-        .config
-        .policy
-        .policy
-        .embargoed_countries
-        .iter()
-        .any(|c| c == country)
-    {
+    if ctx.config.policy.policy.embargoed_countries.iter().any(|c| c == country) {
         sink.warning(
             file.path,
             file.spans.locate("/country"),

@@ -13,14 +13,10 @@ pub fn merger_only_field(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
         if file.value.get(field).is_some() {
             sink.error(
                 file.path,
-                file.spans
-                    .key(&pointer)
-                    .unwrap_or_else(|| file.spans.locate(&pointer)),
+                file.spans.key(&pointer).unwrap_or_else(|| file.spans.locate(&pointer)),
                 &pointer,
                 format!("`{field}` is written by the merger, not by an application"),
-                format!(
-                    "delete the `{field}` field; it is filled in when the application is approved"
-                ),
+                format!("delete the `{field}` field; it is filled in when the application is approved"),
             );
         }
     }
@@ -76,14 +72,8 @@ pub fn expired(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
             file.path,
             file.member.pos("/expires"),
             "/expires",
-            format!(
-                "the membership of {} expired on {expires} but is still active",
-                quoted(id)
-            ),
-            format!(
-                "record the lapse with `rollcall expire --as-of {}`, or renew it",
-                ctx.as_of
-            ),
+            format!("the membership of {} expired on {expires} but is still active", quoted(id)),
+            format!("record the lapse with `rollcall expire --as-of {}`, or renew it", ctx.as_of),
         );
     }
 }

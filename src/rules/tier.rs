@@ -36,10 +36,7 @@ pub fn holder_kind(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
             file.spans.locate("/tier"),
             "/tier",
             format!("the {tier_name} tier cannot be held by a {}", kind.as_str()),
-            format!(
-                "the {tier_name} tier is held by: {}; choose another tier or correct `kind`",
-                holders.join(", ")
-            ),
+            format!("the {tier_name} tier is held by: {}; choose another tier or correct `kind`", holders.join(", ")),
         );
     }
 }
@@ -97,10 +94,7 @@ pub fn policy_references(_: &[Member], ctx: &Context, sink: &mut Sink) {
                 );
             }
         }
-        if policy.tiers[..t]
-            .iter()
-            .any(|other| other.name == tier.name)
-        {
+        if policy.tiers[..t].iter().any(|other| other.name == tier.name) {
             let pointer = format!("/tiers/{t}/name");
             sink.error(
                 POLICY_FILE,

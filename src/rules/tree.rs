@@ -48,23 +48,14 @@ pub fn executable(entry: &Entry, sink: &mut Sink) {
             Pos::START,
             "",
             "the member file is marked executable",
-            format!(
-                "clear the executable bit: git update-index --chmod=-x {}",
-                entry.path
-            ),
+            format!("clear the executable bit: git update-index --chmod=-x {}", entry.path),
         );
     }
 }
 
 pub fn special_file(entry: &Entry, sink: &mut Sink) {
     if entry.kind == EntryKind::Other {
-        sink.error(
-            &entry.path,
-            Pos::START,
-            "",
-            "not a regular file",
-            "the roll holds only regular member files",
-        );
+        sink.error(&entry.path, Pos::START, "", "not a regular file", "the roll holds only regular member files");
     }
 }
 

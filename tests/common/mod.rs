@@ -1,0 +1,232 @@
+//! Test ledgers: real directories and real git repositories (built with
+//! git2), checked by the real `rollcall` binary.
+#![allow(dead_code)] // each test crate uses a different part of this module
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The fixed "today" of every test, so that expiry never depends on the clock.
+pub const AS_OF: &str = "2026-11-22";
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A finding as the JSON report prints it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub path: String,
+    pub message: String,
+    pub help: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Report {
+    ok: bool,
+    findings: Vec<Finding>,
+}
+
+/// What one run of the binary produced.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: i32,
+    pub ok: bool,
+    pub findings: Vec<Finding>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// The findings of `rule`.
+    pub fn of(&self, rule: &str) -> Vec<&Finding> {
+        self.findings.iter().filter(|f| f.rule == rule).collect()
+    }
+
+    /// Asserts a finding of `rule` in `file` at `line`, and returns it.
+    #[track_caller]
+    pub fn expect(&self, rule: &str, file: &str, line: u32) -> &Finding {
+        match self.findings.iter().find(|f| f.rule == rule && f.file == file && f.line == line) {
+            Some(f) => f,
+            None => panic!("expected {rule} at {file}:{line}, got:\n{}", self.summary()),
+        }
+    }
+
+    pub fn rules(&self) -> Vec<&str> {
+        self.findings.iter().map(|f| f.rule.as_str()).collect()
+    }
+
+    pub fn summary(&self) -> String {
+        let mut out: Vec<String> =
+            self.findings.iter().map(|f| format!("  {} {}:{}:{} {} {}", f.rule, f.file, f.line, f.column, f.path, f.message)).collect();
+        if !self.stderr.is_empty() {
+            out.push(format!("  stderr: {}", self.stderr));
+        }
+        out.join("\n")
+    }
+
+    #[track_caller]
+    pub fn assert_clean(&self) {
+        assert!(self.code == 0 && self.findings.is_empty(), "expected no findings, got (exit {}):\n{}", self.code, self.summary());
+    }
+}
+
+/// A ledger in a temporary directory, with the shipped schema and policy.
+pub struct Ledger {
+    dir: tempfile::TempDir,
+}
+
+impl Ledger {
+    /// The shipped schema and policy, and an empty roll.
+    pub fn empty() -> Ledger {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&repo_root().join("schema"), &dir.path().join("schema"));
+        Ledger { dir }
+    }
+
+    /// The shipped schema, policy and demonstration roll.
+    pub fn shipped() -> Ledger {
+        let ledger = Ledger::empty();
+        copy_dir(&repo_root().join("members"), &ledger.path().join("members"));
+        ledger
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes raw bytes at `rel`, creating directories.
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    }
+
+    /// Writes `value` canonically at its proper path; returns that path.
+    pub fn add(&self, value: &Value) -> String {
+        let id = value["id"].as_str().expect("id");
+        let rel = rollcall::rules::member_path(id);
+        self.write(&rel, rollcall::yaml::to_canonical(value));
+        rel
+    }
+
+    /// Edits the policy file's text.
+    pub fn edit_policy(&self, edit: impl FnOnce(String) -> String) {
+        let path = self.path().join("schema/policy.yaml");
+        let text = std::fs::read_to_string(&path).expect("policy");
+        std::fs::write(&path, edit(text)).expect("write policy");
+    }
+
+    /// `rollcall ARGS --repo DIR` with a JSON report.
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        run_in(self.path(), args)
+    }
+
+    /// `rollcall validate --format json --as-of AS_OF` plus `extra`.
+    pub fn validate(&self, extra: &[&str]) -> Outcome {
+        let mut args = vec!["validate", "--format", "json", "--as-of", AS_OF];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+
+    /// Commits the whole directory (git2), returning the commit id.
+    pub fn commit(&self, message: &str) -> git2::Oid {
+        let repo = git2::Repository::open(self.path()).or_else(|_| git2::Repository::init(self.path())).expect("repo");
+        let mut index = repo.index().expect("index");
+        index.add_all(["*"], git2::IndexAddOption::DEFAULT, None).expect("add");
+        index.update_all(["*"], None).expect("update");
+        index.write().expect("write index");
+        let tree = repo.find_tree(index.write_tree().expect("tree")).expect("find tree");
+        let parents: Vec<git2::Commit> = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).into_iter().collect();
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        repo.commit(Some("HEAD"), &signature(), &signature(), message, &tree, &parents).expect("commit")
+    }
+
+    pub fn repo(&self) -> git2::Repository {
+        git2::Repository::open(self.path()).expect("repo")
+    }
+}
+
+pub fn signature() -> git2::Signature<'static> {
+    git2::Signature::new("Test", "test@example.invalid", &git2::Time::new(1_790_000_000, 0)).expect("signature")
+}
+
+/// Runs the real binary with `--repo dir` appended.
+pub fn run_in(dir: &Path, args: &[&str]) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_rollcall"))
+        .args(args)
+        .arg("--repo")
+        .arg(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run rollcall");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let code = output.status.code().expect("exit code (a signal means a crash)");
+    let (ok, findings) = match serde_json::from_str::<Report>(&stdout) {
+        Ok(report) => (report.ok, report.findings),
+        Err(_) => (code == 0, Vec::new()),
+    };
+    Outcome { code, ok, findings, stdout, stderr }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("dir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A valid application of an individual.
+pub fn individual(id: &str, github_id: u64) -> Value {
+    json!({
+        "id": id, "name": "Test Person", "kind": "person", "tier": "individual", "status": "applicant",
+        "country": "DE", "github": id, "github_id": github_id,
+        "contributions": {
+            "summary": "Maintains several packages of the distribution and reviews patches.",
+            "links": [format!("https://github.com/example-os/packages/pulls?q=author%3A{id}")]
+        }
+    })
+}
+
+/// A valid application of an organization for a sponsor tier.
+pub fn sponsor(id: &str, tier: &str, rep: &str, rep_id: u64) -> Value {
+    json!({
+        "id": id, "name": "Test Organization", "kind": "organization", "tier": tier, "status": "applicant",
+        "country": "US", "organization": id, "website": format!("https://{id}.example.com"),
+        "representative": {"github": rep, "github_id": rep_id},
+        "sponsorship": {"contribution": "cash", "amount_usd": 5000, "details": "Annual cash sponsorship of the foundation."}
+    })
+}
+
+/// `value` stamped as an admitted, active member.
+pub fn admitted(mut value: Value, number: u64, admitted: &str, expires: &str) -> Value {
+    let map = value.as_object_mut().expect("mapping");
+    map.insert("status".into(), json!("active"));
+    map.insert("member_number".into(), json!(number));
+    map.insert("admitted".into(), json!(admitted));
+    map.insert("expires".into(), json!(expires));
+    map.insert(
+        "approvals".into(),
+        json!([
+            {"github": "lena-hart", "github_id": 91000011, "date": admitted},
+            {"github": "kofi-mensah", "github_id": 91000012, "date": admitted}
+        ]),
+    );
+    value
+}
+
+/// Canonical text of a value, to edit by hand for a hostile variant.
+pub fn canonical(value: &Value) -> String {
+    rollcall::yaml::to_canonical(value)
+}

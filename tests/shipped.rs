@@ -1,0 +1,85 @@
+//! The shipped roll, the examples and the work tree / revision equivalence.
+
+mod common;
+use common::*;
+
+#[test]
+fn shipped_roll_validates_clean() {
+    let out = run_in(&repo_root(), &["validate", "--format", "json", "--as-of", AS_OF]);
+    out.assert_clean();
+}
+
+#[test]
+fn shipped_roll_covers_every_tier_and_status() {
+    let mut tiers = std::collections::BTreeSet::new();
+    let mut statuses = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(repo_root().join("members")).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+            tiers.insert(value["tier"].as_str().unwrap().to_owned());
+            statuses.insert(value["status"].as_str().unwrap().to_owned());
+        }
+    }
+    let all_tiers: Vec<&str> = vec!["gold", "individual", "mirror", "platinum", "ruby", "silver"];
+    assert_eq!(tiers.iter().map(String::as_str).collect::<Vec<_>>(), all_tiers);
+    let all_statuses = vec!["active", "applicant", "lapsed", "resigned", "terminated"];
+    assert_eq!(statuses.iter().map(String::as_str).collect::<Vec<_>>(), all_statuses);
+}
+
+#[test]
+fn every_example_is_a_valid_application_for_its_tier() {
+    for tier in ["individual", "mirror", "silver", "ruby", "gold", "platinum"] {
+        let ledger = Ledger::shipped();
+        let text = std::fs::read(repo_root().join(format!("examples/{tier}.yaml"))).unwrap();
+        let value: serde_json::Value = serde_saphyr::from_slice(&text).unwrap();
+        assert_eq!(value["tier"], tier);
+        assert_eq!(value["status"], "applicant");
+        let path = rollcall::rules::member_path(value["id"].as_str().unwrap());
+        ledger.write(&path, &text);
+        ledger.validate(&[]).assert_clean();
+    }
+}
+
+#[test]
+fn revision_gives_the_same_result_as_its_checkout() {
+    let ledger = Ledger::shipped();
+    ledger.add(&individual("zed-example", 99_000_001));
+    let mut bad = individual("yan-example", 99_000_002);
+    bad["tier"] = "gold".into();
+    ledger.add(&bad);
+    ledger.commit("roll");
+    let from_tree = ledger.validate(&[]);
+    let from_rev = ledger.validate(&["--rev", "HEAD"]);
+    assert_eq!(from_tree.findings, from_rev.findings);
+    assert_eq!(from_tree.code, 1);
+    // Changing the work tree does not change what --rev reads.
+    std::fs::remove_dir_all(ledger.path().join("members/ya")).unwrap();
+    ledger.validate(&[]).assert_clean();
+    assert_eq!(ledger.validate(&["--rev", "HEAD"]).findings, from_rev.findings);
+}
+
+#[test]
+fn exit_code_two_when_the_command_cannot_run() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = run_in(empty.path(), &["validate"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("not a rollcall ledger"));
+    let ledger = Ledger::shipped();
+    ledger.commit("roll");
+    assert_eq!(ledger.validate(&["--rev", "no-such-revision"]).code, 2);
+    assert_eq!(ledger.validate(&["--skip", "no.such-rule"]).code, 2);
+    assert_eq!(ledger.validate(&["--as-of", "2026-13-40"]).code, 2);
+}
+
+#[test]
+fn skip_turns_a_rule_off() {
+    let ledger = Ledger::shipped();
+    let mut bad = individual("zed-example", 99_000_001);
+    bad["country"] = "CU".into();
+    ledger.add(&bad);
+    let out = ledger.validate(&[]);
+    assert_eq!(out.rules(), vec!["privacy.embargoed-country"]);
+    assert_eq!(out.code, 0, "a warning does not fail validation");
+    ledger.validate(&["--skip", "privacy.embargoed-country"]).assert_clean();
+}
