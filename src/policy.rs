@@ -179,9 +179,10 @@ pub fn load(bytes: &[u8]) -> Result<LoadedPolicy, Vec<Finding>> {
     }
     let shape: serde_json::Value = serde_json::from_str(POLICY_SCHEMA).expect("the built-in policy schema is JSON");
     let compiled = Compiled::new(shape).expect("the built-in policy schema compiles");
+    // A policy that breaks its shape is a configuration error, whatever keyword it breaks.
     let findings = compiled.check(POLICY_FILE, &value, &doc.spans);
     if !findings.is_empty() {
-        return Err(findings);
+        return Err(findings.into_iter().map(|f| Finding { rule: schema::SCHEMA_INVALID.into(), ..f }).collect());
     }
     match serde_json::from_value::<Policy>(value) {
         Ok(policy) => Ok(LoadedPolicy { policy, spans: doc.spans }),

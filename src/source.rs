@@ -200,7 +200,8 @@ fn disk_entries(root: &Path) -> Result<Vec<Entry>, SourceError> {
         Ok(_) => {}
     }
     let io = |e: &dyn std::fmt::Display| SourceError::Io(format!("cannot read {}: {e}", members.display()));
-    let tops: Vec<fs::DirEntry> = fs::read_dir(&members).map_err(|e| io(&e))?.collect::<Result<_, _>>().map_err(|e| io(&e))?;
+    let tops: Vec<fs::DirEntry> =
+        fs::read_dir(&members).map_err(|e| io(&e))?.collect::<Result<_, _>>().map_err(|e| io(&e))?;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parts: Vec<Result<Vec<Entry>, SourceError>> = std::thread::scope(|scope| {

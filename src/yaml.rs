@@ -10,7 +10,7 @@
 
 use crate::finding::{Finding, Pos, quoted};
 use serde_json::{Map, Number, Value};
-use serde_saphyr::granit_parser::{Event, Marker, Parser, ScalarStyle};
+use serde_saphyr::granit_parser::{ErrorKind, Event, Marker, Parser, ScalarStyle};
 use std::borrow::Cow;
 
 pub const SYNTAX: &str = "yaml.syntax";
@@ -323,6 +323,7 @@ impl<'f> Builder<'f> {
     fn run(&mut self, text: &str) -> bool {
         let options = serde_saphyr::granit_parser::options! {
             emit_comments: false,
+            emit_unresolved_aliases: true,
             block_nesting_limit: self.limits.max_depth + 1,
             flow_nesting_limit: self.limits.max_depth + 1,
         };
@@ -331,7 +332,7 @@ impl<'f> Builder<'f> {
                 Ok(next) => next,
                 Err(e) => {
                     let pos = pos_of(e.marker());
-                    let (rule, help) = if e.info().contains("nesting limit") {
+                    let (rule, help) = if matches!(e.kind(), ErrorKind::RecursionLimitExceeded) {
                         (TOO_DEEP, "a member file needs only a few levels of nesting")
                     } else {
                         (SYNTAX, "fix the YAML syntax here; examples/ shows the expected layout")
@@ -490,6 +491,7 @@ impl<'f> Builder<'f> {
 
     fn scalar(&mut self, text: Cow<'_, str>, style: ScalarStyle, pos: Pos) -> Result<(), ()> {
         let plain = style == ScalarStyle::Plain;
+        self.check_decoded(&text, pos);
         if self.expecting_key() {
             return self.key(text.into_owned(), plain, pos);
         }
@@ -509,6 +511,32 @@ impl<'f> Builder<'f> {
         self.record(pos);
         self.attach(value);
         Ok(())
+    }
+
+    /// Escapes in double quotes (`"\u202E"`, `"\0"`) put characters into a
+    /// value that the scan of the raw text never saw: check what was decoded.
+    /// Line breaks stay allowed in text; everything else the raw scan refuses
+    /// is refused here too.
+    fn check_decoded(&mut self, text: &str, pos: Pos) {
+        if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return;
+        }
+        if let Some(c) = text.chars().find(|&c| c != '\n' && is_control(c)) {
+            self.error(
+                CONTROL_CHARACTER,
+                pos,
+                format!("the value contains the control character U+{:04X}", c as u32),
+                "remove the escaped control character from the text",
+            );
+        } else if let Some(c) = text.chars().find(|&c| is_invisible(c)) {
+            self.error(
+                INVISIBLE_CHARACTER,
+                pos,
+                format!("the value contains the invisible or text-direction character U+{:04X}", c as u32),
+                "remove the escaped character: invisible and bidirectional-control characters make text read \
+                 differently than it is stored",
+            );
+        }
     }
 
     fn key(&mut self, text: String, plain: bool, pos: Pos) -> Result<(), ()> {

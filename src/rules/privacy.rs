@@ -28,7 +28,10 @@ pub fn contact_details(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let mut path = Vec::new();
     walk(file.value, &mut path, &mut |path, key, text| {
         let (message, help) = if let Some(key) = key.filter(|k| is_contact_field(k)) {
-            (format!("the field `{key}` would publish contact details"), "remove it: the ledger is public and holds no contact details")
+            (
+                format!("the field `{key}` would publish contact details"),
+                "remove it: the ledger is public and holds no contact details",
+            )
         } else if let Some(what) = contact_in(text) {
             (format!("this text contains {what}"), "remove it: the ledger is public; link to a profile page instead")
         } else {

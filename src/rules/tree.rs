@@ -11,10 +11,19 @@ pub fn is_member_file(entry: &Entry) -> bool {
     entry.kind == EntryKind::File && entry.utf8 && has_member_shape(&entry.path)
 }
 
+/// `members/<shard>/<stem>.yaml` where the shard is one or two id
+/// characters and the stem looks like an id (any case, so that `Alice.yaml`
+/// gets the more helpful stem finding). Anything else, `..` and names with
+/// odd characters included, is not read.
 fn has_member_shape(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
-    matches!(parts.as_slice(), ["members", shard, name]
-        if !shard.is_empty() && name.len() > ".yaml".len() && name.ends_with(".yaml"))
+    let ["members", shard, name] = parts.as_slice() else { return false };
+    let Some(stem) = name.strip_suffix(".yaml") else { return false };
+    let shard_ok = (1..=2).contains(&shard.len())
+        && shard.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !shard.starts_with('-');
+    let stem_ok = !stem.is_empty() && stem.len() <= 64 && stem.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    shard_ok && stem_ok
 }
 
 pub fn symlink(entry: &Entry, sink: &mut Sink) {
@@ -76,7 +85,7 @@ pub fn file_name(entry: &Entry, sink: &mut Sink) {
             &entry.path,
             Pos::START,
             "",
-            "only member files belong under members/",
+            format!("{} is not a member file: only members/<shard>/<id>.yaml belong under members/", quoted(&entry.path)),
             "move it: a member file is members/<first two characters of the id>/<id>.yaml; other files go outside members/",
         );
     }

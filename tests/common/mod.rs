@@ -63,8 +63,11 @@ impl Outcome {
     }
 
     pub fn summary(&self) -> String {
-        let mut out: Vec<String> =
-            self.findings.iter().map(|f| format!("  {} {}:{}:{} {} {}", f.rule, f.file, f.line, f.column, f.path, f.message)).collect();
+        let mut out: Vec<String> = self
+            .findings
+            .iter()
+            .map(|f| format!("  {} {}:{}:{} {} {}", f.rule, f.file, f.line, f.column, f.path, f.message))
+            .collect();
         if !self.stderr.is_empty() {
             out.push(format!("  stderr: {}", self.stderr));
         }
@@ -73,7 +76,12 @@ impl Outcome {
 
     #[track_caller]
     pub fn assert_clean(&self) {
-        assert!(self.code == 0 && self.findings.is_empty(), "expected no findings, got (exit {}):\n{}", self.code, self.summary());
+        assert!(
+            self.code == 0 && self.findings.is_empty(),
+            "expected no findings, got (exit {}):\n{}",
+            self.code,
+            self.summary()
+        );
     }
 }
 

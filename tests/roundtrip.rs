@@ -1,0 +1,145 @@
+//! Properties of the reader and the writer: what the writer writes, the
+//! reader accepts and reads back unchanged (and serde-saphyr's own reader
+//! agrees); what the reader accepts re-serializes to the same bytes, however
+//! the bytes were made; and nothing makes the reader panic.
+
+use proptest::prelude::*;
+use rollcall::yaml::{self, Layout, MEMBER_LIMITS};
+use serde_json::{Map, Number, Value};
+
+/// Text a member could write: printable characters of several scripts,
+/// YAML punctuation, spaces at the edges, line breaks, and words that
+/// YAML 1.1 reads as other types.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,30}",
+        "[a-zA-Zéßçñ李雷😀 .,:#&*!|>'\"%@`{}\\[\\]-]{0,24}",
+        "[a-z ]{0,10}\n[a-z ]{0,10}(\n)?",
+        prop::sample::select(vec![
+            "NO",
+            "yes",
+            "on",
+            "Off",
+            "~",
+            "null",
+            "Null",
+            "true",
+            "True",
+            "0123",
+            "0x1F",
+            "1_000",
+            "1:30",
+            "1e3",
+            ".inf",
+            "2026-01-01",
+            "-",
+            "- a",
+            "? x",
+            "<<",
+            "=",
+            "---",
+            "...",
+            " lead",
+            "trail ",
+            "",
+            "#",
+            "a #b",
+            "a: b",
+        ])
+        .prop_map(str::to_owned),
+    ]
+}
+
+fn key() -> impl Strategy<Value = String> {
+    prop_oneof!["[a-z_]{1,12}", text()]
+}
+
+fn scalar() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        text().prop_map(Value::String),
+        any::<i64>().prop_map(|n| Value::Number(Number::from(n))),
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Null),
+    ]
+}
+
+/// A document: a mapping at the top, up to four levels deep.
+fn document() -> impl Strategy<Value = Value> {
+    let nested = scalar().prop_recursive(3, 24, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+            prop::collection::vec((key(), inner), 0..5)
+                .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+        ]
+    });
+    prop::collection::vec((key(), nested), 0..8)
+        .prop_map(|entries| Value::Object(entries.into_iter().collect::<Map<_, _>>()))
+}
+
+/// serde-saphyr's reader with the options rollcall's loader matches:
+/// strict booleans, leading-zero numbers kept as strings.
+fn serde_saphyr_reads(text: &str) -> Option<Value> {
+    let options = serde_saphyr::options! { strict_booleans: true, leading_zero_numbers_as_strings: true };
+    serde_saphyr::from_str_with_options::<Value>(text, options).ok()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_writers_output_is_accepted_and_reads_back_the_same(value in document()) {
+        let text = yaml::to_canonical(&value);
+        let doc = yaml::load("members/pr/prop.yaml", text.as_bytes(), MEMBER_LIMITS, Layout::Canonical);
+        prop_assert!(doc.findings.is_empty(), "writer output refused:\n{text}\n{:?}", doc.findings);
+        prop_assert_eq!(doc.value.as_ref(), Some(&value));
+        let theirs = serde_saphyr_reads(&text);
+        prop_assert_eq!(theirs.as_ref(), Some(&value), "serde-saphyr reads it differently:\n{}", text);
+    }
+
+    #[test]
+    fn anything_accepted_reserializes_to_the_same_bytes(
+        value in document(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..4),
+    ) {
+        let mut bytes = yaml::to_canonical(&value).into_bytes();
+        for (at, byte, kind) in edits {
+            match kind {
+                0 if !bytes.is_empty() => { let i = at.index(bytes.len()); bytes[i] = byte; }
+                1 => { let i = at.index(bytes.len() + 1); bytes.insert(i, byte); }
+                _ if !bytes.is_empty() => { let i = at.index(bytes.len()); bytes.remove(i); }
+                _ => {}
+            }
+        }
+        let doc = yaml::load("members/pr/prop.yaml", &bytes, MEMBER_LIMITS, Layout::Canonical);
+        if let (Some(value), true) = (&doc.value, doc.findings.is_empty()) {
+            let rewritten = yaml::to_canonical(value);
+            prop_assert_eq!(rewritten.as_bytes(), bytes.as_slice());
+            let theirs = serde_saphyr_reads(&rewritten);
+            prop_assert_eq!(theirs.as_ref(), Some(value));
+        }
+        for f in &doc.findings {
+            prop_assert!(f.line >= 1 && f.column >= 1);
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        for layout in [Layout::Canonical, Layout::Free] {
+            let doc = yaml::load("members/pr/prop.yaml", &bytes, MEMBER_LIMITS, layout);
+            prop_assert!(doc.value.is_some() || !doc.findings.is_empty(), "a refusal always says why");
+        }
+    }
+}
+
+#[test]
+fn free_layout_files_are_rewritten_canonically() {
+    let hand_written = "# a comment\nid:   x\nname: 'Ann'\nlinks: [a, b]\nnested: {k: 1}\n";
+    let doc = yaml::load("x.yaml", hand_written.as_bytes(), MEMBER_LIMITS, Layout::Free);
+    assert!(doc.findings.is_empty(), "{:?}", doc.findings);
+    let canonical = yaml::to_canonical(doc.value.as_ref().unwrap());
+    assert_eq!(canonical, "id: x\nname: Ann\nlinks:\n- a\n- b\nnested:\n  k: 1\n");
+    let strict = yaml::load("x.yaml", hand_written.as_bytes(), MEMBER_LIMITS, Layout::Canonical);
+    assert_eq!(strict.findings.len(), 1);
+    assert_eq!(strict.findings[0].rule, yaml::NOT_CANONICAL);
+    assert_eq!(strict.findings[0].line, 1, "the first differing line");
+}
