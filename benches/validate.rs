@@ -52,6 +52,7 @@ fn main() {
 
 /// Runs the binary and returns its wall time, its peak RSS in KiB (from
 /// wait4), and whether it exited 0.
+#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
 fn run(bin: &str, repo: &Path, extra: &[&str]) -> (Duration, i64, bool) {
     let start = Instant::now();
     let child = Command::new(bin)
@@ -137,7 +138,8 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Commits the whole directory as one commit, through git2.
+/// Commits the whole directory as one commit, through git2, and packs the
+/// objects as a clone would have them.
 fn commit(root: &Path) {
     let repo = git2::Repository::init(root).expect("git init");
     let mut index = repo.index().expect("index");
@@ -146,5 +148,15 @@ fn commit(root: &Path) {
     let tree = repo.find_tree(index.write_tree().expect("tree")).expect("find tree");
     let sig =
         git2::Signature::new("bench", "bench@example.invalid", &git2::Time::new(1_790_000_000, 0)).expect("signature");
-    repo.commit(Some("HEAD"), &sig, &sig, "generated ledger", &tree, &[]).expect("commit");
+    let commit = repo.commit(Some("HEAD"), &sig, &sig, "generated ledger", &tree, &[]).expect("commit");
+    let mut pack = repo.packbuilder().expect("packbuilder");
+    pack.insert_commit(commit).expect("pack commit");
+    let objects = repo.path().join("objects");
+    pack.write(&objects.join("pack"), 0o644).expect("write pack");
+    for entry in std::fs::read_dir(&objects).expect("objects").filter_map(Result::ok) {
+        let name = entry.file_name();
+        if name.len() == 2 && name.to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_hexdigit())) {
+            std::fs::remove_dir_all(entry.path()).expect("remove loose objects");
+        }
+    }
 }

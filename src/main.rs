@@ -66,7 +66,7 @@ fn main() -> ExitCode {
             for rule in rules::RULES {
                 println!("{:<40} {}", rule.name, rule.summary);
             }
-            println!("{:<40} {}", "schema.<keyword>", "a member file violates schema/member.schema.json");
+            println!("{:<40} a member file violates schema/member.schema.json", "schema.<keyword>");
             ExitCode::SUCCESS
         }
         Command::Fmt { files } => fmt_command(&files),

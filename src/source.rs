@@ -2,7 +2,7 @@
 //! git objects (never the work tree). Both list the same entries and read
 //! them under the same caps, so `validate --rev` matches a checkout.
 
-use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use git2::{ObjectType, Odb, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -126,7 +126,8 @@ impl Source {
                 let Ok(item) = tree.get_path(Path::new(path)) else {
                     return Ok(None);
                 };
-                Ok(Some(git_entry(&repo, path.to_owned(), true, item.id(), item.filemode())))
+                let odb = repo.odb().map_err(git_error)?;
+                Ok(Some(git_entry(&odb, path.to_owned(), true, item.id(), item.filemode())?))
             }
         }
     }
@@ -263,10 +264,13 @@ fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<Entry>, SourceError> 
         return Ok(Vec::new());
     };
     if members.kind() != Some(ObjectType::Tree) {
-        return Ok(vec![git_entry(repo, MEMBERS_DIR.to_owned(), true, members.id(), members.filemode())]);
+        let odb = repo.odb().map_err(git_error)?;
+        return Ok(vec![git_entry(&odb, MEMBERS_DIR.to_owned(), true, members.id(), members.filemode())?]);
     }
     let members = repo.find_tree(members.id()).map_err(git_error)?;
+    let odb = repo.odb().map_err(git_error)?;
     let mut entries = Vec::new();
+    let mut failure = None;
     members
         .walk(TreeWalkMode::PreOrder, |dir, item| {
             if item.kind() == Some(ObjectType::Tree) {
@@ -275,16 +279,26 @@ fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<Entry>, SourceError> 
             let name = String::from_utf8_lossy(item.name_bytes());
             let utf8 = std::str::from_utf8(item.name_bytes()).is_ok();
             let path = format!("{MEMBERS_DIR}/{dir}{name}");
-            entries.push(git_entry(repo, path, utf8, item.id(), item.filemode()));
+            match git_entry(&odb, path, utf8, item.id(), item.filemode()) {
+                Ok(entry) => entries.push(entry),
+                Err(e) => {
+                    failure = Some(e);
+                    return TreeWalkResult::Abort;
+                }
+            }
             TreeWalkResult::Ok
         })
-        .map_err(git_error)?;
-    Ok(entries)
+        .or_else(|e| if failure.is_some() { Ok(()) } else { Err(git_error(e)) })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(entries),
+    }
 }
 
 /// Classifies by file mode; blob sizes come from the object header, so an
-/// oversized blob is never loaded.
-fn git_entry(repo: &Repository, path: String, utf8: bool, oid: Oid, mode: i32) -> Entry {
+/// oversized blob is never loaded. A missing object makes the revision
+/// unreadable.
+fn git_entry(odb: &Odb, path: String, utf8: bool, oid: Oid, mode: i32) -> Result<Entry, SourceError> {
     let kind = match mode {
         0o100644 => EntryKind::File,
         0o100755 => EntryKind::Executable,
@@ -293,9 +307,14 @@ fn git_entry(repo: &Repository, path: String, utf8: bool, oid: Oid, mode: i32) -
         _ => EntryKind::Other,
     };
     let size = match kind {
-        EntryKind::File => repo.odb().and_then(|odb| odb.read_header(oid)).map_or(0, |(size, _)| size as u64),
+        EntryKind::File => {
+            let (size, _) = odb
+                .read_header(oid)
+                .map_err(|e| SourceError::Git(format!("cannot read {path} (object {oid}): {}", e.message())))?;
+            size as u64
+        }
         _ => 0,
     };
     let locator = if kind == EntryKind::File { Locator::Blob(oid) } else { Locator::Nothing };
-    Entry { path, utf8, kind, size, locator }
+    Ok(Entry { path, utf8, kind, size, locator })
 }

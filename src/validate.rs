@@ -9,7 +9,6 @@ use crate::source::{Entry, ReadError, Reader, Source, SourceError};
 use crate::yaml::{self, MEMBER_LIMITS};
 use jiff::civil::Date;
 use std::collections::BTreeSet;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct Options {
@@ -97,58 +96,69 @@ fn check_files(
     ctx: &Context,
     options: &Options,
 ) -> Result<(Vec<Member>, Vec<Finding>), SourceError> {
+    type Part = Result<(Vec<Member>, Vec<Finding>), SourceError>;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
     let next = AtomicUsize::new(0);
-    let results = Mutex::new(Vec::with_capacity(threads));
-    std::thread::scope(|scope| -> Result<(), SourceError> {
-        for _ in 0..threads {
-            let reader = source.reader()?;
-            let (next, results) = (&next, &results);
-            scope.spawn(move || {
-                let mut members = Vec::new();
-                let mut findings = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(entry) = files.get(i) else { break };
-                    if let Some(member) = check_file(entry, &reader, ctx, options, &mut findings) {
-                        members.push((i, member));
+    let readers = (0..threads).map(|_| source.reader()).collect::<Result<Vec<_>, _>>()?;
+    let parts: Vec<Part> = std::thread::scope(|scope| {
+        let workers: Vec<_> = readers
+            .into_iter()
+            .map(|reader| {
+                let next = &next;
+                scope.spawn(move || -> Part {
+                    let mut members = Vec::new();
+                    let mut findings = Vec::new();
+                    while let Some(entry) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        if let Some(member) = check_file(entry, &reader, ctx, options, &mut findings)? {
+                            members.push(member);
+                        }
                     }
-                }
-                results.lock().unwrap_or_else(|e| e.into_inner()).push((members, findings));
-            });
-        }
-        Ok(())
-    })?;
+                    Ok((members, findings))
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err(SourceError::Io("a validation thread failed".into()))))
+            .collect()
+    });
     let mut members = Vec::with_capacity(files.len());
     let mut findings = Vec::new();
-    for (m, f) in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    for part in parts {
+        let (m, f) = part?;
         members.extend(m);
         findings.extend(f);
     }
-    members.sort_by_key(|(i, _)| *i);
-    Ok((members.into_iter().map(|(_, m)| m).collect(), findings))
+    // Roll rules report in file order, whichever thread read which file.
+    members.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok((members, findings))
 }
 
-/// Loads one member file and runs the per-file rules on it.
+/// Loads one member file and runs the per-file rules on it. An unreadable
+/// file stops the run (exit 2): a roll that cannot be read whole cannot be
+/// judged.
 pub fn check_file(
     entry: &Entry,
     reader: &Reader,
     ctx: &Context,
     options: &Options,
     out: &mut Vec<Finding>,
-) -> Option<Member> {
+) -> Result<Option<Member>, SourceError> {
     let bytes = match reader.read(entry, MEMBER_LIMITS.max_bytes) {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge(size)) => {
             out.push(yaml::too_large(&entry.path, size, MEMBER_LIMITS));
-            return None;
+            return Ok(None);
         }
-        Err(ReadError::Missing | ReadError::Io(_)) => return None,
+        Err(ReadError::Missing) => {
+            return Err(SourceError::Io(format!("{} changed while it was being read", entry.path)));
+        }
+        Err(ReadError::Io(e)) => return Err(SourceError::Io(format!("cannot read {}: {e}", entry.path))),
     };
     let doc = yaml::load(&entry.path, &bytes, MEMBER_LIMITS, yaml::Layout::Canonical);
     let Some(value) = doc.value else {
         out.extend(doc.findings);
-        return None;
+        return Ok(None);
     };
     let mut findings = ctx.config.schema.check(&entry.path, &value, &doc.spans);
     let member = Member::from_document(&entry.path, &value, &doc.spans);
@@ -169,5 +179,5 @@ pub fn check_file(
     findings.retain(|f| !loader_paths.iter().any(|p| f.path == *p || f.path.starts_with(&format!("{p}/"))));
     out.extend(doc.findings);
     out.extend(findings);
-    Some(member)
+    Ok(Some(member))
 }

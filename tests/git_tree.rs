@@ -140,6 +140,7 @@ fn a_directory_where_a_member_file_belongs_is_reported() {
 }
 
 /// Peak resident memory of a run of the binary, in KiB.
+#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
 fn peak_rss_kib(args: &[&str], dir: &std::path::Path) -> (i64, i32) {
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_rollcall"))
         .args(args)
@@ -188,4 +189,15 @@ fn the_rules_come_from_the_revision_too() {
     let out = ledger.validate(&[]);
     assert!(out.of("schema.max-length").len() >= 10, "the work tree's schema applies to the work tree");
     ledger.validate(&["--rev", "HEAD"]).assert_clean();
+}
+
+#[test]
+fn a_missing_object_makes_the_revision_unreadable() {
+    let ledger = ledger_with(|repo| {
+        let nowhere = Oid::from_str("1234567890123456789012345678901234567890").unwrap();
+        vec![(b"mi".to_vec(), raw_tree(repo, &[(0o100644, b"missing.yaml", nowhere)]))]
+    });
+    let out = ledger.validate(&["--rev", "HEAD"]);
+    assert_eq!(out.code, 2, "{}", out.summary());
+    assert!(out.stderr.contains("members/mi/missing.yaml"), "{}", out.stderr);
 }
