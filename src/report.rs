@@ -58,7 +58,10 @@ fn human(findings: &[Finding], files_checked: usize, source_line: &dyn Fn(&str, 
         };
         let title = level.primary_title(f.message.as_str()).id(f.rule.as_ref());
         let path_label = if f.path.is_empty() { String::new() } else { format!("at {}", f.path) };
-        let line = source_line(&f.file, f.line).filter(|l| l.chars().count() < 500);
+        let line = source_line(&f.file, f.line).filter(|l| l.chars().count() < 500 && !l.chars().any(char::is_control));
+        // A refused file name may hold any character; keep it on its line.
+        let file =
+            if f.file.chars().any(char::is_control) { f.file.escape_debug().to_string() } else { f.file.clone() };
         let help = Level::HELP.message(f.help.as_str());
         let group = match &line {
             Some(text) => {
@@ -67,14 +70,14 @@ fn human(findings: &[Finding], files_checked: usize, source_line: &dyn Fn(&str, 
                     .element(
                         Snippet::source(text.as_str())
                             .line_start(f.line as usize)
-                            .path(f.file.as_str())
+                            .path(file.as_str())
                             .annotation(AnnotationKind::Primary.span(span).label(path_label.as_str())),
                     )
                     .element(help)
             }
-            None => title
-                .element(Level::NOTE.message(format!("{}:{}:{} {path_label}", f.file, f.line, f.column)))
-                .element(help),
+            None => {
+                title.element(Level::NOTE.message(format!("{file}:{}:{} {path_label}", f.line, f.column))).element(help)
+            }
         };
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");

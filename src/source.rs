@@ -228,7 +228,7 @@ fn disk_entries(root: &Path) -> Result<Vec<Entry>, SourceError> {
 
 /// Every non-directory below `start` (or `start` itself), links not followed.
 fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<Entry>) -> Result<(), SourceError> {
-    for item in walkdir::WalkDir::new(start).follow_links(false) {
+    for item in walkdir::WalkDir::new(start).follow_links(false).follow_root_links(false) {
         let item = item.map_err(|e| SourceError::Io(format!("cannot read {}: {e}", start.display())))?;
         if item.file_type().is_dir() {
             continue;

@@ -123,23 +123,31 @@ pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Documen
             return doc;
         }
     };
-    if scan_characters(file, text, &mut doc.findings) == Scan::Fatal {
+    if let Some(finding) = find_control(file, text) {
+        doc.findings.push(finding);
         return doc;
     }
     let mut builder = Builder::new(file, limits);
     let parsed = builder.run(text);
     doc.spans = Spans { entries: builder.spans };
     doc.findings.extend(builder.findings);
+    // Invisible characters inside values are reported at the value; one
+    // anywhere else (a comment, say) still refuses the file.
+    if !doc.findings.iter().any(|f| f.rule == INVISIBLE_CHARACTER)
+        && let Some(finding) = find_raw_invisible(file, text)
+    {
+        doc.findings.push(finding);
+    }
     if !parsed {
         return doc;
     }
     match builder.root {
-        None => doc.findings.push(Finding::error(
+        None | Some(Value::Null) => doc.findings.push(Finding::error(
             EMPTY,
             file,
             Pos::START,
             "",
-            "the file holds no YAML document",
+            "the file holds no fields",
             "write the member's fields as `key: value` lines (see examples/)",
         )),
         Some(value) => {
@@ -154,9 +162,10 @@ pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Documen
 
 /// The one way rollcall writes a document: serde-saphyr's block style, two
 /// spaces, quotes wherever a YAML 1.1 or 1.2 reader could read another type,
-/// long text on one line (no folding, which hides trailing spaces).
+/// multi-line text as a literal block, and long text on one line (folding
+/// would hide trailing spaces and make edits harder to review).
 pub fn to_canonical(value: &Value) -> String {
-    let options = serde_saphyr::ser_options! { min_fold_chars: usize::MAX };
+    let options = serde_saphyr::ser_options! { folded_wrap_chars: usize::MAX };
     // A serde_json::Value has string keys and finite numbers: it always serializes.
     serde_saphyr::to_string_with_options(value, options).unwrap_or_default()
 }
@@ -203,66 +212,58 @@ fn end_position(text: &str) -> Pos {
     Pos { line, column: 1 + last.chars().count() as u32 }
 }
 
-#[derive(PartialEq, Eq)]
-enum Scan {
-    Clean,
-    Fatal,
-}
-
-/// Characters no member file may hold anywhere. Control characters stop the
-/// reading (the parser would only add noise); invisible ones are reported and
-/// reading goes on. One finding per kind, at its first occurrence.
-fn scan_characters(file: &str, text: &str, findings: &mut Vec<Finding>) -> Scan {
+/// Control characters refuse the file at their first occurrence (the
+/// parser would only add noise); one finding says how many there are.
+fn find_control(file: &str, text: &str) -> Option<Finding> {
     if text.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)) {
-        return Scan::Clean;
+        return None;
     }
-    let mut control: Option<(Pos, char)> = None;
-    let mut invisible: Option<(Pos, char)> = None;
-    let (mut control_count, mut invisible_count) = (0, 0);
-    let mut pos = Pos::START;
-    for c in text.chars() {
-        if c == '\n' {
-            pos = Pos { line: pos.line + 1, column: 1 };
-            continue;
+    let mut first = None;
+    let mut count = 0;
+    for (line, content) in text.split('\n').enumerate() {
+        for (column, c) in content.chars().enumerate() {
+            if is_control(c) {
+                count += 1;
+                first.get_or_insert((Pos { line: line as u32 + 1, column: column as u32 + 1 }, c));
+            }
         }
-        if is_control(c) {
-            control_count += 1;
-            control.get_or_insert((pos, c));
-        } else if is_invisible(c) {
-            invisible_count += 1;
-            invisible.get_or_insert((pos, c));
-        }
-        pos.column += 1;
     }
-    if let Some((pos, c)) = invisible {
-        findings.push(Finding::error(
-            INVISIBLE_CHARACTER,
-            file,
-            pos,
-            "",
-            format!("invisible or text-direction character U+{:04X}{}", c as u32, occurrences(invisible_count)),
-            "delete it (retype the text around it): invisible and bidirectional-control \
-             characters make text read differently than it is stored",
-        ));
-    }
-    let Some((pos, c)) = control else {
-        return Scan::Clean;
-    };
+    let (pos, c) = first?;
     let (what, help) = match c {
-        '\t' => ("a tab character".to_owned(), "indent with spaces; inside text write \\t in double quotes"),
+        '\t' => ("a tab character".to_owned(), "indent with spaces; text may not contain tabs"),
         '\r' => ("a carriage return (Windows line ending)".to_owned(), "save the file with Unix (LF) line endings"),
         _ => (format!("the control character U+{:04X}", c as u32), "delete the control character"),
     };
-    findings.push(Finding::error(
+    Some(Finding::error(
         CONTROL_CHARACTER,
         file,
         pos,
         "",
-        format!("the file contains {what}{}", occurrences(control_count)),
+        format!("the file contains {what}{}", occurrences(count)),
         help,
-    ));
-    Scan::Fatal
+    ))
 }
+
+/// An invisible character outside any value (in a comment, say).
+fn find_raw_invisible(file: &str, text: &str) -> Option<Finding> {
+    if text.is_ascii() {
+        return None;
+    }
+    text.split('\n').enumerate().find_map(|(line, content)| {
+        let (column, c) = find_invisible(content)?;
+        Some(Finding::error(
+            INVISIBLE_CHARACTER,
+            file,
+            Pos { line: line as u32 + 1, column: column as u32 + 1 },
+            "",
+            format!("invisible or text-direction character U+{:04X}", c as u32),
+            INVISIBLE_HELP,
+        ))
+    })
+}
+
+const INVISIBLE_HELP: &str = "delete it (retype the text around it): invisible and bidirectional-control characters \
+                              make text read differently than it is stored";
 
 fn occurrences(count: usize) -> String {
     if count > 1 { format!(" ({count} in the file; the first is here)") } else { String::new() }
@@ -270,6 +271,25 @@ fn occurrences(count: usize) -> String {
 
 fn is_control(c: char) -> bool {
     (c < ' ' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c)
+}
+
+/// The first forbidden invisible character of `text` and its character index.
+/// Zero-width (non-)joiners are allowed between two non-ASCII characters,
+/// where Persian and Indic names and emoji sequences need them, and refused
+/// where they could hide inside ASCII (`ad\u{200D}min`).
+fn find_invisible(text: &str) -> Option<(usize, char)> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().find_map(|(i, &c)| (is_invisible(c) && !joins_letters(&chars, i)).then_some((i, c)))
+}
+
+/// Whether `chars[i]` is a zero-width (non-)joiner between two visible
+/// non-ASCII characters.
+fn joins_letters(chars: &[char], i: usize) -> bool {
+    let visible_neighbour =
+        |n: Option<&char>| n.is_some_and(|&n| !n.is_ascii() && !n.is_whitespace() && !is_invisible(n));
+    matches!(chars[i], '\u{200C}' | '\u{200D}')
+        && visible_neighbour(i.checked_sub(1).and_then(|p| chars.get(p)))
+        && visible_neighbour(chars.get(i + 1))
 }
 
 /// Bidirectional controls, zero-width and other invisible characters, and
@@ -324,6 +344,7 @@ impl<'f> Builder<'f> {
         let options = serde_saphyr::granit_parser::options! {
             emit_comments: false,
             emit_unresolved_aliases: true,
+            emit_anchor_events: true,
             block_nesting_limit: self.limits.max_depth + 1,
             flow_nesting_limit: self.limits.max_depth + 1,
         };
@@ -348,15 +369,36 @@ impl<'f> Builder<'f> {
                     self.error(ALIAS, pos, "aliases (`*name`) are not allowed".into(), "write the value out in full");
                     Err(())
                 }
-                Event::Scalar(text, style, anchor, tag) => {
-                    self.properties(pos, anchor, tag.is_some()).and_then(|()| self.scalar(text, style, pos))
+                // The anchor itself is reported at its `&name` token, the event after.
+                Event::Anchor(..) => {
+                    self.error(
+                        ANCHOR,
+                        pos,
+                        "anchors (`&name`) are not allowed".into(),
+                        "delete the anchor and write values out in full",
+                    );
+                    Err(())
                 }
-                Event::SequenceStart(_, anchor, tag) => {
-                    self.properties(pos, anchor, tag.is_some()).and_then(|()| self.open(pos, false))
+                Event::Scalar(_, _, _, Some(_))
+                | Event::SequenceStart(_, _, Some(_))
+                | Event::MappingStart(_, _, Some(_)) => {
+                    let at = span.tag_start.as_ref().map_or(pos, pos_of);
+                    self.error(
+                        TAG,
+                        at,
+                        "tags (`!name` or `!!type`) are not allowed".into(),
+                        "delete the tag; quote the value if it is text",
+                    );
+                    Err(())
                 }
-                Event::MappingStart(_, anchor, tag) => {
-                    self.properties(pos, anchor, tag.is_some()).and_then(|()| self.open(pos, true))
+                Event::Scalar(text, style, _, None) => {
+                    // An empty node (`key:` with nothing after it) is a plain scalar
+                    // with an empty span (the parser reads it as `~`).
+                    let empty = style == ScalarStyle::Plain && span.start.index() == span.end.index();
+                    self.scalar(if empty { Cow::Borrowed("") } else { text }, style, pos)
                 }
+                Event::SequenceStart(_, _, None) => self.open(pos, false),
+                Event::MappingStart(_, _, None) => self.open(pos, true),
                 Event::SequenceEnd | Event::MappingEnd => {
                     self.close();
                     Ok(())
@@ -378,28 +420,6 @@ impl<'f> Builder<'f> {
                 pos,
                 "the file holds more than one YAML document".into(),
                 "keep one document per file: delete the `---` line and what follows it",
-            );
-            return Err(());
-        }
-        Ok(())
-    }
-
-    fn properties(&mut self, pos: Pos, anchor: usize, tagged: bool) -> Result<(), ()> {
-        if anchor != 0 {
-            self.error(
-                ANCHOR,
-                pos,
-                "anchors (`&name`) are not allowed".into(),
-                "delete the anchor and write values out in full",
-            );
-            return Err(());
-        }
-        if tagged {
-            self.error(
-                TAG,
-                pos,
-                "tags (`!name` or `!!type`) are not allowed".into(),
-                "delete the tag; quote the value if it is text",
             );
             return Err(());
         }
@@ -491,17 +511,17 @@ impl<'f> Builder<'f> {
 
     fn scalar(&mut self, text: Cow<'_, str>, style: ScalarStyle, pos: Pos) -> Result<(), ()> {
         let plain = style == ScalarStyle::Plain;
-        self.check_decoded(&text, pos);
         if self.expecting_key() {
             return self.key(text.into_owned(), plain, pos);
         }
+        let text = self.check_decoded(text, pos);
         let value = if plain {
             resolve_plain(&text).unwrap_or_else(|reading| {
                 self.error(
                     AMBIGUOUS_SCALAR,
                     pos,
                     format!("unquoted {} can be read as {reading}", quoted(&text)),
-                    &format!("if it is text, put it in double quotes: \"{}\"", text.escape_debug()),
+                    &format!("if it is text, put it in double quotes: {}", quoted(&text)),
                 );
                 Value::String(text.to_string())
             })
@@ -514,50 +534,46 @@ impl<'f> Builder<'f> {
     }
 
     /// Escapes in double quotes (`"\u202E"`, `"\0"`) put characters into a
-    /// value that the scan of the raw text never saw: check what was decoded.
-    /// Line breaks stay allowed in text; everything else the raw scan refuses
-    /// is refused here too.
-    fn check_decoded(&mut self, text: &str, pos: Pos) {
-        if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-            return;
-        }
-        if let Some(c) = text.chars().find(|&c| c != '\n' && is_control(c)) {
-            self.error(
-                CONTROL_CHARACTER,
-                pos,
-                format!("the value contains the control character U+{:04X}", c as u32),
-                "remove the escaped control character from the text",
-            );
-        } else if let Some(c) = text.chars().find(|&c| is_invisible(c)) {
-            self.error(
-                INVISIBLE_CHARACTER,
-                pos,
-                format!("the value contains the invisible or text-direction character U+{:04X}", c as u32),
-                "remove the escaped character: invisible and bidirectional-control characters make text read \
-                 differently than it is stored",
-            );
+    /// value that the scan of the raw text never sees, so what was decoded is
+    /// checked, and reported at the value. Reading goes on with the visible
+    /// text, so that the schema judges what a reader sees and one character
+    /// is one finding.
+    fn check_decoded<'t>(&mut self, text: Cow<'t, str>, pos: Pos) -> Cow<'t, str> {
+        match decoded_problem(&text) {
+            Some((rule, message, help)) => {
+                self.error(rule, pos, message, help);
+                Cow::Owned(visible(&text))
+            }
+            None => text,
         }
     }
 
+    /// A mapping key. It becomes the pending key before anything is reported
+    /// about it, so that those findings carry its own pointer (`/parent/key`).
     fn key(&mut self, text: String, plain: bool, pos: Pos) -> Result<(), ()> {
-        if plain && text == "<<" {
+        let problem = decoded_problem(&text);
+        let text = if problem.is_some() { visible(&text) } else { text };
+        let merge = plain && text == "<<";
+        let ambiguous = plain && !merge && !matches!(resolve_plain(&text), Ok(Value::String(_)));
+        let Some(Frame::Map { map, key, .. }) = self.stack.last_mut() else { return Ok(()) };
+        let duplicate = map.contains_key(&text) || key.is_some();
+        let shown = if duplicate || ambiguous { quoted(&text) } else { String::new() };
+        *key = Some(Key { name: text, pos, duplicate });
+        if merge {
             self.error(MERGE_KEY, pos, "merge keys (`<<`) are not allowed".into(), "write the fields out in full");
             return Err(());
         }
-        if plain && !matches!(resolve_plain(&text), Ok(Value::String(_))) {
+        if let Some((rule, message, help)) = problem {
+            self.error(rule, pos, message, help);
+        }
+        if ambiguous {
             self.error(
                 AMBIGUOUS_SCALAR,
                 pos,
-                format!("the unquoted key {} is not read as text by every YAML reader", quoted(&text)),
+                format!("the unquoted key {shown} is not read as text by every YAML reader"),
                 "put the key in double quotes, or use a field name the schema defines",
             );
         }
-        let Some(Frame::Map { map, key, .. }) = self.stack.last_mut() else {
-            return Ok(());
-        };
-        let duplicate = map.contains_key(&text) || key.is_some();
-        let shown = if duplicate { quoted(&text) } else { String::new() };
-        *key = Some(Key { name: text, pos, duplicate });
         if duplicate {
             let first = self.child_pointer();
             let first_line = self.spans.iter().find(|e| e.pointer == first).map(|e| e.key.unwrap_or(e.value).line);
@@ -565,17 +581,44 @@ impl<'f> Builder<'f> {
                 Some(line) => format!("the key {shown} appears again (first on line {line})"),
                 None => format!("the key {shown} appears again"),
             };
-            self.findings.push(Finding::error(
-                DUPLICATE_KEY,
-                self.file,
-                pos,
-                &first,
-                message,
-                "keep one of the two; YAML readers disagree on which one wins",
-            ));
+            self.error(DUPLICATE_KEY, pos, message, "keep one of the two; YAML readers disagree on which one wins");
         }
         Ok(())
     }
+}
+
+/// `text` without the control and invisible characters that
+/// [`decoded_problem`] refuses.
+fn visible(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let refused = (c != '\n' && is_control(c)) || (is_invisible(c) && !joins_letters(&chars, i));
+        if !refused {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A control or invisible character in decoded text: rule, message, help.
+fn decoded_problem(text: &str) -> Option<(&'static str, String, &'static str)> {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
+    if let Some(c) = text.chars().find(|&c| c != '\n' && is_control(c)) {
+        return Some((
+            CONTROL_CHARACTER,
+            format!("the text contains the control character U+{:04X}", c as u32),
+            "remove the escaped control character from the text",
+        ));
+    }
+    let (_, c) = find_invisible(text)?;
+    Some((
+        INVISIBLE_CHARACTER,
+        format!("the text contains the invisible or text-direction character U+{:04X}", c as u32),
+        INVISIBLE_HELP,
+    ))
 }
 
 /// How an unquoted scalar reads. YAML 1.2's core schema decides the type of
@@ -683,10 +726,45 @@ fn is_base60(s: &str) -> bool {
         })
 }
 
-/// `2026-01-31`: a YAML 1.1 timestamp.
+/// `2026-01-31`, or `2026-01-31T10:00:00Z` and its variants: a YAML 1.1
+/// timestamp.
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    let date = |b: &[u8]| {
+        b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    };
+    match b.get(10) {
+        None => date(b),
+        Some(b'T' | b't' | b' ') => date(&b[..10]) && is_time(&s[11..]),
+        Some(_) => false,
+    }
+}
+
+/// `10:00:00`, with optional fraction and `Z` or `+01`/`-05:30` zone.
+fn is_time(s: &str) -> bool {
+    let (clock, zone) = match s.find(['Z', '+', '-']) {
+        Some(i) => s.split_at(i),
+        None => (s, ""),
+    };
+    let (clock, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    let parts: Vec<&str> = clock.split(':').collect();
+    let zone_ok = match zone.as_bytes() {
+        [] | [b'Z'] => true,
+        [b'+' | b'-', rest @ ..] => {
+            let rest = std::str::from_utf8(rest).unwrap_or("");
+            let (hours, minutes) = rest.split_once(':').unwrap_or((rest, "00"));
+            (1..=2).contains(&hours.len())
+                && digit_run(hours, 10, false)
+                && minutes.len() == 2
+                && digit_run(minutes, 10, false)
+        }
+        _ => false,
+    };
+    parts.len() == 3
+        && parts.iter().all(|p| (1..=2).contains(&p.len()) && digit_run(p, 10, false))
+        && (fraction.is_empty() || digit_run(fraction, 10, false))
+        && zone_ok
 }
 
 /// Points at the first line that differs from the canonical writing.

@@ -30,7 +30,7 @@ pub fn stem_matches_id(file: &MemberFile, _: &Context, sink: &mut Sink) {
             file.spans.locate("/id"),
             "/id",
             format!("the file is named {} but its id is {}", quoted(stem), quoted(id)),
-            format!("name the file {}", member_path(id)),
+            format!("name the file {}", quoted(&member_path(id))),
         );
     }
 }
@@ -43,8 +43,12 @@ pub fn in_shard(file: &MemberFile, _: &Context, sink: &mut Sink) {
             file.path,
             file.spans.locate("/id"),
             "/id",
-            format!("the file sits in members/{shard}/ but id {} belongs in members/{}/", quoted(id), shard_of(id)),
-            format!("move the file to {}", member_path(id)),
+            format!(
+                "the file sits in members/{shard}/ but id {} belongs in {}",
+                quoted(id),
+                quoted(&format!("members/{}/", shard_of(id)))
+            ),
+            format!("move the file to {}", quoted(&member_path(id))),
         );
     }
 }

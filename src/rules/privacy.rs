@@ -27,9 +27,9 @@ const CONTACT_FIELDS: [&str; 10] =
 pub fn contact_details(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let mut path = Vec::new();
     walk(file.value, &mut path, &mut |path, key, text| {
-        let (message, help) = if let Some(key) = key.filter(|k| is_contact_field(k)) {
+        let (message, help) = if let Some(key) = key.filter(|k| is_contact_field(k) || contact_in(k).is_some()) {
             (
-                format!("the field `{key}` would publish contact details"),
+                format!("the field {} would publish contact details", crate::finding::quoted(key)),
                 "remove it: the ledger is public and holds no contact details",
             )
         } else if let Some(what) = contact_in(text) {

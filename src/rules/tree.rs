@@ -57,7 +57,7 @@ pub fn executable(entry: &Entry, sink: &mut Sink) {
             Pos::START,
             "",
             "the member file is marked executable",
-            format!("clear the executable bit: git update-index --chmod=-x {}", entry.path),
+            format!("clear the executable bit of {} (git update-index --chmod=-x)", quoted(&entry.path)),
         );
     }
 }
