@@ -8,11 +8,13 @@ pub mod atomic;
 pub mod config;
 pub mod finding;
 pub mod policy;
+pub mod pull_request;
 pub mod report;
 pub mod roll;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod summary;
 pub mod validate;
 pub mod yaml;
 

@@ -2,10 +2,12 @@
 
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
+use rollcall::finding;
+use rollcall::pull_request::{self, Author, Change};
 use rollcall::report::{self, Format};
 use rollcall::source::Source;
 use rollcall::validate::{self, Options};
-use rollcall::{rules, yaml};
+use rollcall::{rules, summary, yaml};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -26,6 +28,8 @@ struct Cli {
 enum Command {
     /// Check every member file against the schema, the tier rules and the cross-file rules.
     Validate(ValidateArgs),
+    /// Judge a pull request as a membership application, under the base's rules.
+    CheckPr(CheckPrArgs),
     /// List every rule a finding can name.
     Rules,
     /// Rewrite member files in the canonical layout (the values are kept).
@@ -54,6 +58,36 @@ struct ValidateArgs {
     format: Format,
 }
 
+#[derive(clap::Args)]
+struct CheckPrArgs {
+    /// The ledger repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// The branch the pull request targets; its rules judge the change.
+    #[arg(long, value_name = "REV")]
+    base: String,
+    /// The pull request's head commit.
+    #[arg(long, value_name = "REV")]
+    head: String,
+    /// The login of the pull request's author.
+    #[arg(long, value_name = "LOGIN")]
+    author: String,
+    /// The numeric GitHub account id of the pull request's author.
+    #[arg(long, value_name = "ID")]
+    author_id: u64,
+    /// Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// The date expiry is judged against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    /// Do not run or report this rule (repeatable).
+    #[arg(long, value_name = "RULE")]
+    skip: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
 /// Exit codes of the specification.
 const UNACCEPTABLE: u8 = 1;
 const CANNOT_RUN: u8 = 2;
@@ -62,6 +96,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate_command(args),
+        Command::CheckPr(args) => check_pr_command(args),
         Command::Rules => {
             for rule in rules::RULES {
                 println!("{:<40} {}", rule.name, rule.summary);
@@ -93,8 +128,61 @@ fn validate_command(args: ValidateArgs) -> ExitCode {
         Err(e) => return cannot_run(e),
     };
     let line_of = |file: &str, line: u32| source_line(&source, file, line);
-    print!("{}", report::render(args.format, &validated.findings, validated.members.len(), &line_of));
+    print!("{}", report::render(args.format, &validated.findings, Some(validated.members.len()), &line_of));
     if report::is_ok(&validated.findings) { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
+}
+
+fn check_pr_command(args: CheckPrArgs) -> ExitCode {
+    let author = Author { login: args.author.clone(), id: args.author_id };
+    let options = Options { as_of: args.as_of.unwrap_or_else(rollcall::today), skip: args.skip.into_iter().collect() };
+    let judgement = match pull_request::judge(&args.repo, &args.base, &args.head, &author, &options) {
+        Ok(j) => j,
+        Err(e) => return cannot_run(e),
+    };
+    if let Some(unknown) = judgement.config.as_ref().and_then(|c| options.skip.iter().find(|n| !rules::is_known(n, c))) {
+        return cannot_run(format!("--skip {unknown}: no such rule (`rollcall rules` lists them)"));
+    }
+    let mut findings = judgement.findings.clone();
+    findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
+    finding::sort_and_dedup(&mut findings);
+    if let Some(path) = &args.summary {
+        let text = summary::render(&judgement, &author);
+        let written = std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| {
+            use std::io::Write;
+            f.write_all(text.as_bytes())
+        });
+        if let Err(e) = written {
+            return cannot_run(format!("cannot write the summary to {}: {e}", path.display()));
+        }
+    }
+    let ok = judgement.is_acceptable();
+    match args.format {
+        Format::Json => print!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &findings)),
+        format => {
+            let sources: Vec<Source> =
+                [&args.head, &args.base].iter().filter_map(|rev| Source::revision(&args.repo, rev).ok()).collect();
+            let line_of = |file: &str, line: u32| sources.iter().find_map(|s| source_line(s, file, line));
+            println!("{}", describe_change(&judgement.change, ok));
+            print!("{}", report::render(format, &findings, None, &line_of));
+        }
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
+}
+
+/// One line saying what the pull request is and whether it is acceptable.
+fn describe_change(change: &Change, ok: bool) -> String {
+    let verdict = if ok { "acceptable" } else { "not acceptable" };
+    let what = match change {
+        Change::Application { file, tier, .. } => format!("an application for the {} tier ({file})", finding::quoted(tier)),
+        Change::Update { file, .. } => format!("an update of {file} by its member"),
+        Change::TierChange { from, to, file, .. } => {
+            format!("a tier change from {} to {} ({file})", finding::quoted(from), finding::quoted(to))
+        }
+        Change::Resignation { file, .. } => format!("a resignation request ({file})"),
+        Change::Maintenance { .. } => "a maintenance change: not an application; it needs a maintainer's review".to_owned(),
+        Change::Rejected => "not a change rollcall can accept".to_owned(),
+    };
+    format!("check-pr: {verdict}: {what}")
 }
 
 /// One line of a file of the ledger, for showing a finding in context.

@@ -137,6 +137,8 @@ pub struct Policy {
     pub committee: Committee,
     pub board: Board,
     pub election_committee: Vec<Person>,
+    /// Who reviews changes outside `members/` (schema, workflows, code).
+    pub maintainers: Vec<Person>,
     /// ISO 3166-1 alpha-2 codes flagged for the committee (a warning).
     pub embargoed_countries: Vec<String>,
 }

@@ -21,7 +21,7 @@ pub fn is_ok(findings: &[Finding]) -> bool {
 pub fn render(
     format: Format,
     findings: &[Finding],
-    files_checked: usize,
+    files_checked: Option<usize>,
     source_line: &dyn Fn(&str, u32) -> Option<String>,
 ) -> String {
     match format {
@@ -32,19 +32,26 @@ pub fn render(
 }
 
 #[derive(Serialize)]
-struct JsonReport<'a> {
+struct JsonReport<'a, E: Serialize> {
     ok: bool,
+    #[serde(flatten)]
+    extra: E,
     findings: &'a [Finding],
 }
 
 pub fn json(findings: &[Finding]) -> String {
-    let report = JsonReport { ok: is_ok(findings), findings };
+    json_with(is_ok(findings), serde_json::Map::new(), findings)
+}
+
+/// The JSON report with more top-level fields (`check-pr` adds `change`).
+pub fn json_with(ok: bool, extra: impl Serialize, findings: &[Finding]) -> String {
+    let report = JsonReport { ok, extra, findings };
     let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
     out.push('\n');
     out
 }
 
-fn human(findings: &[Finding], files_checked: usize, source_line: &dyn Fn(&str, u32) -> Option<String>) -> String {
+fn human(findings: &[Finding], files_checked: Option<usize>, source_line: &dyn Fn(&str, u32) -> Option<String>) -> String {
     let renderer = if std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         Renderer::styled()
     } else {
@@ -85,13 +92,12 @@ fn human(findings: &[Finding], files_checked: usize, source_line: &dyn Fn(&str, 
     let errors = findings.iter().filter(|f| f.is_error()).count();
     let warnings = findings.len() - errors;
     let files = findings.iter().map(|f| f.file.as_str()).collect::<std::collections::BTreeSet<_>>().len();
+    let checked = files_checked.map(|n| format!("; {n} member files checked")).unwrap_or_default();
     if findings.is_empty() {
-        out.push_str(&format!("ok: {files_checked} member files checked, no findings\n"));
+        out.push_str(&format!("ok: no findings{checked}\n"));
     } else {
         let verdict = if errors == 0 { "ok" } else { "not acceptable" };
-        out.push_str(&format!(
-            "{verdict}: {errors} error(s), {warnings} warning(s) in {files} file(s); {files_checked} member files checked\n"
-        ));
+        out.push_str(&format!("{verdict}: {errors} error(s), {warnings} warning(s) in {files} file(s){checked}\n"));
     }
     out
 }

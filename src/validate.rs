@@ -155,14 +155,26 @@ pub fn check_file(
         }
         Err(ReadError::Io(e)) => return Err(SourceError::Io(format!("cannot read {}: {e}", entry.path))),
     };
-    let doc = yaml::load(&entry.path, &bytes, MEMBER_LIMITS, yaml::Layout::Canonical);
+    Ok(check_document(&entry.path, &bytes, ctx, options, out).map(|(member, _)| member))
+}
+
+/// Loads the member file `path` from `bytes` and runs the per-file rules on
+/// it; returns its summary and value if it could be read.
+pub fn check_document(
+    path: &str,
+    bytes: &[u8],
+    ctx: &Context,
+    options: &Options,
+    out: &mut Vec<Finding>,
+) -> Option<(Member, serde_json::Value)> {
+    let doc = yaml::load(path, bytes, MEMBER_LIMITS, yaml::Layout::Canonical);
     let Some(value) = doc.value else {
         out.extend(doc.findings);
-        return Ok(None);
+        return None;
     };
-    let mut findings = ctx.config.schema.check(&entry.path, &value, &doc.spans);
-    let member = Member::from_document(&entry.path, &value, &doc.spans);
-    let file = MemberFile { path: &entry.path, value: &value, spans: &doc.spans, member: &member };
+    let mut findings = ctx.config.schema.check(path, &value, &doc.spans);
+    let member = Member::from_document(path, &value, &doc.spans);
+    let file = MemberFile { path, value: &value, spans: &doc.spans, member: &member };
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
         if let Check::Member(check) = rule.check {
             check(&file, ctx, &mut Sink::new(rule.name, &mut findings));
@@ -179,5 +191,5 @@ pub fn check_file(
     findings.retain(|f| !loader_paths.iter().any(|p| f.path == *p || f.path.starts_with(&format!("{p}/"))));
     out.extend(doc.findings);
     out.extend(findings);
-    Ok(Some(member))
+    Some((member, value))
 }

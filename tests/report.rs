@@ -42,7 +42,7 @@ fn github_format_escapes_data_and_properties() {
         "100% wrong\r\n::error::injected",
         "line one\nline two",
     );
-    let out = report::render(Format::Github, &[f], 1, &no_source);
+    let out = report::render(Format::Github, &[f], None, &no_source);
     let first = out.lines().next().unwrap();
     assert_eq!(
         first,
@@ -56,7 +56,7 @@ fn github_format_caps_annotations_per_level_and_keeps_the_rest() {
     let mut findings: Vec<Finding> =
         (0..15).map(|i| finding("tier.known", Severity::Error, &format!("e{i}"))).collect();
     findings.extend((0..12).map(|i| finding("status.expired", Severity::Warning, &format!("w{i}"))));
-    let out = report::render(Format::Github, &findings, 27, &no_source);
+    let out = report::render(Format::Github, &findings, None, &no_source);
     assert_eq!(out.lines().filter(|l| l.starts_with("::error ")).count(), 10);
     assert_eq!(out.lines().filter(|l| l.starts_with("::warning ")).count(), 10);
     for i in 0..15 {

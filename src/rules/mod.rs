@@ -13,7 +13,7 @@ mod tier;
 mod tree;
 
 pub use file::{member_path, shard_of};
-pub use tree::is_member_file;
+pub use tree::{is_member_file, is_member_path};
 
 use crate::config::Config;
 use crate::finding::{Finding, Pos, Severity};

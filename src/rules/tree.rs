@@ -8,14 +8,14 @@ use crate::source::{Entry, EntryKind};
 /// Whether the loader reads `entry` as a member file: a regular file with a
 /// UTF-8 name at `members/<shard>/<name>.yaml`.
 pub fn is_member_file(entry: &Entry) -> bool {
-    entry.kind == EntryKind::File && entry.utf8 && has_member_shape(&entry.path)
+    entry.kind == EntryKind::File && entry.utf8 && is_member_path(&entry.path)
 }
 
 /// `members/<shard>/<stem>.yaml` where the shard is one or two id
 /// characters and the stem looks like an id (any case, so that `Alice.yaml`
 /// gets the more helpful stem finding). Anything else, `..` and names with
 /// odd characters included, is not read.
-fn has_member_shape(path: &str) -> bool {
+pub fn is_member_path(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     let ["members", shard, name] = parts.as_slice() else { return false };
     let Some(stem) = name.strip_suffix(".yaml") else { return false };
@@ -80,7 +80,7 @@ pub fn file_name(entry: &Entry, sink: &mut Sink) {
             format!("the file name {} is not valid UTF-8", quoted(&entry.path)),
             "rename the file to members/<shard>/<id>.yaml",
         );
-    } else if !has_member_shape(&entry.path) {
+    } else if !is_member_path(&entry.path) {
         sink.error(
             &entry.path,
             Pos::START,
