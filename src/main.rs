@@ -139,7 +139,8 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
         Ok(j) => j,
         Err(e) => return cannot_run(e),
     };
-    if let Some(unknown) = judgement.config.as_ref().and_then(|c| options.skip.iter().find(|n| !rules::is_known(n, c))) {
+    if let Some(unknown) = judgement.config.as_ref().and_then(|c| options.skip.iter().find(|n| !rules::is_known(n, c)))
+    {
         return cannot_run(format!("--skip {unknown}: no such rule (`rollcall rules` lists them)"));
     }
     let mut findings = judgement.findings.clone();
@@ -157,7 +158,9 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
     }
     let ok = judgement.is_acceptable();
     match args.format {
-        Format::Json => print!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &findings)),
+        Format::Json => {
+            print!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &findings))
+        }
         format => {
             let sources: Vec<Source> =
                 [&args.head, &args.base].iter().filter_map(|rev| Source::revision(&args.repo, rev).ok()).collect();
@@ -173,13 +176,17 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
 fn describe_change(change: &Change, ok: bool) -> String {
     let verdict = if ok { "acceptable" } else { "not acceptable" };
     let what = match change {
-        Change::Application { file, tier, .. } => format!("an application for the {} tier ({file})", finding::quoted(tier)),
+        Change::Application { file, tier, .. } => {
+            format!("an application for the {} tier ({file})", finding::quoted(tier))
+        }
         Change::Update { file, .. } => format!("an update of {file} by its member"),
         Change::TierChange { from, to, file, .. } => {
             format!("a tier change from {} to {} ({file})", finding::quoted(from), finding::quoted(to))
         }
         Change::Resignation { file, .. } => format!("a resignation request ({file})"),
-        Change::Maintenance { .. } => "a maintenance change: not an application; it needs a maintainer's review".to_owned(),
+        Change::Maintenance { .. } => {
+            "a maintenance change: not an application; it needs a maintainer's review".to_owned()
+        }
         Change::Rejected => "not a change rollcall can accept".to_owned(),
     };
     format!("check-pr: {verdict}: {what}")

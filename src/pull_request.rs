@@ -96,7 +96,8 @@ struct Changed {
 /// Judges the pull request from `base` to `head` in the repository at `dir`.
 pub fn judge(dir: &Path, base: &str, head: &str, author: &Author, options: &Options) -> Result<Judgement, SourceError> {
     let git = |e: git2::Error| SourceError::Git(e.message().to_owned());
-    let repo = Repository::open(dir).map_err(|e| SourceError::Git(format!("{}: not a git repository: {}", dir.display(), e.message())))?;
+    let repo = Repository::open(dir)
+        .map_err(|e| SourceError::Git(format!("{}: not a git repository: {}", dir.display(), e.message())))?;
     let commit = |rev: &str| {
         repo.revparse_single(rev)
             .and_then(|o| o.peel_to_commit())
@@ -139,7 +140,12 @@ pub fn judge(dir: &Path, base: &str, head: &str, author: &Author, options: &Opti
                 "the pull request changes nothing",
                 "push the change you meant to propose",
             ));
-            return Ok(Judgement { change: Change::Maintenance { paths: Vec::new() }, findings, member: None, config: Some(config) });
+            return Ok(Judgement {
+                change: Change::Maintenance { paths: Vec::new() },
+                findings,
+                member: None,
+                config: Some(config),
+            });
         }
         Shape::Maintenance(paths) => {
             findings.push(Finding::new(
@@ -151,7 +157,12 @@ pub fn judge(dir: &Path, base: &str, head: &str, author: &Author, options: &Opti
                 "this is a maintenance change, not a membership application",
                 "it changes only files outside members/ and needs a maintainer's review (see CODEOWNERS)",
             ));
-            return Ok(Judgement { change: Change::Maintenance { paths }, findings, member: None, config: Some(config) });
+            return Ok(Judgement {
+                change: Change::Maintenance { paths },
+                findings,
+                member: None,
+                config: Some(config),
+            });
         }
         Shape::MemberFile(i) => &changes[i],
     };
@@ -200,7 +211,12 @@ fn triage(changes: &[Changed], findings: &mut Vec<Finding>) -> Shape {
         let in_members = path.starts_with("members/") || path == "members";
         let name = path.rsplit('/').next().unwrap_or(path);
         if GIT_METADATA_NAMES.contains(&name) {
-            error(GIT_METADATA, path, format!("{} is read by git itself", quoted(name)), "remove this file from the pull request");
+            error(
+                GIT_METADATA,
+                path,
+                format!("{} is read by git itself", quoted(name)),
+                "remove this file from the pull request",
+            );
         }
         if matches!(change.mode, FileMode::Link | FileMode::Commit)
             || (in_members && change.status != Delta::Deleted && change.mode != FileMode::Blob)
@@ -211,7 +227,12 @@ fn triage(changes: &[Changed], findings: &mut Vec<Finding>) -> Shape {
                 FileMode::BlobExecutable => "an executable file",
                 _ => "not a regular file",
             };
-            error(FILE_MODE, path, format!("{} is {what}", quoted(path)), "a pull request may only add or change regular files");
+            error(
+                FILE_MODE,
+                path,
+                format!("{} is {what}", quoted(path)),
+                "a pull request may only add or change regular files",
+            );
         }
         if !in_members {
             other_paths.push(path.to_owned());
@@ -276,36 +297,58 @@ fn judge_member_file(
     options: &Options,
 ) -> Result<MemberJudgement, SourceError> {
     let path = changed.path.as_str();
-    let mut findings = Vec::new();
+    // What the file itself breaks, and what the change breaks, kept apart:
+    // a resignation replaces the first.
+    let mut file_findings = Vec::new();
     let rejected = |findings| Ok(MemberJudgement { change: Change::Rejected, findings, member: None });
-    let Some(bytes) = read_capped(repo, changed.oid, path, &mut findings)? else { return rejected(findings) };
-    let Some((member, value)) = validate::check_document(path, &bytes, ctx, options, &mut findings) else {
-        return rejected(findings);
+    let Some(bytes) = read_capped(repo, changed.oid, path, &mut file_findings)? else { return rejected(file_findings) };
+    let Some((member, value)) = validate::check_document(path, &bytes, ctx, options, &mut file_findings) else {
+        return rejected(file_findings);
     };
     // The file as the base has it: who owns it now, and what it holds.
     let old = match base_tree.get_path(Path::new(path)) {
-        Ok(entry) if entry.kind() == Some(ObjectType::Blob) => {
-            read_capped(repo, entry.id(), path, &mut Vec::new())?.and_then(|bytes| {
+        Ok(entry) if entry.kind() == Some(ObjectType::Blob) => read_capped(repo, entry.id(), path, &mut Vec::new())?
+            .and_then(|bytes| {
                 let doc = yaml::load(path, &bytes, MEMBER_LIMITS, yaml::Layout::Free);
                 doc.value.map(|value| (Member::from_document(path, &value, &doc.spans), value))
-            })
-        }
+            }),
         _ => None,
     };
+    let mut findings = Vec::new();
     let change = match &old {
         None => classify_new(path, &member, &value, author, &mut findings),
         Some((old_member, old_value)) => {
             classify_edit(path, (old_member, old_value), (&member, &value), author, ctx, &mut findings)
         }
     };
+    // A resignation is judged as the state it asks for: the merger stamps
+    // the end date, which the member may not write.
+    let member = match &change {
+        Change::Resignation { .. } => {
+            let mut projected = value.clone();
+            projected["ended"] = Value::String(ctx.as_of.to_string());
+            file_findings.clear();
+            let bytes = yaml::to_canonical(&projected);
+            validate::check_document(path, bytes.as_bytes(), ctx, options, &mut file_findings)
+                .map_or(member, |(m, _)| m)
+        }
+        _ => member,
+    };
+    findings.extend(file_findings);
     let old_member = old.map(|(member, _)| member);
     findings.extend(caused_roll_findings(repo, base_tree, &member, old_member.as_ref(), ctx, options)?);
-    let change = if findings.iter().any(|f| f.is_error() && f.rule.starts_with("pr.")) { Change::Rejected } else { change };
+    let change =
+        if findings.iter().any(|f| f.is_error() && f.rule.starts_with("pr.")) { Change::Rejected } else { change };
     Ok(MemberJudgement { change, findings, member: Some(value) })
 }
 
 /// Reads a blob after checking its size in the object header.
-fn read_capped(repo: &Repository, oid: Oid, path: &str, findings: &mut Vec<Finding>) -> Result<Option<Vec<u8>>, SourceError> {
+fn read_capped(
+    repo: &Repository,
+    oid: Oid,
+    path: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<Option<Vec<u8>>, SourceError> {
     let git = |e: git2::Error| SourceError::Git(format!("cannot read {path}: {}", e.message()));
     let (size, _) = repo.odb().and_then(|odb| odb.read_header(oid)).map_err(git)?;
     if size as u64 > MEMBER_LIMITS.max_bytes {
@@ -359,7 +402,11 @@ fn classify_new(path: &str, member: &Member, value: &Value, author: &Author, fin
             path,
             member.pos(member.account_pointer()),
             &pointer,
-            format!("the file names login {} but the account's login is {}", quoted(&account.login), quoted(&author.login)),
+            format!(
+                "the file names login {} but the account's login is {}",
+                quoted(&account.login),
+                quoted(&author.login)
+            ),
             "write your current GitHub login",
         ));
     }
@@ -532,7 +579,12 @@ fn needles(new: &Member, old: Option<&Member>, ctx: &Context) -> Vec<String> {
 
 /// The base's member files (other than `skip`) that contain a needle, read
 /// and summarised, on every core.
-fn candidate_members(repo: &Repository, base_tree: &Tree, skip: &str, needles: &[String]) -> Result<Vec<Member>, SourceError> {
+fn candidate_members(
+    repo: &Repository,
+    base_tree: &Tree,
+    skip: &str,
+    needles: &[String],
+) -> Result<Vec<Member>, SourceError> {
     let git = |e: git2::Error| SourceError::Git(e.message().to_owned());
     let Ok(members) = base_tree.get_path(Path::new("members")) else { return Ok(Vec::new()) };
     let members = repo.find_tree(members.id()).map_err(git)?;
@@ -579,7 +631,10 @@ fn candidate_members(repo: &Repository, base_tree: &Tree, skip: &str, needles: &
                 })
             })
             .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(SourceError::Io("a search thread failed".into())))).collect()
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err(SourceError::Io("a search thread failed".into()))))
+            .collect()
     });
     let mut found = Vec::new();
     for part in parts {

@@ -51,7 +51,11 @@ pub fn json_with(ok: bool, extra: impl Serialize, findings: &[Finding]) -> Strin
     out
 }
 
-fn human(findings: &[Finding], files_checked: Option<usize>, source_line: &dyn Fn(&str, u32) -> Option<String>) -> String {
+fn human(
+    findings: &[Finding],
+    files_checked: Option<usize>,
+    source_line: &dyn Fn(&str, u32) -> Option<String>,
+) -> String {
     let renderer = if std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         Renderer::styled()
     } else {

@@ -14,7 +14,8 @@ pub fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.' | '!' | '|' | '~' | ':' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.' | '!' | '|' | '~'
+            | ':' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -78,7 +79,9 @@ fn tier_terms(judgement: &Judgement, tier: &str) -> String {
 
 fn evidence(judgement: &Judgement, out: &mut String) {
     let (Some(member), Some(config)) = (&judgement.member, &judgement.config) else { return };
-    let Some(tier) = member.get("tier").and_then(Value::as_str).and_then(|t| config.policy.policy.tier(t)) else { return };
+    let Some(tier) = member.get("tier").and_then(Value::as_str).and_then(|t| config.policy.policy.tier(t)) else {
+        return;
+    };
     if tier.evidence.is_empty() {
         return;
     }
@@ -120,7 +123,12 @@ fn next_steps(judgement: &Judgement, out: &mut String) {
                 tier.approvals
             );
             if tier.payment_required {
-                let _ = writeln!(out, "- The committee records the payment ({} USD a year{}).", tier.fee_usd, tier.fte.map(|n| format!(" or {n} FTE")).unwrap_or_default());
+                let _ = writeln!(
+                    out,
+                    "- The committee records the payment ({} USD a year{}).",
+                    tier.fee_usd,
+                    tier.fte.map(|n| format!(" or {n} FTE")).unwrap_or_default()
+                );
             }
             if tier.in_kind_needs_board {
                 out.push_str("- An in-kind sponsorship also needs a board member's approval.\n");
@@ -137,7 +145,11 @@ fn findings(findings: &[Finding], out: &mut String) {
         out.push_str("No findings.\n");
         return;
     }
-    let _ = writeln!(out, "### Findings ({})\n\n| | where | rule | message | how to fix |\n|---|---|---|---|---|", findings.len());
+    let _ = writeln!(
+        out,
+        "### Findings ({})\n\n| | where | rule | message | how to fix |\n|---|---|---|---|---|",
+        findings.len()
+    );
     for f in findings {
         let mark = if f.severity == Severity::Error { "❌" } else { "⚠️" };
         let place = if f.file.is_empty() { String::new() } else { format!("{}:{}:{}", md(&f.file), f.line, f.column) };

@@ -3,50 +3,13 @@
 
 mod common;
 use common::*;
-use git2::{ObjectType, Oid, Repository};
+use git2::{Oid, Repository};
 
-/// One raw tree entry: mode, name bytes (anything, even `..` or non-UTF-8), object.
-type RawEntry<'a> = (u32, &'a [u8], Oid);
-
-/// Writes a tree object byte for byte, bypassing every name check.
-fn raw_tree(repo: &Repository, entries: &[RawEntry]) -> Oid {
-    let mut sorted = entries.to_vec();
-    sorted.sort_by(|a, b| a.1.cmp(b.1));
-    let mut bytes = Vec::new();
-    for (mode, name, oid) in sorted {
-        bytes.extend_from_slice(format!("{mode:o} ").as_bytes());
-        bytes.extend_from_slice(name);
-        bytes.push(0);
-        bytes.extend_from_slice(oid.as_bytes());
-    }
-    repo.odb().unwrap().write(ObjectType::Tree, &bytes).unwrap()
-}
-
-fn blob(repo: &Repository, bytes: &[u8]) -> Oid {
-    repo.blob(bytes).unwrap()
-}
-
-/// Commits the shipped ledger, then a second commit whose `members/` is the
-/// shipped roll plus `extra` shard trees; returns the ledger.
+/// The shipped ledger committed, then a second commit adding `extra`.
 fn ledger_with(extra: impl FnOnce(&Repository) -> Vec<(Vec<u8>, Oid)>) -> Ledger {
     let ledger = Ledger::shipped();
     ledger.commit("shipped roll");
-    let repo = ledger.repo();
-    let head = repo.head().unwrap().peel_to_tree().unwrap();
-    let members = repo.find_tree(head.get_name("members").unwrap().id()).unwrap();
-    let mut entries: Vec<(u32, Vec<u8>, Oid)> =
-        members.iter().map(|e| (e.filemode() as u32, e.name_bytes().to_vec(), e.id())).collect();
-    for (name, tree) in extra(&repo) {
-        entries.retain(|(_, n, _)| *n != name);
-        entries.push((0o040000, name, tree));
-    }
-    let raw: Vec<RawEntry> = entries.iter().map(|(m, n, o)| (*m, n.as_slice(), *o)).collect();
-    let members = raw_tree(&repo, &raw);
-    let mut root = repo.treebuilder(Some(&head)).unwrap();
-    root.insert("members", members, 0o040000).unwrap();
-    let tree = repo.find_tree(root.write().unwrap()).unwrap();
-    let parent = repo.head().unwrap().peel_to_commit().unwrap();
-    repo.commit(Some("HEAD"), &signature(), &signature(), "hostile", &tree, &[&parent]).unwrap();
+    commit_raw_members(&ledger, extra);
     ledger
 }
 

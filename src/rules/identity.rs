@@ -1,9 +1,10 @@
 //! Rules across the roll: who is who, and how many memberships each holds.
 
-use super::{Context, Sink};
+use super::{Context, MemberFile, Sink};
 use crate::finding::quoted;
 use crate::policy::{Kind, TierClass};
 use crate::roll::Member;
+use crate::roll::Status;
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -28,6 +29,25 @@ fn report_clashes<'m, K: Eq + Hash>(
             let p = pointer(member);
             sink.error(&member.file, member.pos(p), p, message(member, &others), help);
         }
+    }
+}
+
+/// An individual applies under their lowercase login; once admitted, the id
+/// stays even if the login is renamed.
+pub fn id_matches_login(file: &MemberFile, _: &Context, sink: &mut Sink) {
+    let member = file.member;
+    if member.kind != Some(Kind::Person) || member.status != Some(Status::Applicant) {
+        return;
+    }
+    let (Some(id), Some(account)) = (&member.id, &member.account) else { return };
+    if *id != account.login.to_lowercase() {
+        sink.error(
+            file.path,
+            member.pos("/id"),
+            "/id",
+            format!("an individual's id is their GitHub login in lowercase, {}", quoted(&account.login.to_lowercase())),
+            "set `id` to your login in lowercase and name the file after it",
+        );
     }
 }
 

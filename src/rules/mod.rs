@@ -17,6 +17,7 @@ pub use tree::{is_member_file, is_member_path};
 
 use crate::config::Config;
 use crate::finding::{Finding, Pos, Severity};
+use crate::pull_request as pr;
 use crate::roll::Member;
 use crate::source::Entry;
 use crate::yaml::{self, Spans};
@@ -33,6 +34,8 @@ pub enum Check {
     Roll(fn(&[Member], &Context, &mut Sink)),
     /// Made while reading a file; listed so its name is known.
     Loader,
+    /// Made while judging a pull request (`check-pr`).
+    PullRequest,
 }
 
 pub struct Rule {
@@ -104,6 +107,11 @@ pub static RULES: &[Rule] = &[
         "members from embargoed countries are flagged (warning)",
         Check::Member(privacy::embargoed_country),
     ),
+    rule(
+        "identity.id-matches-login",
+        "an individual applies under their lowercase GitHub login",
+        Check::Member(identity::id_matches_login),
+    ),
     rule("identity.unique-id", "no two files share an id", Check::Roll(identity::unique_id)),
     rule(
         "identity.unique-github-id",
@@ -161,6 +169,30 @@ pub static RULES: &[Rule] = &[
         "the policy names only tiers and fields that exist",
         Check::Roll(tier::policy_references),
     ),
+    rule(pr::PATH, "a pull request adds or changes only members/<shard>/<id>.yaml", Check::PullRequest),
+    rule(
+        pr::GIT_METADATA,
+        "a pull request does not touch .gitattributes, .gitmodules and the like",
+        Check::PullRequest,
+    ),
+    rule(
+        pr::FILE_MODE,
+        "a pull request adds only regular files (no symlinks, submodules, executables)",
+        Check::PullRequest,
+    ),
+    rule(pr::DELETION, "members are never deleted (nor renamed)", Check::PullRequest),
+    rule(pr::ONE_MEMBER_FILE, "one member file per pull request", Check::PullRequest),
+    rule(pr::MIXED_CHANGE, "a member file is not changed together with other files", Check::PullRequest),
+    rule(
+        pr::AUTHOR,
+        "only the account a member file names (or its representative) may add or change it",
+        Check::PullRequest,
+    ),
+    rule(pr::IDENTITY_CHANGE, "a pull request does not change who a member is", Check::PullRequest),
+    rule(pr::MERGER_FIELD, "a pull request does not set or change fields only the merger writes", Check::PullRequest),
+    rule(pr::STATUS_CHANGE, "the only status change a member asks for is to resign", Check::PullRequest),
+    rule(pr::MAINTENANCE, "a change outside members/ is not an application (warning)", Check::PullRequest),
+    rule(pr::UNRELATED_HISTORY, "the pull request shares history with its base", Check::PullRequest),
 ];
 
 /// Whether `name` may be given to `--skip`.

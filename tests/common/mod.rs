@@ -238,3 +238,48 @@ pub fn admitted(mut value: Value, number: u64, admitted: &str, expires: &str) ->
 pub fn canonical(value: &Value) -> String {
     rollcall::yaml::to_canonical(value)
 }
+
+/// One raw tree entry: mode, name bytes (anything, even `..` or non-UTF-8), object.
+pub type RawEntry<'a> = (u32, &'a [u8], git2::Oid);
+
+/// Writes a tree object byte for byte, bypassing every name check.
+pub fn raw_tree(repo: &git2::Repository, entries: &[RawEntry]) -> git2::Oid {
+    let mut sorted = entries.to_vec();
+    sorted.sort_by(|a, b| a.1.cmp(b.1));
+    let mut bytes = Vec::new();
+    for (mode, name, oid) in sorted {
+        bytes.extend_from_slice(format!("{mode:o} ").as_bytes());
+        bytes.extend_from_slice(name);
+        bytes.push(0);
+        bytes.extend_from_slice(oid.as_bytes());
+    }
+    repo.odb().unwrap().write(git2::ObjectType::Tree, &bytes).unwrap()
+}
+
+pub fn blob(repo: &git2::Repository, bytes: &[u8]) -> git2::Oid {
+    repo.blob(bytes).unwrap()
+}
+
+/// Commits, on top of HEAD, HEAD's tree with `members/` replaced by the
+/// shipped shard trees plus `extra` shard trees (name, tree) written raw.
+pub fn commit_raw_members(
+    ledger: &Ledger,
+    extra: impl FnOnce(&git2::Repository) -> Vec<(Vec<u8>, git2::Oid)>,
+) -> git2::Oid {
+    let repo = ledger.repo();
+    let head = repo.head().unwrap().peel_to_tree().unwrap();
+    let members = repo.find_tree(head.get_name("members").unwrap().id()).unwrap();
+    let mut entries: Vec<(u32, Vec<u8>, git2::Oid)> =
+        members.iter().map(|e| (e.filemode() as u32, e.name_bytes().to_vec(), e.id())).collect();
+    for (name, tree) in extra(&repo) {
+        entries.retain(|(_, n, _)| *n != name);
+        entries.push((0o040000, name, tree));
+    }
+    let raw: Vec<RawEntry> = entries.iter().map(|(m, n, o)| (*m, n.as_slice(), *o)).collect();
+    let members = raw_tree(&repo, &raw);
+    let mut root = repo.treebuilder(Some(&head)).unwrap();
+    root.insert("members", members, 0o040000).unwrap();
+    let tree = repo.find_tree(root.write().unwrap()).unwrap();
+    let parent = repo.head().unwrap().peel_to_commit().unwrap();
+    repo.commit(Some("HEAD"), &signature(), &signature(), "raw members", &tree, &[&parent]).unwrap()
+}
