@@ -5,6 +5,7 @@
 //! parses arguments and prints what the library decides.
 
 pub mod atomic;
+pub mod codeowners;
 pub mod config;
 pub mod finding;
 pub mod policy;

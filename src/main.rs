@@ -7,7 +7,7 @@ use rollcall::pull_request::{self, Author, Change};
 use rollcall::report::{self, Format};
 use rollcall::source::Source;
 use rollcall::validate::{self, Options};
-use rollcall::{rules, summary, yaml};
+use rollcall::{codeowners, config, rules, summary, yaml};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,6 +30,15 @@ enum Command {
     Validate(ValidateArgs),
     /// Judge a pull request as a membership application, under the base's rules.
     CheckPr(CheckPrArgs),
+    /// Print .github/CODEOWNERS as the policy's maintainers call for it.
+    Codeowners {
+        /// The ledger repository.
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        /// Compare with the repository's file instead: exit 1 if it differs.
+        #[arg(long)]
+        check: bool,
+    },
     /// List every rule a finding can name.
     Rules,
     /// Rewrite member files in the canonical layout (the values are kept).
@@ -105,6 +114,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Fmt { files } => fmt_command(&files),
+        Command::Codeowners { repo, check } => codeowners_command(&repo, check),
     }
 }
 
@@ -199,6 +209,34 @@ fn source_line(source: &Source, file: &str, line: u32) -> Option<String> {
     let text = String::from_utf8_lossy(&bytes);
     let found = text.split('\n').nth(line.checked_sub(1)? as usize)?;
     Some(found.trim_end_matches('\r').to_owned())
+}
+
+fn codeowners_command(repo: &Path, check: bool) -> ExitCode {
+    let config = match Source::disk(repo).map(|s| config::load(&s)) {
+        Ok(Ok(config)) => config,
+        Ok(Err(config::ConfigError::Invalid(findings))) => {
+            print!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
+            return ExitCode::from(UNACCEPTABLE);
+        }
+        Ok(Err(config::ConfigError::Source(e))) | Err(e) => return cannot_run(e),
+    };
+    let wanted = codeowners::render(&config.policy.policy);
+    if !check {
+        print!("{wanted}");
+        return ExitCode::SUCCESS;
+    }
+    let path = repo.join(codeowners::CODEOWNERS_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(current) if current == wanted => ExitCode::SUCCESS,
+        _ => {
+            eprintln!(
+                "{} does not match the policy's maintainers; regenerate it: rollcall codeowners > {}",
+                codeowners::CODEOWNERS_FILE,
+                codeowners::CODEOWNERS_FILE
+            );
+            ExitCode::from(UNACCEPTABLE)
+        }
+    }
 }
 
 fn fmt_command(files: &[PathBuf]) -> ExitCode {

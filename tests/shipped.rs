@@ -83,3 +83,23 @@ fn skip_turns_a_rule_off() {
     assert_eq!(out.code, 0, "a warning does not fail validation");
     ledger.validate(&["--skip", "privacy.embargoed-country"]).assert_clean();
 }
+
+#[test]
+fn codeowners_follows_the_policy() {
+    let out = run_in(&repo_root(), &["codeowners", "--check"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ledger = Ledger::shipped();
+    std::fs::create_dir_all(ledger.path().join(".github")).unwrap();
+    std::fs::copy(repo_root().join(".github/CODEOWNERS"), ledger.path().join(".github/CODEOWNERS")).unwrap();
+    assert_eq!(ledger.run(&["codeowners", "--check"]).code, 0);
+    // A new maintainer in the policy makes the file stale until it is regenerated.
+    ledger.edit_policy(|p| {
+        p.replace("maintainers:\n", "maintainers:\n  - {github: new-maintainer, github_id: 91000099, name: New Maintainer}\n")
+    });
+    let stale = ledger.run(&["codeowners", "--check"]);
+    assert_eq!(stale.code, 1);
+    assert!(stale.stderr.contains("rollcall codeowners > .github/CODEOWNERS"));
+    let fresh = ledger.run(&["codeowners"]);
+    assert!(fresh.stdout.contains("* @new-maintainer @ines-moreau @tariq-haddad\n"));
+    assert!(fresh.stdout.contains("\n/members/\n"), "member files have no code owner");
+}
