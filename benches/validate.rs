@@ -7,8 +7,9 @@
 //! It prints a Markdown table for the README. `-- --generate DIR N` writes
 //! one ledger and stops, for profiling.
 
-use rollcall::yaml::to_canonical;
-use serde_json::json;
+mod common;
+
+use common::generate;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -69,73 +70,6 @@ fn run(bin: &str, repo: &Path, extra: &[&str]) -> (Duration, i64, bool) {
     let elapsed = start.elapsed();
     assert_eq!(pid, child.id() as i32);
     (elapsed, usage.ru_maxrss, libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0)
-}
-
-/// A valid ledger of `n` members: the shipped schema, policy and roll, plus
-/// generated individuals, mirrors and sponsors.
-pub fn generate(root: &Path, n: usize) {
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&shipped.join("schema"), &root.join("schema"));
-    copy_dir(&shipped.join("members"), &root.join("members"));
-    let base = std::fs::read_dir(shipped.join("members")).map(|d| d.count()).unwrap_or(0);
-    let sponsors = ["silver", "ruby", "gold"];
-    // Two leading characters from the index spread ids over ~900 shards, as
-    // real logins spread over the alphabet.
-    let prefix = |i: usize| {
-        const FIRST: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
-        const SECOND: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-        format!("{}{}", FIRST[i % 26] as char, SECOND[i / 26 % 36] as char)
-    };
-    for i in 0..n.saturating_sub(base.min(n)) {
-        let number = 1000 + i as u64;
-        let admitted = format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
-        let expires = format!("2027-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
-        let approvals = json!([
-            {"github": "lena-hart", "github_id": 91000011, "date": admitted, "role": "committee"},
-            {"github": "kofi-mensah", "github_id": 91000012, "date": admitted, "role": "committee"}
-        ]);
-        let value = match i % 20 {
-            0 => {
-                let id = format!("{}-org{i}", prefix(i));
-                json!({"id": id, "name": format!("Organization {i}"), "kind": "organization", "tier": sponsors[i / 20 % 3],
-                    "status": "active", "country": "US", "organization": id, "website": format!("https://{id}.example.com"),
-                    "representative": {"github": format!("rep{i}"), "github_id": 50_000_000 + i},
-                    "sponsorship": {"contribution": "cash", "amount_usd": 5000, "details": "Annual cash sponsorship of the foundation."},
-                    "member_number": number, "admitted": admitted, "expires": expires, "approvals": approvals,
-                    "payments": [{"date": admitted, "amount_usd": 5000, "kind": "cash", "reference": format!("invoice {i}")}]})
-            }
-            1 => {
-                let id = format!("{}-mirror{i}", prefix(i));
-                json!({"id": id, "name": format!("Mirror {i}"), "kind": "person", "tier": "mirror", "status": "active",
-                    "country": "DE", "github": id, "github_id": 60_000_000 + i,
-                    "mirror": {"hostname": format!("{id}.example.net"), "definition": format!("https://github.com/example-os/mirrors/blob/main/mirrors.d/{id}.yml")},
-                    "member_number": number, "admitted": admitted, "expires": expires, "approvals": approvals})
-            }
-            _ => {
-                let id = format!("{}-user{i}", prefix(i));
-                json!({"id": id, "name": format!("User Number {i}"), "kind": "person", "tier": "individual", "status": "active",
-                    "country": "FR", "github": id, "github_id": 70_000_000 + i,
-                    "contributions": {"summary": "Packaged and maintained several components of the distribution for years.",
-                        "links": [format!("https://github.com/example-os/packages/pulls?q=author%3A{id}")]},
-                    "member_number": number, "admitted": admitted, "expires": expires, "approvals": approvals})
-            }
-        };
-        let id = value["id"].as_str().unwrap_or_default().to_owned();
-        let dir = root.join("members").join(&id[..2]);
-        std::fs::create_dir_all(&dir).expect("shard dir");
-        std::fs::write(dir.join(format!("{id}.yaml")), to_canonical(&value)).expect("member file");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
-        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("dir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// Commits the whole directory as one commit, through git2, and packs the

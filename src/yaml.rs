@@ -674,7 +674,7 @@ pub fn resolve_plain(text: &str) -> Result<Value, &'static str> {
 /// also quotes, so the writer's output never trips it.
 fn looks_numeric(text: &str) -> bool {
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
-    is_radix_number(unsigned) || is_decimal_number(unsigned) || is_base60(unsigned) || is_date(unsigned)
+    is_radix_number(unsigned) || is_decimal_number(unsigned) || is_base60(unsigned) || is_date(text)
 }
 
 fn digit_run(s: &str, radix: u32, underscores: bool) -> bool {

@@ -94,7 +94,10 @@ fn codeowners_follows_the_policy() {
     assert_eq!(ledger.run(&["codeowners", "--check"]).code, 0);
     // A new maintainer in the policy makes the file stale until it is regenerated.
     ledger.edit_policy(|p| {
-        p.replace("maintainers:\n", "maintainers:\n  - {github: new-maintainer, github_id: 91000099, name: New Maintainer}\n")
+        p.replace(
+            "maintainers:\n",
+            "maintainers:\n  - {github: new-maintainer, github_id: 91000099, name: New Maintainer}\n",
+        )
     });
     let stale = ledger.run(&["codeowners", "--check"]);
     assert_eq!(stale.code, 1);

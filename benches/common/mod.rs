@@ -1,0 +1,77 @@
+//! Generated ledgers for the benchmarks: the shipped schema, policy and
+//! roll, plus valid individuals, mirrors and sponsors spread over ~900
+//! shards, as real logins spread over the alphabet.
+#![allow(dead_code)] // each benchmark uses a different part of this module
+
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// Generated member `i`: its path and its canonical bytes.
+pub fn member(i: usize) -> (String, String) {
+    const FIRST: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
+    const SECOND: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let prefix = format!("{}{}", FIRST[i % 26] as char, SECOND[i / 26 % 36] as char);
+    let number = 1000 + i as u64;
+    let admitted = format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+    let expires = format!("2027-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+    let approvals = json!([
+        {"github": "lena-hart", "github_id": 91000011, "date": admitted, "role": "committee"},
+        {"github": "kofi-mensah", "github_id": 91000012, "date": admitted, "role": "committee"}
+    ]);
+    let value: Value = match i % 20 {
+        0 => {
+            let id = format!("{prefix}-org{i}");
+            let tier = ["silver", "ruby", "gold"][i / 20 % 3];
+            json!({"id": id, "name": format!("Organization {i}"), "kind": "organization", "tier": tier,
+                "status": "active", "country": "US", "organization": id, "website": format!("https://{id}.example.com"),
+                "representative": {"github": format!("rep{i}"), "github_id": 50_000_000 + i},
+                "sponsorship": {"contribution": "cash", "amount_usd": 5000, "details": "Annual cash sponsorship of the foundation."},
+                "member_number": number, "admitted": admitted, "expires": expires, "approvals": approvals,
+                "payments": [{"date": admitted, "amount_usd": 5000, "kind": "cash", "reference": format!("invoice {i}")}]})
+        }
+        1 => {
+            let id = format!("{prefix}-mirror{i}");
+            json!({"id": id, "name": format!("Mirror {i}"), "kind": "person", "tier": "mirror", "status": "active",
+                "country": "DE", "github": id, "github_id": 60_000_000 + i,
+                "mirror": {"hostname": format!("{id}.example.net"), "definition": format!("https://github.com/example-os/mirrors/blob/main/mirrors.d/{id}.yml")},
+                "member_number": number, "admitted": admitted, "expires": expires, "approvals": approvals})
+        }
+        _ => {
+            let id = format!("{prefix}-user{i}");
+            json!({"id": id, "name": format!("User Number {i}"), "kind": "person", "tier": "individual", "status": "active",
+                "country": "FR", "github": id, "github_id": 70_000_000 + i,
+                "contributions": {"summary": "Packaged and maintained several components of the distribution for years.",
+                    "links": [format!("https://github.com/example-os/packages/pulls?q=author%3A{id}")]},
+                "member_number": number, "admitted": admitted, "expires": expires, "approvals": approvals})
+        }
+    };
+    let id = value["id"].as_str().unwrap_or_default().to_owned();
+    (rollcall::rules::member_path(&id), rollcall::yaml::to_canonical(&value))
+}
+
+/// The shipped schema, policy and roll: (path, bytes) for every file.
+pub fn shipped_files() -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["schema", "members"] {
+        for entry in walkdir::WalkDir::new(root.join(dir)).into_iter().filter_map(Result::ok) {
+            if entry.file_type().is_file() {
+                let path = entry.path().strip_prefix(root).expect("inside").to_string_lossy().into_owned();
+                files.push((path, std::fs::read(entry.path()).expect("read")));
+            }
+        }
+    }
+    files
+}
+
+/// A valid ledger of `n` members (the shipped roll counts) in `root`.
+pub fn generate(root: &Path, n: usize) {
+    let shipped = shipped_files();
+    let shipped_members = shipped.iter().filter(|(p, _)| p.starts_with("members/")).count();
+    let generated = (0..n.saturating_sub(shipped_members)).map(member);
+    for (path, bytes) in shipped.into_iter().chain(generated.map(|(p, t)| (p, t.into_bytes()))) {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, bytes).expect("write");
+    }
+}
