@@ -80,29 +80,29 @@ const KEPT: [&str; 10] = [
 
 impl Member {
     pub fn from_document(file: &str, value: &Value, spans: &Spans) -> Member {
-        let text = |pointer: &str| value.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
-        let date = |pointer: &str| value.pointer(pointer).and_then(Value::as_str).and_then(|s| s.parse::<Date>().ok());
+        let text = |field: &str| value.get(field).and_then(Value::as_str).map(str::to_owned);
+        let date = |field: &str| value.get(field).and_then(Value::as_str).and_then(|s| s.parse::<Date>().ok());
         let account = |holder: Option<&Value>| {
             let holder = holder?;
             let login = holder.get("github").and_then(Value::as_str)?;
             let id = holder.get("github_id").and_then(Value::as_u64)?;
             Some(Account { login: login.to_owned(), id })
         };
-        let kind = text("/kind").and_then(|k| Kind::parse(&k));
+        let kind = text("kind").and_then(|k| Kind::parse(&k));
         Member {
             file: file.to_owned(),
-            id: text("/id"),
+            id: text("id"),
             kind,
-            tier: text("/tier"),
-            status: text("/status").and_then(|s| Status::parse(&s)),
+            tier: text("tier"),
+            status: text("status").and_then(|s| Status::parse(&s)),
             account: match kind {
                 Some(Kind::Organization) => account(value.get("representative")),
                 _ => account(Some(value)),
             },
-            organization: text("/organization"),
-            member_number: value.pointer("/member_number").and_then(Value::as_u64),
-            admitted: date("/admitted"),
-            expires: date("/expires"),
+            organization: text("organization"),
+            member_number: value.get("member_number").and_then(Value::as_u64),
+            admitted: date("admitted"),
+            expires: date("expires"),
             positions: KEPT.iter().filter_map(|p| spans.value(p).map(|pos| (*p, pos))).collect(),
         }
     }

@@ -158,6 +158,10 @@ pub fn check_file(
     Ok(check_document(&entry.path, &bytes, ctx, options, out).map(|(member, _)| member))
 }
 
+/// Loader findings that refuse one value but read on.
+const REFUSED_VALUE: [&str; 4] =
+    [yaml::AMBIGUOUS_SCALAR, yaml::DUPLICATE_KEY, yaml::INVISIBLE_CHARACTER, yaml::CONTROL_CHARACTER];
+
 /// Loads the member file `path` from `bytes` and runs the per-file rules on
 /// it; returns its summary and value if it could be read.
 pub fn check_document(
@@ -172,23 +176,28 @@ pub fn check_document(
         out.extend(doc.findings);
         return None;
     };
-    let mut findings = ctx.config.schema.check(path, &value, &doc.spans);
-    let member = Member::from_document(path, &value, &doc.spans);
-    let file = MemberFile { path, value: &value, spans: &doc.spans, member: &member };
-    for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
-        if let Check::Member(check) = rule.check {
-            check(&file, ctx, &mut Sink::new(rule.name, &mut findings));
-        }
-    }
     // A value the loader already refused (an unquoted `0123`, a repeated
-    // key) is one cause: drop what the schema and rules say about it again.
-    let loader_paths: Vec<&str> = doc
+    // key, a hidden character) is one cause: what the schema and the rules
+    // would say about it again is dropped, and rules may ask.
+    let refused: Vec<&str> = doc
         .findings
         .iter()
-        .filter(|f| f.rule == yaml::AMBIGUOUS_SCALAR || f.rule == yaml::DUPLICATE_KEY)
+        .filter(|f| !f.path.is_empty() && REFUSED_VALUE.contains(&f.rule.as_ref()))
         .map(|f| f.path.as_str())
         .collect();
-    findings.retain(|f| !loader_paths.iter().any(|p| f.path == *p || f.path.starts_with(&format!("{p}/"))));
+    let mut findings = ctx.config.schema.check(path, &value, &doc.spans);
+    // Rules comparing values also leave alone the ones the schema refused.
+    let judged: Vec<&str> = refused.iter().copied().chain(findings.iter().map(|f| f.path.as_str())).collect();
+    let member = Member::from_document(path, &value, &doc.spans);
+    let file = MemberFile { path, value: &value, spans: &doc.spans, member: &member, refused: &judged };
+    let mut rule_findings = Vec::new();
+    for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
+        if let Check::Member(check) = rule.check {
+            check(&file, ctx, &mut Sink::new(rule.name, &mut rule_findings));
+        }
+    }
+    findings.extend(rule_findings);
+    findings.retain(|f| !refused.iter().any(|p| f.path == *p || f.path.starts_with(&format!("{p}/"))));
     out.extend(doc.findings);
     out.extend(findings);
     Some((member, value))

@@ -165,9 +165,37 @@ pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Documen
 /// multi-line text as a literal block, and long text on one line (folding
 /// would hide trailing spaces and make edits harder to review).
 pub fn to_canonical(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut impl std::fmt::Write) -> bool {
     let options = serde_saphyr::ser_options! { folded_wrap_chars: usize::MAX };
-    // A serde_json::Value has string keys and finite numbers: it always serializes.
-    serde_saphyr::to_string_with_options(value, options).unwrap_or_default()
+    // A serde_json::Value has string keys and finite numbers: it always
+    // serializes; only a writer that stops early makes this false.
+    serde_saphyr::to_fmt_writer_with_options(out, value, options).is_ok()
+}
+
+/// Whether `text` is exactly what the writer writes for `value`: compared
+/// as it is written, stopping at the first difference, with no copy made.
+fn is_canonical(text: &str, value: &Value) -> bool {
+    struct Compare<'a> {
+        rest: &'a str,
+    }
+    impl std::fmt::Write for Compare<'_> {
+        fn write_str(&mut self, piece: &str) -> std::fmt::Result {
+            match self.rest.strip_prefix(piece) {
+                Some(rest) => {
+                    self.rest = rest;
+                    Ok(())
+                }
+                None => Err(std::fmt::Error),
+            }
+        }
+    }
+    let mut compare = Compare { rest: text };
+    write_canonical(value, &mut compare) && compare.rest.is_empty()
 }
 
 pub(crate) fn too_large(file: &str, size: u64, limits: Limits) -> Finding {
@@ -331,7 +359,9 @@ fn pos_of(marker: &Marker) -> Pos {
 
 impl<'f> Builder<'f> {
     fn new(file: &'f str, limits: Limits) -> Self {
-        Builder { file, limits, stack: Vec::new(), root: None, spans: Vec::new(), findings: Vec::new(), documents: 0 }
+        // A member file has a few dozen nodes: size for that once.
+        let spans = Vec::with_capacity(64);
+        Builder { file, limits, stack: Vec::new(), root: None, spans, findings: Vec::new(), documents: 0 }
     }
 
     fn error(&mut self, rule: &'static str, pos: Pos, message: String, help: &str) {
@@ -434,7 +464,7 @@ impl<'f> Builder<'f> {
     /// The pointer the next node will have.
     fn child_pointer(&self) -> String {
         use std::fmt::Write;
-        let mut pointer = String::new();
+        let mut pointer = String::with_capacity(48);
         match self.stack.last() {
             None => {}
             Some(Frame::Seq { span, items }) => {
@@ -769,10 +799,10 @@ fn is_time(s: &str) -> bool {
 
 /// Points at the first line that differs from the canonical writing.
 fn check_canonical(file: &str, text: &str, value: &Value, spans: &Spans, findings: &mut Vec<Finding>) {
-    let canonical = to_canonical(value);
-    if canonical == text {
+    if is_canonical(text, value) {
         return;
     }
+    let canonical = to_canonical(value);
     let mut expected = canonical.split_inclusive('\n');
     let mut line = 0u32;
     for actual in text.split_inclusive('\n') {

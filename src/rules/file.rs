@@ -22,7 +22,7 @@ fn stem(path: &str) -> &str {
 }
 
 pub fn stem_matches_id(file: &MemberFile, _: &Context, sink: &mut Sink) {
-    let Some(id) = file.str("/id") else { return };
+    let Some(id) = file.field("id").filter(|_| !file.is_refused("/id")) else { return };
     let stem = stem(file.path);
     if stem != id {
         sink.error(
@@ -36,7 +36,7 @@ pub fn stem_matches_id(file: &MemberFile, _: &Context, sink: &mut Sink) {
 }
 
 pub fn in_shard(file: &MemberFile, _: &Context, sink: &mut Sink) {
-    let Some(id) = file.str("/id") else { return };
+    let Some(id) = file.field("id").filter(|_| !file.is_refused("/id")) else { return };
     let shard = file.path.split('/').nth(1).unwrap_or_default();
     if stem(file.path) == id && shard != shard_of(id) {
         sink.error(

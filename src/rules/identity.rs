@@ -39,6 +39,9 @@ pub fn id_matches_login(file: &MemberFile, _: &Context, sink: &mut Sink) {
     if member.kind != Some(Kind::Person) || member.status != Some(Status::Applicant) {
         return;
     }
+    if file.is_refused("/id") || file.is_refused("/github") {
+        return;
+    }
     let (Some(id), Some(account)) = (&member.id, &member.account) else { return };
     if *id != account.login.to_lowercase() {
         sink.error(

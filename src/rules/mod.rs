@@ -215,11 +215,21 @@ pub struct MemberFile<'a> {
     pub value: &'a Value,
     pub spans: &'a Spans,
     pub member: &'a Member,
+    /// Pointers of the values the loader or the schema refused.
+    pub refused: &'a [&'a str],
 }
 
 impl MemberFile<'_> {
-    pub fn str(&self, pointer: &str) -> Option<&str> {
-        self.value.pointer(pointer).and_then(Value::as_str)
+    /// Whether the loader or the schema refused the value at `pointer`: a
+    /// rule comparing values does not judge a refused one again (one cause,
+    /// one finding).
+    pub fn is_refused(&self, pointer: &str) -> bool {
+        self.refused.contains(&pointer)
+    }
+
+    /// A top-level text field.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.value.get(name).and_then(Value::as_str)
     }
 }
 

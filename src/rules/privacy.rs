@@ -111,7 +111,7 @@ fn walk<'v>(value: &'v Value, path: &mut Vec<Step<'v>>, visit: &mut Visit) {
 }
 
 pub fn embargoed_country(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
-    let Some(country) = file.str("/country") else {
+    let Some(country) = file.field("country") else {
         return;
     };
     if ctx.config.policy.policy.embargoed_countries.iter().any(|c| c == country) {

@@ -6,7 +6,7 @@ use crate::policy::POLICY_FILE;
 use crate::roll::Member;
 
 pub fn known(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
-    let Some(tier) = file.str("/tier") else {
+    let Some(tier) = file.field("tier") else {
         return;
     };
     let policy = &ctx.config.policy.policy;
@@ -23,7 +23,7 @@ pub fn known(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
 }
 
 pub fn holder_kind(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
-    let (Some(tier_name), Some(kind)) = (file.str("/tier"), file.member.kind) else {
+    let (Some(tier_name), Some(kind)) = (file.field("tier"), file.member.kind) else {
         return;
     };
     let Some(tier) = ctx.config.policy.policy.tier(tier_name) else {
@@ -44,7 +44,7 @@ pub fn holder_kind(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
 /// Each required piece of evidence missing is one finding, at the mapping
 /// that should hold it; its shape is the schema's business.
 pub fn evidence_present(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
-    let Some(tier_name) = file.str("/tier") else {
+    let Some(tier_name) = file.field("tier") else {
         return;
     };
     let Some(tier) = ctx.config.policy.policy.tier(tier_name) else {
