@@ -5,7 +5,8 @@
 //! 10000:10000, 100000:100000 and 100000:1). Histories are streamed into
 //! `git fast-import`, which packs them as a real repository would be; each
 //! commit after the first adds one member. Prints a Markdown table: best wall
-//! time of three runs and the peak resident memory.
+//! time of three runs and the peak resident memory. `-- --generate DIR
+//! MEMBERS:COMMITS` builds one repository and stops, for profiling.
 
 mod common;
 
@@ -15,6 +16,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn main() {
+    // `-- --generate DIR MEMBERS:COMMITS` only builds one repository, for profiling.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let (members, commits) = args[i + 2].split_once(':').expect("MEMBERS:COMMITS");
+        build(Path::new(&args[i + 1]), members.parse().expect("members"), commits.parse().expect("commits"));
+        return;
+    }
     let sizes: Vec<(usize, usize)> = std::env::args()
         .skip(1)
         .filter_map(|a| a.split_once(':').and_then(|(m, c)| Some((m.parse().ok()?, c.parse().ok()?))))
