@@ -49,14 +49,12 @@ enum Command {
     },
 }
 
+/// What every checking command takes.
 #[derive(clap::Args)]
-struct ValidateArgs {
+struct CheckingArgs {
     /// The ledger repository.
     #[arg(long, default_value = ".")]
     repo: PathBuf,
-    /// Validate this git revision's objects instead of the work tree.
-    #[arg(long, value_name = "REV")]
-    rev: Option<String>,
     /// The date expiry is judged against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
     as_of: Option<Date>,
@@ -67,11 +65,25 @@ struct ValidateArgs {
     format: Format,
 }
 
+impl CheckingArgs {
+    fn options(&self) -> Options {
+        Options { as_of: self.as_of.unwrap_or_else(rollcall::today), skip: self.skip.iter().cloned().collect() }
+    }
+}
+
+#[derive(clap::Args)]
+struct ValidateArgs {
+    #[command(flatten)]
+    common: CheckingArgs,
+    /// Validate this git revision's objects instead of the work tree.
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
+}
+
 #[derive(clap::Args)]
 struct CheckPrArgs {
-    /// The ledger repository.
-    #[arg(long, default_value = ".")]
-    repo: PathBuf,
+    #[command(flatten)]
+    common: CheckingArgs,
     /// The branch the pull request targets; its rules judge the change.
     #[arg(long, value_name = "REV")]
     base: String,
@@ -87,14 +99,6 @@ struct CheckPrArgs {
     /// Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
-    /// The date expiry is judged against (default: today, UTC).
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    as_of: Option<Date>,
-    /// Do not run or report this rule (repeatable).
-    #[arg(long, value_name = "RULE")]
-    skip: Vec<String>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
 }
 
 /// Exit codes of the specification.
@@ -125,27 +129,27 @@ fn cannot_run(message: impl std::fmt::Display) -> ExitCode {
 
 fn validate_command(args: ValidateArgs) -> ExitCode {
     let source = match &args.rev {
-        Some(rev) => Source::revision(&args.repo, rev),
-        None => Source::disk(&args.repo),
+        Some(rev) => Source::revision(&args.common.repo, rev),
+        None => Source::disk(&args.common.repo),
     };
     let source = match source {
         Ok(source) => source,
         Err(e) => return cannot_run(e),
     };
-    let options = Options { as_of: args.as_of.unwrap_or_else(rollcall::today), skip: args.skip.into_iter().collect() };
+    let options = args.common.options();
     let validated = match validate::validate(&source, &options) {
         Ok(v) => v,
         Err(e) => return cannot_run(e),
     };
     let line_of = |file: &str, line: u32| source_line(&source, file, line);
-    print!("{}", report::render(args.format, &validated.findings, Some(validated.members.len()), &line_of));
+    print!("{}", report::render(args.common.format, &validated.findings, Some(validated.members.len()), &line_of));
     if report::is_ok(&validated.findings) { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
 }
 
 fn check_pr_command(args: CheckPrArgs) -> ExitCode {
     let author = Author { login: args.author.clone(), id: args.author_id };
-    let options = Options { as_of: args.as_of.unwrap_or_else(rollcall::today), skip: args.skip.into_iter().collect() };
-    let judgement = match pull_request::judge(&args.repo, &args.base, &args.head, &author, &options) {
+    let options = args.common.options();
+    let judgement = match pull_request::judge(&args.common.repo, &args.base, &args.head, &author, &options) {
         Ok(j) => j,
         Err(e) => return cannot_run(e),
     };
@@ -167,13 +171,15 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
         }
     }
     let ok = judgement.is_acceptable();
-    match args.format {
+    match args.common.format {
         Format::Json => {
             print!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &findings))
         }
         format => {
-            let sources: Vec<Source> =
-                [&args.head, &args.base].iter().filter_map(|rev| Source::revision(&args.repo, rev).ok()).collect();
+            let sources: Vec<Source> = [&args.head, &args.base]
+                .iter()
+                .filter_map(|rev| Source::revision(&args.common.repo, rev).ok())
+                .collect();
             let line_of = |file: &str, line: u32| sources.iter().find_map(|s| source_line(s, file, line));
             println!("{}", describe_change(&judgement.change, ok));
             print!("{}", report::render(format, &findings, None, &line_of));

@@ -67,126 +67,19 @@ const ACTIONS: [Action; 11] = [
 /// The expected verdict of every cell, one row per role in `ROLES` order and
 /// one column per action in `ACTIONS` order: an accepted change's kind, or
 /// the rule of the error that rejects it.
+#[rustfmt::skip]
 const MATRIX: [[&str; 11]; 9] = [
-    // add own, add other, edit own, edit other, tier change, resign, delete, rename, schema, workflow, merger field
-    [
-        "application",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.deletion",
-        "pr.deletion",
-        "maintenance",
-        "maintenance",
-        "status.merger-only-field",
-    ],
-    [
-        "identity.unique-github-id",
-        "pr.author",
-        "update",
-        "pr.author",
-        "tier-change",
-        "resignation",
-        "pr.deletion",
-        "pr.deletion",
-        "maintenance",
-        "maintenance",
-        "pr.merger-field",
-    ],
-    [
-        "identity.unique-github-id",
-        "pr.author",
-        "update",
-        "pr.author",
-        "tier-change",
-        "resignation",
-        "pr.deletion",
-        "pr.deletion",
-        "maintenance",
-        "maintenance",
-        "pr.merger-field",
-    ],
+    // add own,                          add other,   edit own,    edit other,  tier change,   resign,                 delete,        rename,        schema,        workflow,      merger field
+    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // applicant
+    ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // member
+    ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // other member
     // A platinum member resigning takes its director's seat with it: the board must change first.
-    [
-        "identity.one-organization-per-login",
-        "pr.author",
-        "update",
-        "pr.author",
-        "tier-change",
-        "board.sponsor-active",
-        "pr.deletion",
-        "pr.deletion",
-        "maintenance",
-        "maintenance",
-        "pr.merger-field",
-    ],
-    [
-        "application",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.deletion",
-        "pr.deletion",
-        "maintenance",
-        "maintenance",
-        "status.merger-only-field",
-    ],
-    [
-        "application",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.deletion",
-        "pr.deletion",
-        "maintenance",
-        "maintenance",
-        "status.merger-only-field",
-    ],
-    [
-        "application",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.deletion",
-        "pr.deletion",
-        "maintenance",
-        "maintenance",
-        "status.merger-only-field",
-    ],
-    [
-        "identity.unique-github-id",
-        "pr.author",
-        "update",
-        "pr.author",
-        "tier-change",
-        "resignation",
-        "pr.deletion",
-        "pr.deletion",
-        "maintenance",
-        "maintenance",
-        "pr.merger-field",
-    ],
-    [
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.author",
-        "pr.deletion",
-        "pr.deletion",
-        "maintenance",
-        "maintenance",
-        "pr.author",
-    ],
+    ["identity.one-organization-per-login", "pr.author", "update", "pr.author", "tier-change", "board.sponsor-active", "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // representative
+    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // employee
+    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // maintainer
+    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // stranger
+    ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // renamed login
+    ["pr.author",                        "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.author"],                // recycled login
 ];
 
 /// A committed base: the shipped roll and a workflow file.
