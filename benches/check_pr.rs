@@ -4,7 +4,8 @@
 //! `cargo bench --bench check_pr [-- MEMBERS:COMMITS …]` (default 1000:1000,
 //! 10000:10000, 100000:100000 and 100000:1). Histories are streamed into
 //! `git fast-import`, which packs them as a real repository would be; each
-//! commit after the first adds one member. Prints a Markdown table: best wall
+//! commit after the first adds one member, and a last one the current
+//! `roll.index`. Prints a Markdown table: best wall
 //! time of three runs and the peak resident memory. `-- --generate DIR
 //! MEMBERS:COMMITS` builds one repository and stops, for profiling.
 
@@ -97,6 +98,13 @@ fn build(dir: &Path, members: usize, commits: usize) {
         "contributions": {"summary": "Maintains several packages of the distribution and reviews patches.",
             "links": ["https://github.com/example-os/packages/pulls?q=author%3Anew-applicant"]}
     });
+    // The roll.index of main's last state, as the merger keeps it.
+    let work = tempfile::tempdir().expect("temp dir");
+    common::generate(work.path(), members);
+    let source = rollcall::source::Source::disk(work.path()).expect("ledger");
+    let index = rollcall::index::build(&source).expect("index");
+    mark += 1;
+    commit(&mut out, mark, &mut std::iter::once((rollcall::index::INDEX_FILE.to_owned(), index.into_bytes())), "main");
     let file = ("members/ne/new-applicant.yaml".to_owned(), rollcall::yaml::to_canonical(&application).into_bytes());
     commit(&mut out, mark + 1, &mut std::iter::once(file), "pr");
     drop(out);

@@ -8,6 +8,7 @@ pub mod atomic;
 pub mod codeowners;
 pub mod config;
 pub mod finding;
+pub mod index;
 pub mod policy;
 pub mod pull_request;
 pub mod report;

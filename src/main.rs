@@ -7,7 +7,7 @@ use rollcall::pull_request::{self, Author, Change};
 use rollcall::report::{self, Format};
 use rollcall::source::Source;
 use rollcall::validate::{self, Options};
-use rollcall::{codeowners, config, rules, summary, yaml};
+use rollcall::{codeowners, config, index, rules, summary, yaml};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -32,6 +32,15 @@ enum Command {
     CheckPr(CheckPrArgs),
     /// Print .github/CODEOWNERS as the policy's maintainers call for it.
     Codeowners {
+        /// The ledger repository.
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        /// Compare with the repository's file instead: exit 1 if it differs.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Write roll.index (who is who, for check-pr) from the work tree's roll.
+    Index {
         /// The ledger repository.
         #[arg(long, default_value = ".")]
         repo: PathBuf,
@@ -119,6 +128,7 @@ fn main() -> ExitCode {
         }
         Command::Fmt { files } => fmt_command(&files),
         Command::Codeowners { repo, check } => codeowners_command(&repo, check),
+        Command::Index { repo, check } => index_command(&repo, check),
     }
 }
 
@@ -242,6 +252,27 @@ fn codeowners_command(repo: &Path, check: bool) -> ExitCode {
             );
             ExitCode::from(UNACCEPTABLE)
         }
+    }
+}
+
+fn index_command(repo: &Path, check: bool) -> ExitCode {
+    let wanted = match Source::disk(repo).and_then(|source| index::build(&source)) {
+        Ok(text) => text,
+        Err(e) => return cannot_run(e),
+    };
+    let path = repo.join(index::INDEX_FILE);
+    if check {
+        return match std::fs::read_to_string(&path) {
+            Ok(current) if current == wanted => ExitCode::SUCCESS,
+            _ => {
+                eprintln!("{} does not match the roll; regenerate it: rollcall index", index::INDEX_FILE);
+                ExitCode::from(UNACCEPTABLE)
+            }
+        };
+    }
+    match rollcall::atomic::write(&path, wanted.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => cannot_run(format!("cannot write {}: {e}", path.display())),
     }
 }
 

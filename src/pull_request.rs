@@ -9,6 +9,7 @@
 
 use crate::config::{self, Config, ConfigError};
 use crate::finding::{self, Finding, Pos, Severity, quoted};
+use crate::index;
 use crate::policy::Kind;
 use crate::roll::{Account, Member, Status};
 use crate::rules::{Check, Context, RULES, Sink};
@@ -342,6 +343,23 @@ fn judge_member_file(
     Ok(MemberJudgement { change, findings, member: Some(value) })
 }
 
+/// The base's `roll.index`, if its (path, blob) pairs are exactly `blobs`.
+fn trusted_index(repo: &Repository, base_tree: &Tree, blobs: &[(String, Oid)]) -> Option<Vec<index::Entry>> {
+    let entry = base_tree.get_path(Path::new(index::INDEX_FILE)).ok()?;
+    let (size, _) = repo.odb().ok()?.read_header(entry.id()).ok()?;
+    // About 100 bytes a member: far more than any roll needs.
+    if size > 64 * 1024 * 1024 {
+        return None;
+    }
+    let blob = repo.find_blob(entry.id()).ok()?;
+    let entries = index::parse(std::str::from_utf8(blob.content()).ok()?)?;
+    let mut indexed: Vec<(&str, Oid)> = entries.iter().map(|e| (e.path.as_str(), e.blob)).collect();
+    let mut actual: Vec<(&str, Oid)> = blobs.iter().map(|(p, o)| (p.as_str(), *o)).collect();
+    indexed.sort_unstable();
+    actual.sort_unstable();
+    (indexed == actual).then_some(entries)
+}
+
 /// Reads a blob after checking its size in the object header.
 fn read_capped(
     repo: &Repository,
@@ -522,8 +540,8 @@ fn caused_roll_findings(
     ctx: &Context,
     options: &Options,
 ) -> Result<Vec<Finding>, SourceError> {
-    let needles = needles(new, old, ctx);
-    let mut candidates = candidate_members(repo, base_tree, &new.file, &needles)?;
+    let wanted = Wanted::of(new, old, ctx);
+    let mut candidates = candidate_members(repo, base_tree, &new.file, &wanted)?;
     let run = |members: &[Member]| {
         let mut out = Vec::new();
         for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
@@ -547,43 +565,58 @@ fn caused_roll_findings(
     Ok(after.into_iter().filter(|f| !before.contains(f)).collect())
 }
 
-/// The exact canonical lines that a possibly clashing member file contains.
-fn needles(new: &Member, old: Option<&Member>, ctx: &Context) -> Vec<String> {
-    let mut needles = Vec::new();
-    for member in std::iter::once(new).chain(old) {
-        if let Some(account) = &member.account {
-            needles.push(format!("github_id: {}\n", account.id));
-        }
-        if let Some(org) = &member.organization {
-            needles.push(format!("organization: {org}\n"));
-        }
-        // Also matches `github_id: <id>` for a numeric id: a candidate too
-        // many is only read, never misjudged.
-        if let Some(id) = &member.id {
-            needles.push(format!("id: {id}\n"));
-            needles.push(format!("organization: {id}\n"));
-        }
-    }
-    let board = &ctx.config.policy.policy.board;
-    if let Some(rule) = &board.directors_per_member {
-        needles.push(format!("tier: {}\n", rule.tier));
-    }
-    for org in board.directors.iter().filter_map(|d| d.organization.as_deref()) {
-        needles.push(format!("organization: {org}\n"));
-        needles.push(format!("id: {org}\n"));
-    }
-    needles.sort();
-    needles.dedup();
-    needles
+/// What a member the change could clash with has in common with it: an
+/// account, an organization, an id, or a tier the board rules count.
+struct Wanted {
+    accounts: Vec<u64>,
+    /// Organization keys and ids (an organization's key is often its id).
+    names: Vec<String>,
+    tiers: Vec<String>,
 }
 
-/// The base's member files (other than `skip`) that contain a needle, read
-/// and summarised, on every core.
+impl Wanted {
+    fn of(new: &Member, old: Option<&Member>, ctx: &Context) -> Wanted {
+        let mut wanted = Wanted { accounts: Vec::new(), names: Vec::new(), tiers: Vec::new() };
+        for member in std::iter::once(new).chain(old) {
+            wanted.accounts.extend(member.account.as_ref().map(|a| a.id));
+            wanted.names.extend(member.organization.iter().chain(&member.id).cloned());
+        }
+        let board = &ctx.config.policy.policy.board;
+        wanted.tiers.extend(board.directors_per_member.as_ref().map(|rule| rule.tier.clone()));
+        wanted.names.extend(board.directors.iter().filter_map(|d| d.organization.clone()));
+        wanted
+    }
+
+    /// The exact canonical lines that such a member file contains.
+    fn needles(&self) -> Vec<String> {
+        let mut needles: Vec<String> = self.accounts.iter().map(|a| format!("github_id: {a}\n")).collect();
+        for name in &self.names {
+            // Also matches `github_id: <name>` for a numeric id: a candidate
+            // too many is only read, never misjudged.
+            needles.push(format!("id: {name}\n"));
+            needles.push(format!("organization: {name}\n"));
+        }
+        needles.extend(self.tiers.iter().map(|t| format!("tier: {t}\n")));
+        needles
+    }
+
+    fn matches(&self, entry: &index::Entry) -> bool {
+        entry.account.is_some_and(|a| self.accounts.contains(&a))
+            || self.names.contains(&entry.id)
+            || entry.organization.as_ref().is_some_and(|o| self.names.contains(o))
+            || self.tiers.contains(&entry.tier)
+    }
+}
+
+/// The base's member files (other than `skip`) that could clash with the
+/// change, read and summarised: found through the base's `roll.index` when
+/// it describes exactly the base's tree, else by a byte search over every
+/// member blob, on every core.
 fn candidate_members(
     repo: &Repository,
     base_tree: &Tree,
     skip: &str,
-    needles: &[String],
+    wanted: &Wanted,
 ) -> Result<Vec<Member>, SourceError> {
     let git = |e: git2::Error| SourceError::Git(e.message().to_owned());
     let Ok(members) = base_tree.get_path(Path::new("members")) else { return Ok(Vec::new()) };
@@ -593,14 +626,28 @@ fn candidate_members(
         .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             if entry.kind() == Some(ObjectType::Blob) && entry.filemode() == 0o100644 {
                 let path = format!("members/{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
-                if path != skip && crate::rules::is_member_path(&path) {
+                if crate::rules::is_member_path(&path) {
                     blobs.push((path, entry.id()));
                 }
             }
             git2::TreeWalkResult::Ok
         })
         .map_err(git)?;
-    let search = aho_corasick::AhoCorasick::new(needles).map_err(|e| SourceError::Io(e.to_string()))?;
+    if let Some(entries) = trusted_index(repo, base_tree, &blobs) {
+        let mut found = Vec::new();
+        for entry in entries.iter().filter(|e| e.path != skip && wanted.matches(e)) {
+            let bytes = read_capped(repo, entry.blob, &entry.path, &mut Vec::new())?.unwrap_or_default();
+            let doc = yaml::load(&entry.path, &bytes, MEMBER_LIMITS, yaml::Layout::Free);
+            if let Some(value) = &doc.value {
+                found.push(Member::from_document(&entry.path, value, &doc.spans));
+            }
+        }
+        found.sort_by(|a, b| a.file.cmp(&b.file));
+        return Ok(found);
+    }
+    blobs.retain(|(path, _)| path != skip);
+    let needles = wanted.needles();
+    let search = aho_corasick::AhoCorasick::new(&needles).map_err(|e| SourceError::Io(e.to_string()))?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let repo_path = repo.path().to_path_buf();

@@ -82,13 +82,14 @@ const MATRIX: [[&str; 11]; 9] = [
     ["pr.author",                        "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.author"],                // recycled login
 ];
 
-/// A committed base: the shipped roll and a workflow file.
+/// A committed base: the shipped roll, its current roll.index and a workflow file.
 fn base() -> (Ledger, String) {
     let ledger = Ledger::shipped();
     ledger.write(
         ".github/workflows/validate.yml",
         std::fs::read(repo_root().join(".github/workflows/validate.yml")).unwrap(),
     );
+    assert_eq!(ledger.run(&["index"]).code, 0);
     let base = ledger.commit("base").to_string();
     (ledger, base)
 }
@@ -187,27 +188,24 @@ fn change_details(value: &mut Value) {
     }
 }
 
-/// Runs `check-pr` as `role` on the change `act` makes on a fresh base.
+/// `rollcall check-pr` from `base` to `head`, opened by `role`, plus `extra` flags.
+fn check_pr(ledger: &Ledger, base: &str, head: &str, role: &Role, extra: &[&str]) -> Outcome {
+    let id = role.id.to_string();
+    let mut args =
+        vec!["check-pr", "--as-of", AS_OF, "--base", base, "--head", head, "--author", role.login, "--author-id", &id];
+    args.extend_from_slice(extra);
+    if !extra.contains(&"--summary") {
+        args.extend_from_slice(&["--format", "json"]);
+    }
+    ledger.run(&args)
+}
+
+/// Runs `check-pr` as `role` on the change `prepare` makes on a fresh base.
 fn judge(role: &Role, prepare: impl FnOnce(&Ledger)) -> Outcome {
     let (ledger, base) = base();
     prepare(&ledger);
     let head = ledger.commit("pull request").to_string();
-    let id = role.id.to_string();
-    ledger.run(&[
-        "check-pr",
-        "--format",
-        "json",
-        "--as-of",
-        AS_OF,
-        "--base",
-        &base,
-        "--head",
-        &head,
-        "--author",
-        role.login,
-        "--author-id",
-        &id,
-    ])
+    check_pr(&ledger, &base, &head, role, &[])
 }
 
 fn change_kind(out: &Outcome) -> String {
@@ -289,24 +287,7 @@ fn a_pull_request_is_judged_by_its_base_not_by_the_tree_it_branched_from() {
     std::fs::write(ledger.path().join("schema/policy.yaml"), strict).unwrap();
     std::fs::remove_dir_all(ledger.path().join("members/ne")).unwrap();
     let main = commit_on(&ledger, old_main, "strict policy").to_string();
-    let id = applicant.id.to_string();
-    let run = |base: &str| {
-        ledger.run(&[
-            "check-pr",
-            "--format",
-            "json",
-            "--as-of",
-            AS_OF,
-            "--base",
-            base,
-            "--head",
-            &head,
-            "--author",
-            applicant.login,
-            "--author-id",
-            &id,
-        ])
-    };
+    let run = |base: &str| check_pr(&ledger, base, &head, &applicant, &[]);
     let out = run(&main);
     assert_eq!(out.code, 1);
     assert_eq!(out.of("tier.holder-kind").len(), 1, "the base's policy judges: {}", out.summary());
@@ -366,6 +347,50 @@ fn a_duplicate_account_is_reported_in_the_touched_file_and_the_existing_one() {
 }
 
 #[test]
+fn a_stale_index_is_not_trusted() {
+    let (ledger, _) = base();
+    // A member added to the base without regenerating roll.index...
+    ledger.add(&admitted(individual("quiet-member", 95_000_500), 700, "2026-06-01", "2027-06-01"));
+    let base = ledger.commit("member added, index stale").to_string();
+    assert_eq!(ledger.run(&["index", "--check"]).code, 1);
+    // ...is still found when a renamed account applies again.
+    let mut value = individual("loud-member", 95_000_500);
+    value["github"] = json!("loud-member");
+    ledger.add(&value);
+    let head = ledger.commit("second application").to_string();
+    let role = Role { name: "renamed", login: "loud-member", id: 95_000_500, target: ADA };
+    let out = check_pr(&ledger, &base, &head, &role, &[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.of("identity.unique-github-id").len(), 2, "{}", out.summary());
+}
+
+#[test]
+fn the_index_finds_the_same_clashes_as_a_full_read() {
+    for with_index in [true, false] {
+        let (ledger, _) = base();
+        if !with_index {
+            std::fs::remove_file(ledger.path().join("roll.index")).unwrap();
+        }
+        let base = ledger.commit("base").to_string();
+        // A second organization under the platinum member's representative,
+        // and a sponsor tier for an organization that already has one.
+        let mut value = sponsor("northwind-gold", "gold", "nw-opensource", 92_000_011);
+        value["organization"] = json!("northwind");
+        ledger.add(&value);
+        let head = ledger.commit("application").to_string();
+        let out = check_pr(&ledger, &base, &head, &ROLES[3], &[]);
+        assert_eq!(out.code, 1);
+        let files: Vec<&str> = out.of("identity.one-sponsor-tier").iter().map(|f| f.file.as_str()).collect();
+        assert_eq!(
+            files,
+            vec!["members/no/northwind-gold.yaml", NORTHWIND],
+            "with index {with_index}: {}",
+            out.summary()
+        );
+    }
+}
+
+#[test]
 fn only_findings_the_change_causes_are_reported() {
     let (ledger, _) = base();
     // A pre-existing problem elsewhere in the roll (an expired active member)...
@@ -374,22 +399,7 @@ fn only_findings_the_change_causes_are_reported() {
     let applicant = ROLES[0];
     ledger.add(&individual(applicant.login, applicant.id));
     let head = ledger.commit("application").to_string();
-    let id = applicant.id.to_string();
-    let out = ledger.run(&[
-        "check-pr",
-        "--format",
-        "json",
-        "--as-of",
-        AS_OF,
-        "--base",
-        &base,
-        "--head",
-        &head,
-        "--author",
-        applicant.login,
-        "--author-id",
-        &id,
-    ]);
+    let out = check_pr(&ledger, &base, &head, &applicant, &[]);
     // ...is not this pull request's business.
     out.assert_clean();
 }
@@ -403,22 +413,7 @@ fn the_summary_escapes_what_the_pull_request_wrote() {
     ledger.add(&value);
     let head = ledger.commit("application").to_string();
     let summary = ledger.path().join("summary.md");
-    let id = applicant.id.to_string();
-    let out = ledger.run(&[
-        "check-pr",
-        "--as-of",
-        AS_OF,
-        "--base",
-        &base,
-        "--head",
-        &head,
-        "--author",
-        applicant.login,
-        "--author-id",
-        &id,
-        "--summary",
-        summary.to_str().unwrap(),
-    ]);
+    let out = check_pr(&ledger, &base, &head, &applicant, &["--summary", summary.to_str().unwrap()]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(text.contains("&lt;img src=x onerror=alert\\(1\\)&gt;"), "{text}");
@@ -441,22 +436,7 @@ fn judge_raw(extra: impl FnOnce(&git2::Repository) -> Vec<(Vec<u8>, git2::Oid)>)
     let (ledger, base) = base();
     let head = commit_raw_members(&ledger, extra).to_string();
     let applicant = ROLES[0];
-    let id = applicant.id.to_string();
-    ledger.run(&[
-        "check-pr",
-        "--format",
-        "json",
-        "--as-of",
-        AS_OF,
-        "--base",
-        &base,
-        "--head",
-        &head,
-        "--author",
-        applicant.login,
-        "--author-id",
-        &id,
-    ])
+    check_pr(&ledger, &base, &head, &applicant, &[])
 }
 
 fn application_bytes() -> Vec<u8> {
@@ -574,19 +554,7 @@ fn unrelated_history_is_rejected() {
     let repo = ledger.repo();
     let tree = repo.head().unwrap().peel_to_tree().unwrap();
     let orphan = repo.commit(None, &signature(), &signature(), "orphan", &tree, &[]).unwrap().to_string();
-    let out = ledger.run(&[
-        "check-pr",
-        "--format",
-        "json",
-        "--base",
-        &base,
-        "--head",
-        &orphan,
-        "--author",
-        "a",
-        "--author-id",
-        "1",
-    ]);
+    let out = check_pr(&ledger, &base, &orphan, &ROLES[6], &[]);
     assert_eq!(out.code, 1);
     assert_eq!(out.of("pr.unrelated-history").len(), 1, "{}", out.summary());
 }

@@ -106,3 +106,21 @@ fn codeowners_follows_the_policy() {
     assert!(fresh.stdout.contains("* @new-maintainer @ines-moreau @tariq-haddad\n"));
     assert!(fresh.stdout.contains("\n/members/\n"), "member files have no code owner");
 }
+
+#[test]
+fn the_shipped_index_is_current_and_a_stale_one_is_caught() {
+    let out = run_in(&repo_root(), &["index", "--check"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ledger = Ledger::shipped();
+    std::fs::copy(repo_root().join("roll.index"), ledger.path().join("roll.index")).unwrap();
+    assert_eq!(ledger.run(&["index", "--check"]).code, 0);
+    ledger.add(&individual("new-member", 95_000_001));
+    let stale = ledger.run(&["index", "--check"]);
+    assert_eq!(stale.code, 1);
+    assert!(stale.stderr.contains("rollcall index"));
+    assert_eq!(ledger.run(&["index"]).code, 0);
+    let text = std::fs::read_to_string(ledger.path().join("roll.index")).unwrap();
+    assert!(text.contains("members/ne/new-member.yaml\t"));
+    let entries = rollcall::index::parse(&text).expect("the written index parses");
+    assert_eq!(entries.len(), 12);
+}
