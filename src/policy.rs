@@ -147,14 +147,6 @@ impl Policy {
     pub fn tier(&self, name: &str) -> Option<&Tier> {
         self.tiers.iter().find(|t| t.name == name)
     }
-
-    /// The pointer of tier `name` in the policy file.
-    pub fn tier_pointer(&self, name: &str) -> String {
-        match self.tiers.iter().position(|t| t.name == name) {
-            Some(i) => format!("/tiers/{i}"),
-            None => "/tiers".to_owned(),
-        }
-    }
 }
 
 /// A policy and where each of its values sits in `schema/policy.yaml`.
