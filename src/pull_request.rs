@@ -328,7 +328,8 @@ fn judge_member_file(
         Change::Resignation { .. } => {
             let mut projected = value.clone();
             projected["ended"] = Value::String(ctx.as_of.to_string());
-            file_findings.clear();
+            // What the loader says of the real bytes stands: they are what merges.
+            file_findings.retain(|f| f.rule.starts_with("yaml."));
             let bytes = yaml::to_canonical(&projected);
             validate::check_document(path, bytes.as_bytes(), ctx, options, &mut file_findings)
                 .map_or(member, |(m, _)| m)
@@ -486,6 +487,31 @@ fn classify_edit(
             ));
         }
     }
+    // A representative's account is the organization's identity too: handing
+    // the membership to another account goes through the maintainers.
+    if new.kind == Some(Kind::Organization)
+        && let (Some(before), Some(after)) = (&old.account, &new.account)
+    {
+        if before.id != after.id {
+            findings.push(Finding::error(
+                IDENTITY_CHANGE,
+                path,
+                new.pos("/representative/github_id"),
+                "/representative/github_id",
+                "the representative's account cannot be changed by a pull request",
+                "ask the maintainers to record a new representative",
+            ));
+        } else if before.login != after.login && !after.login.eq_ignore_ascii_case(&author.login) {
+            findings.push(Finding::error(
+                AUTHOR,
+                path,
+                new.pos("/representative/github_id"),
+                "/representative/github",
+                format!("a renamed login must be the account's current one, {}", quoted(&author.login)),
+                "write your current GitHub login",
+            ));
+        }
+    }
     if changed.contains(&"github")
         && let Some(account) = &new.account
         && !account.login.eq_ignore_ascii_case(&author.login)
@@ -587,16 +613,18 @@ impl Wanted {
         wanted
     }
 
-    /// The exact canonical lines that such a member file contains.
+    /// The exact canonical lines that such a member file contains, quoted
+    /// as the writer quotes them (`organization: "42"`).
     fn needles(&self) -> Vec<String> {
-        let mut needles: Vec<String> = self.accounts.iter().map(|a| format!("github_id: {a}\n")).collect();
+        let line = |key: &str, value: Value| yaml::to_canonical(&serde_json::json!({ key: value }));
+        let mut needles: Vec<String> = self.accounts.iter().map(|a| line("github_id", Value::from(*a))).collect();
         for name in &self.names {
-            // Also matches `github_id: <name>` for a numeric id: a candidate
-            // too many is only read, never misjudged.
-            needles.push(format!("id: {name}\n"));
-            needles.push(format!("organization: {name}\n"));
+            // `id: x` also matches `github_id: x` for a numeric id: a
+            // candidate too many is only read, never misjudged.
+            needles.push(line("id", Value::from(name.as_str())));
+            needles.push(line("organization", Value::from(name.as_str())));
         }
-        needles.extend(self.tiers.iter().map(|t| format!("tier: {t}\n")));
+        needles.extend(self.tiers.iter().map(|t| line("tier", Value::from(t.as_str()))));
         needles
     }
 

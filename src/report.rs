@@ -151,12 +151,13 @@ fn github(findings: &[Finding]) -> String {
             ));
         } else {
             unannotated += 1;
+            // A fixed prefix: no line of ours may start with `::`.
             out.push_str(&format!(
-                "{}:{}:{}: {command}[{}]: {}\n",
-                escape_data(&f.file),
+                "rollcall: {}:{}:{}: {command}[{}]: {}\n",
+                escape_property(&f.file),
                 f.line,
                 f.column,
-                escape_data(&f.rule),
+                escape_property(&f.rule),
                 escape_data(&message)
             ));
         }

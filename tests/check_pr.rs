@@ -570,3 +570,60 @@ fn every_pull_request_rule_has_a_failing_case_here() {
         );
     }
 }
+
+#[test]
+fn a_resignation_is_judged_on_the_bytes_that_would_merge() {
+    let member = ROLES[1];
+    let out = judge(&member, |l| {
+        let text = std::fs::read_to_string(l.path().join(ADA)).unwrap();
+        let text = text
+            .replace("status: active", "status: resigned")
+            .replace("github_id: 92000001\n", "github_id: 92000001\ngithub_id: 95000003\n");
+        l.write(ADA, text);
+    });
+    assert_eq!(out.code, 1, "{}", out.summary());
+    assert!(!out.of("yaml.duplicate-key").is_empty(), "{}", out.summary());
+}
+
+#[test]
+fn quoted_values_are_found_without_an_index() {
+    let (ledger, _) = base();
+    // An organization whose name the writer must quote, added without
+    // regenerating the index, so the full read runs.
+    let mut first = admitted(sponsor("42", "silver", "rep-a", 95_000_200), 800, "2026-06-01", "2027-06-01");
+    first["organization"] = json!("42");
+    ledger.add(&first);
+    let base = ledger.commit("organization 42").to_string();
+    let mut second = sponsor("fortytwo", "ruby", "mallory", 95_000_003);
+    second["organization"] = json!("42");
+    ledger.add(&second);
+    let head = ledger.commit("a second sponsor tier").to_string();
+    let out = check_pr(&ledger, &base, &head, &ROLES[6], &[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.of("identity.one-sponsor-tier").len(), 2, "{}", out.summary());
+}
+
+#[test]
+fn a_representative_cannot_hand_the_membership_to_another_account() {
+    let representative = ROLES[3];
+    let out = judge(&representative, |l| edit(l, NORTHWIND, |v| v["representative"]["github_id"] = json!(91_000_001)));
+    assert_eq!(out.code, 1);
+    assert!(!out.of("pr.identity-change").is_empty(), "{}", out.summary());
+    let out = judge(&representative, |l| edit(l, NORTHWIND, |v| v["representative"]["github"] = json!("rowan-vale")));
+    assert_eq!(out.code, 1);
+    assert!(!out.of("pr.author").is_empty(), "{}", out.summary());
+}
+
+#[test]
+fn nobody_applies_in_an_organizations_name() {
+    let stranger = ROLES[6];
+    let out = judge(&stranger, |l| {
+        let mut mirror = sponsor("nw-mirror", "mirror", stranger.login, stranger.id);
+        mirror["organization"] = json!("northwind");
+        mirror.as_object_mut().unwrap().remove("sponsorship");
+        mirror["mirror"] = json!({"hostname": "mirror.nw.example.com", "definition": "https://github.com/example-os/mirrors/blob/main/m.yml"});
+        l.add(&mirror);
+    });
+    assert_eq!(out.code, 1);
+    assert!(!out.of("identity.one-representative-per-organization").is_empty(), "{}", out.summary());
+}

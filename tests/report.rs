@@ -90,3 +90,24 @@ fn values_in_messages_are_quoted_and_escaped() {
     let f = out.findings.iter().find(|f| f.rule == "tier.known" || f.rule.starts_with("yaml.")).unwrap();
     assert!(!f.message.contains('\u{1b}') && !f.message.contains('\n'), "{f:?}");
 }
+
+#[test]
+fn github_format_lines_past_the_cap_cannot_be_commands() {
+    let findings: Vec<Finding> = (0..12)
+        .map(|i| {
+            Finding::new(
+                "tier.known",
+                Severity::Error,
+                "::stop-commands::pwn",
+                Pos { line: i + 1, column: 1 },
+                "",
+                "::error title=rollcall::forged",
+                "h",
+            )
+        })
+        .collect();
+    let out = report::render(Format::Github, &findings, None, &no_source);
+    for line in out.lines().filter(|l| l.starts_with("::")) {
+        assert!(line.starts_with("::error file=") || line.starts_with("::notice title=rollcall::"), "{line}");
+    }
+}

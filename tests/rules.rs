@@ -208,6 +208,14 @@ fn fixtures() -> Vec<Fixture> {
             second["mirror"] = json!({"hostname": "mirror2.oakridge.example.edu", "definition": "https://github.com/example-os/mirrors/blob/main/m.yml"});
             add_at(l, &second, "tier:")
         }),
+        fixture("identity.one-representative-per-organization", |l| {
+            // Someone else applies for a mirror in the platinum member's name.
+            let mut mirror = sponsor("northwind-mirror", "mirror", "mallory", 95_000_003);
+            mirror["organization"] = json!("northwind");
+            mirror.as_object_mut().unwrap().remove("sponsorship");
+            mirror["mirror"] = json!({"hostname": "mirror.northwind.example.com", "definition": "https://github.com/example-os/mirrors/blob/main/m.yml"});
+            add_at(l, &mirror, "  github_id:")
+        }),
         fixture("identity.one-organization-per-login", |l| {
             // The platinum member's representative also speaks for another organization.
             add_at(l, &sponsor("shadow-corp", "silver", "nw-opensource", 92000011), "  github_id:")

@@ -138,6 +138,37 @@ pub fn one_mirror(members: &[Member], ctx: &Context, sink: &mut Sink) {
     );
 }
 
+/// An organization speaks through one account: a second membership of the
+/// same organization (a mirror beside a sponsor tier) has the same
+/// representative, so nobody applies on an organization's behalf.
+pub fn one_representative_per_organization(members: &[Member], _: &Context, sink: &mut Sink) {
+    let mut by_org: HashMap<&str, Vec<&Member>> = HashMap::new();
+    for m in members.iter().filter(|m| m.kind == Some(Kind::Organization) && m.account.is_some()) {
+        if let Some(org) = m.organization_key() {
+            by_org.entry(org).or_default().push(m);
+        }
+    }
+    let mut orgs: Vec<_> = by_org.into_iter().filter(|(_, held)| held.len() > 1).collect();
+    orgs.sort_by_key(|(org, _)| *org);
+    for (org, held) in orgs {
+        let first = held[0].account.as_ref().map(|a| a.id);
+        if held.iter().all(|m| m.account.as_ref().map(|a| a.id) == first) {
+            continue;
+        }
+        for m in &held {
+            let others: Vec<&str> = held.iter().filter(|o| o.file != m.file).map(|o| o.file.as_str()).collect();
+            let pointer = m.account_pointer();
+            sink.error(
+                &m.file,
+                m.pos(pointer),
+                pointer,
+                format!("organization {} has another representative in {}", quoted(org), others.join(", ")),
+                "all memberships of one organization name the same representative account",
+            );
+        }
+    }
+}
+
 /// A representative's account speaks for one organization only.
 pub fn one_organization_per_login(members: &[Member], _: &Context, sink: &mut Sink) {
     let mut orgs_of: HashMap<u64, Vec<&Member>> = HashMap::new();

@@ -134,6 +134,11 @@ pub static RULES: &[Rule] = &[
         Check::Roll(identity::one_mirror),
     ),
     rule(
+        "identity.one-representative-per-organization",
+        "all memberships of one organization have the same representative",
+        Check::Roll(identity::one_representative_per_organization),
+    ),
+    rule(
         "identity.one-organization-per-login",
         "an account represents at most one organization",
         Check::Roll(identity::one_organization_per_login),
