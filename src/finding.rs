@@ -112,3 +112,14 @@ pub fn pointer_segment(segment: &str) -> Cow<'_, str> {
 pub fn parent_pointer(pointer: &str) -> &str {
     pointer.rfind('/').map_or("", |i| &pointer[..i])
 }
+
+/// `text` with every control and invisible character shown as `[U+XXXX]`,
+/// for places where escaping alone would let it act (a file name in a
+/// summary or an annotation).
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || crate::yaml::is_invisible(c);
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().map(|c| if hidden(c) { format!("[U+{:04X}]", c as u32) } else { c.to_string() }).collect())
+}

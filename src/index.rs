@@ -95,3 +95,25 @@ pub fn build(source: &Source) -> Result<String, SourceError> {
     }
     Ok(render(&entries))
 }
+
+/// How an index stands against the one the roll calls for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Comparison {
+    Current,
+    /// It names other files or versions: only slower, never wrong.
+    Stale,
+    /// It names exactly the roll's files but says something else of them.
+    Edited,
+}
+
+pub fn compare(current: &str, wanted: &str) -> Comparison {
+    if current == wanted {
+        return Comparison::Current;
+    }
+    let pairs =
+        |text: &str| parse(text).map(|entries| entries.into_iter().map(|e| (e.path, e.blob)).collect::<Vec<_>>());
+    match (pairs(current), pairs(wanted)) {
+        (Some(a), Some(b)) if a == b => Comparison::Edited,
+        _ => Comparison::Stale,
+    }
+}

@@ -47,6 +47,10 @@ enum Command {
         /// Compare with the repository's file instead: exit 1 if it differs.
         #[arg(long)]
         check: bool,
+        /// With --check: a stale index (files added or changed since) is only
+        /// a warning; an index edited by hand still fails.
+        #[arg(long, requires = "check")]
+        stale_ok: bool,
     },
     /// List every rule a finding can name.
     Rules,
@@ -128,7 +132,7 @@ fn main() -> ExitCode {
         }
         Command::Fmt { files } => fmt_command(&files),
         Command::Codeowners { repo, check } => codeowners_command(&repo, check),
-        Command::Index { repo, check } => index_command(&repo, check),
+        Command::Index { repo, check, stale_ok } => index_command(&repo, check, stale_ok),
     }
 }
 
@@ -255,24 +259,39 @@ fn codeowners_command(repo: &Path, check: bool) -> ExitCode {
     }
 }
 
-fn index_command(repo: &Path, check: bool) -> ExitCode {
+fn index_command(repo: &Path, check: bool, stale_ok: bool) -> ExitCode {
     let wanted = match Source::disk(repo).and_then(|source| index::build(&source)) {
         Ok(text) => text,
         Err(e) => return cannot_run(e),
     };
     let path = repo.join(index::INDEX_FILE);
-    if check {
-        return match std::fs::read_to_string(&path) {
-            Ok(current) if current == wanted => ExitCode::SUCCESS,
-            _ => {
-                eprintln!("{} does not match the roll; regenerate it: rollcall index", index::INDEX_FILE);
-                ExitCode::from(UNACCEPTABLE)
-            }
+    if !check {
+        return match rollcall::atomic::write(&path, wanted.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => cannot_run(format!("cannot write {}: {e}", path.display())),
         };
     }
-    match rollcall::atomic::write(&path, wanted.as_bytes()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => cannot_run(format!("cannot write {}: {e}", path.display())),
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    match index::compare(&current, &wanted) {
+        index::Comparison::Current => ExitCode::SUCCESS,
+        index::Comparison::Stale if stale_ok => {
+            println!(
+                "warning: {} is stale (check-pr reads every member file until it is regenerated: rollcall index)",
+                index::INDEX_FILE
+            );
+            ExitCode::SUCCESS
+        }
+        index::Comparison::Stale => {
+            eprintln!("{} does not match the roll; regenerate it: rollcall index", index::INDEX_FILE);
+            ExitCode::from(UNACCEPTABLE)
+        }
+        index::Comparison::Edited => {
+            eprintln!(
+                "{} names the roll's files but says something else about them: it was edited by hand; regenerate it: rollcall index",
+                index::INDEX_FILE
+            );
+            ExitCode::from(UNACCEPTABLE)
+        }
     }
 }
 

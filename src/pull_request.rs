@@ -33,6 +33,7 @@ pub const MERGER_FIELD: &str = "pr.merger-field";
 pub const STATUS_CHANGE: &str = "pr.status-change";
 pub const MAINTENANCE: &str = "pr.maintenance";
 pub const UNRELATED_HISTORY: &str = "pr.unrelated-history";
+pub const INDEX: &str = "pr.index";
 
 /// Files git itself interprets: a pull request may not add or change them.
 const GIT_METADATA_NAMES: [&str; 5] = [".gitattributes", ".gitmodules", ".gitignore", ".mailmap", ".lfsconfig"];
@@ -127,6 +128,9 @@ pub fn judge(dir: &Path, base: &str, head: &str, author: &Author, options: &Opti
     let changes = changed_paths(&repo, &from, &to).map_err(git)?;
     let mut findings = Vec::new();
     let shape = triage(&changes, &mut findings);
+    if changes.iter().any(|c| c.path == index::INDEX_FILE && c.status != Delta::Deleted) {
+        check_index(&repo, &to, &mut findings)?;
+    }
     if findings.iter().any(Finding::is_error) {
         return Ok(Judgement::rejected(findings, Some(config)));
     }
@@ -342,6 +346,29 @@ fn judge_member_file(
     let change =
         if findings.iter().any(|f| f.is_error() && f.rule.starts_with("pr.")) { Change::Rejected } else { change };
     Ok(MemberJudgement { change, findings, member: Some(value) })
+}
+
+/// A pull request that changes `roll.index` must ship exactly the index its
+/// own roll generates: a hand-edited line could hide a clash later.
+fn check_index(repo: &Repository, head: &Tree, findings: &mut Vec<Finding>) -> Result<(), SourceError> {
+    let wanted = index::build(&Source::Git { repo: repo.path().to_path_buf(), tree: head.id() })?;
+    let current = head
+        .get_path(Path::new(index::INDEX_FILE))
+        .ok()
+        .and_then(|entry| repo.find_blob(entry.id()).ok())
+        .map(|blob| String::from_utf8_lossy(blob.content()).into_owned())
+        .unwrap_or_default();
+    if index::compare(&current, &wanted) != index::Comparison::Current {
+        findings.push(Finding::error(
+            INDEX,
+            index::INDEX_FILE,
+            Pos::START,
+            "",
+            "roll.index is not the index of the roll it comes with",
+            "regenerate it with `rollcall index`; never edit it by hand",
+        ));
+    }
+    Ok(())
 }
 
 /// The base's `roll.index`, if its (path, blob) pairs are exactly `blobs`.

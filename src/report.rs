@@ -177,7 +177,8 @@ pub fn escape_data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
-/// Escaping for a property (`file=`, `title=`) of a workflow command.
+/// Escaping for a property (`file=`, `title=`) of a workflow command;
+/// invisible characters are shown, not passed on.
 pub fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+    escape_data(&crate::finding::visible(text)).replace(':', "%3A").replace(',', "%2C")
 }

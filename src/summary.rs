@@ -11,6 +11,7 @@ use std::fmt::Write;
 
 /// Escapes text for Markdown and the HTML GitHub allows in it, on one line.
 pub fn md(text: &str) -> String {
+    let text = crate::finding::visible(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -322,7 +322,7 @@ fn joins_letters(chars: &[char], i: usize) -> bool {
 
 /// Bidirectional controls, zero-width and other invisible characters, and
 /// Unicode tags: the characters of "Trojan Source" and of look-alike names.
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'

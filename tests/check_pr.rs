@@ -627,3 +627,25 @@ fn nobody_applies_in_an_organizations_name() {
     assert_eq!(out.code, 1);
     assert!(!out.of("identity.one-representative-per-organization").is_empty(), "{}", out.summary());
 }
+
+#[test]
+fn a_hand_edited_index_is_rejected_and_a_regenerated_one_accepted() {
+    let maintainer = ROLES[5];
+    // One number changed in a generated file could later hide a clash.
+    let out = judge(&maintainer, |l| {
+        let path = l.path().join("roll.index");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("\t92000001\t", "\t1\t")).unwrap();
+    });
+    assert_eq!(out.code, 1);
+    out.expect("pr.index", "roll.index", 1);
+    // Regenerating it after a stale base is a plain maintenance change.
+    let (ledger, _) = base();
+    ledger.add(&admitted(individual("late-member", 95_000_600), 900, "2026-06-01", "2027-06-01"));
+    let stale_base = ledger.commit("member without index").to_string();
+    assert_eq!(ledger.run(&["index"]).code, 0);
+    let head = ledger.commit("regenerate the index").to_string();
+    let out = check_pr(&ledger, &stale_base, &head, &maintainer, &[]);
+    assert_eq!(out.code, 0, "{}", out.summary());
+    assert_eq!(out.rules(), vec!["pr.maintenance"]);
+}

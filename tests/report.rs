@@ -111,3 +111,12 @@ fn github_format_lines_past_the_cap_cannot_be_commands() {
         assert!(line.starts_with("::error file=") || line.starts_with("::notice title=rollcall::"), "{line}");
     }
 }
+
+#[test]
+fn invisible_characters_in_file_names_are_shown_not_passed_on() {
+    let f = Finding::new("tree.file-name", Severity::Error, "members/ev/x\u{202e}lmy.yaml", Pos::START, "", "m", "h");
+    let out = report::render(Format::Github, std::slice::from_ref(&f), None, &no_source);
+    assert!(out.contains("file=members/ev/x[U+202E]lmy.yaml"), "{out}");
+    assert!(!out.contains('\u{202e}'));
+    assert_eq!(rollcall::summary::md("a\u{202e}b"), "a\\[U\\+202E\\]b");
+}

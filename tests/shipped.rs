@@ -124,3 +124,21 @@ fn the_shipped_index_is_current_and_a_stale_one_is_caught() {
     let entries = rollcall::index::parse(&text).expect("the written index parses");
     assert_eq!(entries.len(), 12);
 }
+
+#[test]
+fn index_check_tells_a_stale_index_from_an_edited_one() {
+    let ledger = Ledger::shipped();
+    assert_eq!(ledger.run(&["index"]).code, 0);
+    let path = ledger.path().join("roll.index");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("\t92000001\t", "\t1\t")).unwrap();
+    let edited = ledger.run(&["index", "--check", "--stale-ok"]);
+    assert_eq!(edited.code, 1, "an edited index fails even with --stale-ok");
+    assert!(edited.stderr.contains("edited by hand"));
+    std::fs::write(&path, text).unwrap();
+    ledger.add(&individual("new-member", 95_000_001));
+    assert_eq!(ledger.run(&["index", "--check"]).code, 1);
+    let stale = ledger.run(&["index", "--check", "--stale-ok"]);
+    assert_eq!(stale.code, 0);
+    assert!(stale.stdout.contains("stale"));
+}

@@ -198,6 +198,7 @@ pub static RULES: &[Rule] = &[
     rule(pr::STATUS_CHANGE, "the only status change a member asks for is to resign", Check::PullRequest),
     rule(pr::MAINTENANCE, "a change outside members/ is not an application (warning)", Check::PullRequest),
     rule(pr::UNRELATED_HISTORY, "the pull request shares history with its base", Check::PullRequest),
+    rule(pr::INDEX, "a pull request changing roll.index ships the index its roll generates", Check::PullRequest),
 ];
 
 /// Whether `name` may be given to `--skip`.
