@@ -9,6 +9,7 @@ pub mod codeowners;
 pub mod config;
 pub mod finding;
 pub mod index;
+pub mod parallel;
 pub mod policy;
 pub mod pull_request;
 pub mod report;

@@ -371,6 +371,12 @@ fn check_index(repo: &Repository, head: &Tree, findings: &mut Vec<Finding>) -> R
     Ok(())
 }
 
+/// A base member file as the roll rules see it, if it reads as YAML.
+fn summarise(path: &str, bytes: &[u8]) -> Option<Member> {
+    let doc = yaml::load(path, bytes, MEMBER_LIMITS, yaml::Layout::Free);
+    doc.value.as_ref().map(|value| Member::from_document(path, value, &doc.spans))
+}
+
 /// The base's `roll.index`, if its (path, blob) pairs are exactly `blobs`.
 fn trusted_index(repo: &Repository, base_tree: &Tree, blobs: &[(String, Oid)]) -> Option<Vec<index::Entry>> {
     let entry = base_tree.get_path(Path::new(index::INDEX_FILE)).ok()?;
@@ -692,10 +698,7 @@ fn candidate_members(
         let mut found = Vec::new();
         for entry in entries.iter().filter(|e| e.path != skip && wanted.matches(e)) {
             let bytes = read_capped(repo, entry.blob, &entry.path, &mut Vec::new())?.unwrap_or_default();
-            let doc = yaml::load(&entry.path, &bytes, MEMBER_LIMITS, yaml::Layout::Free);
-            if let Some(value) = &doc.value {
-                found.push(Member::from_document(&entry.path, value, &doc.spans));
-            }
+            found.extend(summarise(&entry.path, &bytes));
         }
         found.sort_by(|a, b| a.file.cmp(&b.file));
         return Ok(found);
@@ -703,45 +706,24 @@ fn candidate_members(
     blobs.retain(|(path, _)| path != skip);
     let needles = wanted.needles();
     let search = aho_corasick::AhoCorasick::new(&needles).map_err(|e| SourceError::Io(e.to_string()))?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let repo_path = repo.path().to_path_buf();
-    let parts: Vec<Result<Vec<Member>, SourceError>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let (blobs, next, repo_path, search) = (&blobs, &next, &repo_path, &search);
-                scope.spawn(move || {
-                    let repo = Repository::open(repo_path).map_err(git)?;
-                    let odb = repo.odb().map_err(git)?;
-                    let mut found = Vec::new();
-                    while let Some((path, oid)) = blobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        let (size, _) = odb.read_header(*oid).map_err(git)?;
-                        if size as u64 > MEMBER_LIMITS.max_bytes {
-                            continue;
-                        }
-                        let object = odb.read(*oid).map_err(git)?;
-                        let bytes = object.data();
-                        if !search.is_match(bytes) {
-                            continue;
-                        }
-                        let doc = yaml::load(path, bytes, MEMBER_LIMITS, yaml::Layout::Free);
-                        if let Some(value) = &doc.value {
-                            found.push(Member::from_document(path, value, &doc.spans));
-                        }
-                    }
-                    Ok(found)
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err(SourceError::Io("a search thread failed".into()))))
-            .collect()
-    });
-    let mut found = Vec::new();
-    for part in parts {
-        found.extend(part?);
-    }
+    let repo_path = repo.path();
+    let parts = crate::parallel::for_each(
+        &blobs,
+        || Ok((Repository::open(repo_path).map_err(git)?, Vec::new())),
+        |(repo, found), (path, oid)| {
+            let odb = repo.odb().map_err(git)?;
+            let (size, _) = odb.read_header(*oid).map_err(git)?;
+            if size as u64 > MEMBER_LIMITS.max_bytes {
+                return Ok(());
+            }
+            let object = odb.read(*oid).map_err(git)?;
+            if search.is_match(object.data()) {
+                found.extend(summarise(path, object.data()));
+            }
+            Ok(())
+        },
+    )?;
+    let mut found: Vec<Member> = parts.into_iter().flat_map(|(_, found)| found).collect();
     found.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(found)
 }

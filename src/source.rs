@@ -203,27 +203,9 @@ fn disk_entries(root: &Path) -> Result<Vec<Entry>, SourceError> {
     let io = |e: &dyn std::fmt::Display| SourceError::Io(format!("cannot read {}: {e}", members.display()));
     let tops: Vec<fs::DirEntry> =
         fs::read_dir(&members).map_err(|e| io(&e))?.collect::<Result<_, _>>().map_err(|e| io(&e))?;
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let parts: Vec<Result<Vec<Entry>, SourceError>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut entries = Vec::new();
-                    while let Some(top) = tops.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        walk_disk(root, &top.path(), &mut entries)?;
-                    }
-                    Ok(entries)
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_else(|_| Err(io(&"a listing thread failed")))).collect()
-    });
-    let mut entries = Vec::new();
-    for part in parts {
-        entries.extend(part?);
-    }
-    Ok(entries)
+    let parts =
+        crate::parallel::for_each(&tops, || Ok(Vec::new()), |entries, top| walk_disk(root, &top.path(), entries))?;
+    Ok(parts.into_iter().flatten().collect())
 }
 
 /// Every non-directory below `start` (or `start` itself), links not followed.

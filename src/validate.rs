@@ -9,7 +9,6 @@ use crate::source::{Entry, ReadError, Reader, Source, SourceError};
 use crate::yaml::{self, MEMBER_LIMITS};
 use jiff::civil::Date;
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub struct Options {
     /// "Today" for expiry warnings.
@@ -96,36 +95,17 @@ fn check_files(
     ctx: &Context,
     options: &Options,
 ) -> Result<(Vec<Member>, Vec<Finding>), SourceError> {
-    type Part = Result<(Vec<Member>, Vec<Finding>), SourceError>;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
-    let next = AtomicUsize::new(0);
-    let readers = (0..threads).map(|_| source.reader()).collect::<Result<Vec<_>, _>>()?;
-    let parts: Vec<Part> = std::thread::scope(|scope| {
-        let workers: Vec<_> = readers
-            .into_iter()
-            .map(|reader| {
-                let next = &next;
-                scope.spawn(move || -> Part {
-                    let mut members = Vec::new();
-                    let mut findings = Vec::new();
-                    while let Some(entry) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        if let Some(member) = check_file(entry, &reader, ctx, options, &mut findings)? {
-                            members.push(member);
-                        }
-                    }
-                    Ok((members, findings))
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|_| Err(SourceError::Io("a validation thread failed".into()))))
-            .collect()
-    });
+    let parts = crate::parallel::for_each(
+        files,
+        || Ok((source.reader()?, Vec::new(), Vec::new())),
+        |(reader, members, findings), entry| {
+            members.extend(check_file(entry, reader, ctx, options, findings)?);
+            Ok(())
+        },
+    )?;
     let mut members = Vec::with_capacity(files.len());
     let mut findings = Vec::new();
-    for part in parts {
-        let (m, f) = part?;
+    for (_, m, f) in parts {
         members.extend(m);
         findings.extend(f);
     }
