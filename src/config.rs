@@ -6,21 +6,12 @@ use crate::policy::{self, LoadedPolicy, POLICY_FILE};
 use crate::schema::{self, Compiled, MEMBER_SCHEMA_FILE};
 use crate::source::{ReadError, Source, SourceError};
 use crate::yaml::{self, CONFIG_LIMITS};
-use serde_json::Value;
 
 pub const MISSING: &str = "config.missing";
 
 pub struct Config {
     pub policy: LoadedPolicy,
     pub schema: Compiled,
-    /// Top-level fields the member schema defines.
-    fields: Vec<String>,
-}
-
-impl Config {
-    pub fn schema_defines(&self, field: &str) -> bool {
-        self.fields.iter().any(|f| f == field)
-    }
 }
 
 /// Why the rules could not be loaded.
@@ -53,26 +44,13 @@ pub fn load(source: &Source) -> Result<Config, ConfigError> {
     let policy = policy::load(&policy_bytes);
     let schema = schema::load_member_schema(&schema_bytes);
     match (policy, schema) {
-        (Ok(policy), Ok(schema)) => {
-            let fields = schema_fields(&schema_bytes);
-            Ok(Config { policy, schema, fields })
-        }
+        (Ok(policy), Ok(schema)) => Ok(Config { policy, schema }),
         (policy, schema) => {
             let mut findings = policy.err().unwrap_or_default();
             findings.extend(schema.err().unwrap_or_default());
             Err(ConfigError::Invalid(findings))
         }
     }
-}
-
-fn schema_fields(bytes: &[u8]) -> Vec<String> {
-    let doc = yaml::load(MEMBER_SCHEMA_FILE, bytes, CONFIG_LIMITS, yaml::Layout::Free);
-    doc.value
-        .as_ref()
-        .and_then(|v| v.get("properties"))
-        .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default()
 }
 
 fn read(source: &Source, path: &str) -> Result<Vec<u8>, ConfigError> {

@@ -28,6 +28,11 @@ impl Compiled {
         Ok(Compiled { validator, source })
     }
 
+    /// Whether the schema defines the top-level field `name`.
+    pub fn defines_field(&self, name: &str) -> bool {
+        self.source.get("properties").and_then(Value::as_object).is_some_and(|p| p.contains_key(name))
+    }
+
     /// Every `x-rule` name the schema declares.
     pub fn rule_names(&self) -> Vec<String> {
         fn collect(value: &Value, out: &mut Vec<String>) {

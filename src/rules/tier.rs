@@ -83,7 +83,7 @@ pub fn policy_references(_: &[Member], ctx: &Context, sink: &mut Sink) {
     }
     for (t, tier) in policy.tiers.iter().enumerate() {
         for (e, field) in tier.evidence.iter().enumerate() {
-            if !ctx.config.schema_defines(field) {
+            if !ctx.config.schema.defines_field(field) {
                 let pointer = format!("/tiers/{t}/evidence/{e}");
                 sink.error(
                     POLICY_FILE,
