@@ -2,8 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
-use rollcall::finding;
-use rollcall::pull_request::{self, Author, Change};
+use rollcall::pull_request::{self, Author};
 use rollcall::report::{self, Format};
 use rollcall::source::Source;
 use rollcall::validate::{self, Options};
@@ -167,13 +166,6 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
         Ok(j) => j,
         Err(e) => return cannot_run(e),
     };
-    if let Some(unknown) = judgement.config.as_ref().and_then(|c| options.skip.iter().find(|n| !rules::is_known(n, c)))
-    {
-        return cannot_run(format!("--skip {unknown}: no such rule (`rollcall rules` lists them)"));
-    }
-    let mut findings = judgement.findings.clone();
-    findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
-    finding::sort_and_dedup(&mut findings);
     if let Some(path) = &args.summary {
         let text = summary::render(&judgement, &author);
         let written = std::fs::OpenOptions::new().create(true).append(true).open(path).and_then(|mut f| {
@@ -187,7 +179,7 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
     let ok = judgement.is_acceptable();
     match args.common.format {
         Format::Json => {
-            print!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &findings))
+            print!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &judgement.findings))
         }
         format => {
             let sources: Vec<Source> = [&args.head, &args.base]
@@ -195,31 +187,11 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
                 .filter_map(|rev| Source::revision(&args.common.repo, rev).ok())
                 .collect();
             let line_of = |file: &str, line: u32| sources.iter().find_map(|s| source_line(s, file, line));
-            println!("{}", describe_change(&judgement.change, ok));
-            print!("{}", report::render(format, &findings, None, &line_of));
+            println!("check-pr: {}: {}", if ok { "acceptable" } else { "not acceptable" }, judgement.change.describe());
+            print!("{}", report::render(format, &judgement.findings, None, &line_of));
         }
     }
     if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
-}
-
-/// One line saying what the pull request is and whether it is acceptable.
-fn describe_change(change: &Change, ok: bool) -> String {
-    let verdict = if ok { "acceptable" } else { "not acceptable" };
-    let what = match change {
-        Change::Application { file, tier, .. } => {
-            format!("an application for the {} tier ({file})", finding::quoted(tier))
-        }
-        Change::Update { file, .. } => format!("an update of {file} by its member"),
-        Change::TierChange { from, to, file, .. } => {
-            format!("a tier change from {} to {} ({file})", finding::quoted(from), finding::quoted(to))
-        }
-        Change::Resignation { file, .. } => format!("a resignation request ({file})"),
-        Change::Maintenance { .. } => {
-            "a maintenance change: not an application; it needs a maintainer's review".to_owned()
-        }
-        Change::Rejected => "not a change rollcall can accept".to_owned(),
-    };
-    format!("check-pr: {verdict}: {what}")
 }
 
 /// One line of a file of the ledger, for showing a finding in context.

@@ -76,6 +76,24 @@ pub struct Judgement {
     pub config: Option<Config>,
 }
 
+impl Change {
+    /// What the pull request is, for a person (values from the pull request quoted).
+    pub fn describe(&self) -> String {
+        match self {
+            Change::Application { file, tier, .. } => format!("an application for the {} tier ({file})", quoted(tier)),
+            Change::Update { file, .. } => format!("an update of {file} by its member"),
+            Change::TierChange { from, to, file, .. } => {
+                format!("a request to change tier from {} to {} ({file})", quoted(from), quoted(to))
+            }
+            Change::Resignation { file, .. } => format!("a resignation request ({file})"),
+            Change::Maintenance { .. } => {
+                "a maintenance change: not a membership application; it needs a maintainer's review".to_owned()
+            }
+            Change::Rejected => "not a membership application rollcall can accept".to_owned(),
+        }
+    }
+}
+
 impl Judgement {
     pub fn is_acceptable(&self) -> bool {
         self.change != Change::Rejected && crate::report::is_ok(&self.findings)
@@ -95,8 +113,27 @@ struct Changed {
     oid: Oid,
 }
 
-/// Judges the pull request from `base` to `head` in the repository at `dir`.
-pub fn judge(dir: &Path, base: &str, head: &str, author: &Author, options: &Options) -> Result<Judgement, SourceError> {
+/// Judges the pull request from `base` to `head` in the repository at
+/// `dir`: its findings sorted, each cause once, `--skip`ped rules left out.
+pub fn judge(
+    dir: &Path,
+    base: &str,
+    head: &str,
+    author: &Author,
+    options: &Options,
+) -> Result<Judgement, validate::Error> {
+    let mut judgement = assess(dir, base, head, author, options)?;
+    if let Some(config) = &judgement.config
+        && let Some(unknown) = options.skip.iter().find(|name| !crate::rules::is_known(name, config))
+    {
+        return Err(validate::Error::UnknownRule(unknown.clone()));
+    }
+    judgement.findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
+    finding::sort_and_dedup(&mut judgement.findings);
+    Ok(judgement)
+}
+
+fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options) -> Result<Judgement, SourceError> {
     let git = |e: git2::Error| SourceError::Git(e.message().to_owned());
     let repo = Repository::open(dir)
         .map_err(|e| SourceError::Git(format!("{}: not a git repository: {}", dir.display(), e.message())))?;

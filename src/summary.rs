@@ -35,14 +35,7 @@ pub fn md(text: &str) -> String {
 pub fn render(judgement: &Judgement, author: &Author) -> String {
     let mut out = String::new();
     let verdict = if judgement.is_acceptable() { "✅ acceptable" } else { "❌ not acceptable" };
-    let what = match &judgement.change {
-        Change::Application { tier, .. } => format!("an application for the {} tier", md(tier)),
-        Change::Update { .. } => "an update of a member's own file".to_owned(),
-        Change::TierChange { from, to, .. } => format!("a request to change tier from {} to {}", md(from), md(to)),
-        Change::Resignation { .. } => "a resignation request".to_owned(),
-        Change::Maintenance { .. } => "a maintenance change (not a membership application)".to_owned(),
-        Change::Rejected => "not a membership application rollcall can accept".to_owned(),
-    };
+    let what = md(&judgement.change.describe());
     let _ = writeln!(out, "## rollcall: {verdict}\n\nThis pull request is {what}.\n");
     let _ = writeln!(out, "| | |\n|---|---|");
     let _ = writeln!(out, "| opened by | {} (GitHub account {}) |", md(&author.login), author.id);
