@@ -154,7 +154,9 @@ fn validate_command(args: ValidateArgs) -> ExitCode {
         Ok(v) => v,
         Err(e) => return cannot_run(e),
     };
-    let line_of = |file: &str, line: u32| source_line(&source, file, line);
+    let sources = [source];
+    let lines = SourceLines::new(&sources);
+    let line_of = |file: &str, line: u32| lines.line(file, line);
     print!("{}", report::render(args.common.format, &validated.findings, Some(validated.members.len()), &line_of));
     if report::is_ok(&validated.findings) { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
 }
@@ -186,7 +188,8 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
                 .iter()
                 .filter_map(|rev| Source::revision(&args.common.repo, rev).ok())
                 .collect();
-            let line_of = |file: &str, line: u32| sources.iter().find_map(|s| source_line(s, file, line));
+            let lines = SourceLines::new(&sources);
+            let line_of = |file: &str, line: u32| lines.line(file, line);
             println!("check-pr: {}: {}", if ok { "acceptable" } else { "not acceptable" }, judgement.change.describe());
             print!("{}", report::render(format, &judgement.findings, None, &line_of));
         }
@@ -194,13 +197,31 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
     if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
 }
 
-/// One line of a file of the ledger, for showing a finding in context.
-fn source_line(source: &Source, file: &str, line: u32) -> Option<String> {
+/// Lines of the ledger's files, for showing findings in context: each file
+/// is read once, from the first source that has it, however many findings
+/// it has.
+struct SourceLines<'s> {
+    sources: &'s [Source],
+    texts: std::cell::RefCell<std::collections::HashMap<String, Option<String>>>,
+}
+
+impl<'s> SourceLines<'s> {
+    fn new(sources: &'s [Source]) -> SourceLines<'s> {
+        SourceLines { sources, texts: Default::default() }
+    }
+
+    fn line(&self, file: &str, line: u32) -> Option<String> {
+        let mut texts = self.texts.borrow_mut();
+        let text = texts.entry(file.to_owned()).or_insert_with(|| self.sources.iter().find_map(|s| read_text(s, file)));
+        let found = text.as_deref()?.split('\n').nth(line.checked_sub(1)? as usize)?;
+        Some(found.trim_end_matches('\r').to_owned())
+    }
+}
+
+fn read_text(source: &Source, file: &str) -> Option<String> {
     let entry = source.entry(file).ok()??;
     let bytes = source.reader().ok()?.read(&entry, yaml::CONFIG_LIMITS.max_bytes).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let found = text.split('\n').nth(line.checked_sub(1)? as usize)?;
-    Some(found.trim_end_matches('\r').to_owned())
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn codeowners_command(repo: &Path, check: bool) -> ExitCode {
