@@ -4,11 +4,17 @@
 //! `schema/`. This library loads and judges the roll; the `rollcall` binary
 //! parses arguments and prints what the library decides.
 
+pub mod approval;
 pub mod atomic;
 pub mod codeowners;
 pub mod config;
+pub mod event;
 pub mod finding;
 pub mod index;
+pub mod ledger;
+pub mod lifecycle;
+pub mod merge;
+pub mod neighbours;
 pub mod parallel;
 pub mod policy;
 pub mod pull_request;
@@ -16,6 +22,7 @@ pub mod report;
 pub mod roll;
 pub mod rules;
 pub mod schema;
+pub mod sign;
 pub mod source;
 pub mod summary;
 pub mod validate;

@@ -2,8 +2,13 @@
 
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
+use rollcall::approval::{Approver, Payment};
+use rollcall::event::Kind;
+use rollcall::lifecycle::Termination;
+use rollcall::merge::{self, Outcome};
 use rollcall::pull_request::{self, Author};
 use rollcall::report::{self, Format};
+use rollcall::sign::Signer;
 use rollcall::source::Source;
 use rollcall::validate::{self, Options};
 use rollcall::{codeowners, config, index, rules, summary, yaml};
@@ -51,6 +56,20 @@ enum Command {
         #[arg(long, requires = "check")]
         stale_ok: bool,
     },
+    /// Merge an approved pull request onto the branch as one ledger event.
+    Merge(MergeArgs),
+    /// Renew a membership: its term extends from the previous expiry.
+    Renew(MemberEventArgs),
+    /// Record a member's resignation.
+    Resign(MemberEventArgs),
+    /// Record the board's termination of a membership.
+    Terminate(TerminateArgs),
+    /// Readmit a lapsed or resigned member, with its old member number.
+    Readmit(MemberEventArgs),
+    /// Move an active member to another tier.
+    ChangeTier(ChangeTierArgs),
+    /// Lapse every active membership whose term ended before --as-of (one event each).
+    Expire(ExpireArgs),
     /// List every rule a finding can name.
     Rules,
     /// Rewrite member files in the canonical layout (the values are kept).
@@ -113,6 +132,117 @@ struct CheckPrArgs {
     summary: Option<PathBuf>,
 }
 
+/// What every command that records ledger events takes.
+#[derive(clap::Args)]
+struct EventArgs {
+    /// The ledger repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// The branch events go on.
+    #[arg(long, default_value = "main")]
+    branch: String,
+    /// Who approved, by GitHub login (comma-separated or repeated).
+    #[arg(long, value_name = "LOGIN", value_delimiter = ',')]
+    approved_by: Vec<String>,
+    /// The payment the committee records, in USD.
+    #[arg(long, value_name = "AMOUNT", requires = "payment_reference")]
+    payment_usd: Option<u64>,
+    /// The payment's reference (an invoice or agreement number).
+    #[arg(long, value_name = "TEXT", requires = "payment_usd")]
+    payment_reference: Option<String>,
+    /// `cash`, `in-kind` or `fte` (default: the sponsorship's own).
+    #[arg(long, value_name = "KIND", value_parser = ["cash", "in-kind", "fte"], requires = "payment_usd")]
+    payment_kind: Option<String>,
+    /// The event's date (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    date: Option<Date>,
+    /// SSH-sign the event's commit with this OpenSSH private key.
+    #[arg(long, value_name = "KEYFILE")]
+    sign: Option<PathBuf>,
+    /// Do not run or report this rule (repeatable).
+    #[arg(long, value_name = "RULE")]
+    skip: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+impl EventArgs {
+    fn request(&self) -> merge::Request {
+        let payment = self.payment_usd.map(|amount_usd| Payment {
+            amount_usd,
+            reference: self.payment_reference.clone().unwrap_or_default(),
+            kind: self.payment_kind.clone(),
+        });
+        merge::Request {
+            branch: self.branch.clone(),
+            approvers: self.approved_by.iter().map(|login| Approver { login: login.clone(), id: None }).collect(),
+            payment,
+            date: self.date.unwrap_or_else(rollcall::today),
+            skip: self.skip.iter().cloned().collect(),
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    #[command(flatten)]
+    event: EventArgs,
+    /// The pull request's head commit (fetched, never checked out).
+    #[arg(long, value_name = "REV")]
+    head: String,
+    /// The login of the pull request's author.
+    #[arg(long, value_name = "LOGIN")]
+    author: String,
+    /// The numeric GitHub account id of the pull request's author.
+    #[arg(long, value_name = "ID")]
+    author_id: u64,
+    /// The pull request's number, recorded in the event.
+    #[arg(long, value_name = "N")]
+    pull_request: Option<u64>,
+}
+
+#[derive(clap::Args)]
+struct MemberEventArgs {
+    #[command(flatten)]
+    event: EventArgs,
+    /// The member's id.
+    member: String,
+}
+
+#[derive(clap::Args)]
+struct TerminateArgs {
+    #[command(flatten)]
+    event: EventArgs,
+    /// The member's id.
+    member: String,
+    /// The board's recorded reason.
+    #[arg(long)]
+    reason: String,
+    /// When the member was given notice.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    notice_date: Date,
+}
+
+#[derive(clap::Args)]
+struct ChangeTierArgs {
+    #[command(flatten)]
+    event: EventArgs,
+    /// The member's id.
+    member: String,
+    /// The tier to move to.
+    #[arg(long)]
+    tier: String,
+}
+
+#[derive(clap::Args)]
+struct ExpireArgs {
+    #[command(flatten)]
+    event: EventArgs,
+    /// Lapse memberships whose term ended before this date (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+}
+
 /// Exit codes of the specification.
 const UNACCEPTABLE: u8 = 1;
 const CANNOT_RUN: u8 = 2;
@@ -122,6 +252,19 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate(args) => validate_command(args),
         Command::CheckPr(args) => check_pr_command(args),
+        Command::Merge(args) => merge_command(args),
+        Command::Renew(args) => member_event(args.event, args.member, Kind::Renew, None, None),
+        Command::Resign(args) => member_event(args.event, args.member, Kind::Resign, None, None),
+        Command::Readmit(args) => member_event(args.event, args.member, Kind::Readmit, None, None),
+        Command::Terminate(args) => {
+            let termination = Termination { reason: args.reason, notice_date: args.notice_date };
+            member_event(args.event, args.member, Kind::Terminate, Some(termination), None)
+        }
+        Command::ChangeTier(args) => member_event(args.event, args.member, Kind::ChangeTier, None, Some(args.tier)),
+        Command::Expire(mut args) => {
+            args.event.date = args.as_of.or(args.event.date);
+            expire_command(args.event)
+        }
         Command::Rules => {
             for rule in rules::RULES {
                 println!("{:<40} {}", rule.name, rule.summary);
@@ -267,6 +410,13 @@ fn index_command(repo: &Path, check: bool, stale_ok: bool) -> ExitCode {
     let current = std::fs::read_to_string(&path).unwrap_or_default();
     match index::compare(&current, &wanted) {
         index::Comparison::Current => ExitCode::SUCCESS,
+        index::Comparison::Stale if stale_ok && !matches!(index::stale_is_true(repo, &current), Ok(true)) => {
+            eprintln!(
+                "{} describes an older roll but says something else about it: it was edited by hand; regenerate it: rollcall index",
+                index::INDEX_FILE
+            );
+            ExitCode::from(UNACCEPTABLE)
+        }
         index::Comparison::Stale if stale_ok => {
             println!(
                 "warning: {} is stale (check-pr reads every member file until it is regenerated: rollcall index)",
@@ -329,4 +479,83 @@ fn fmt_file(path: &Path) -> Result<bool, String> {
     }
     rollcall::atomic::write(path, canonical.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
     Ok(true)
+}
+
+fn signer(args: &EventArgs) -> Result<Option<Signer>, ExitCode> {
+    args.sign.as_deref().map(Signer::from_file).transpose().map_err(cannot_run)
+}
+
+fn merge_command(args: MergeArgs) -> ExitCode {
+    let signer = match signer(&args.event) {
+        Ok(signer) => signer,
+        Err(code) => return code,
+    };
+    let pr = merge::PullRequest {
+        head: args.head.clone(),
+        author: Author { login: args.author.clone(), id: args.author_id },
+        number: args.pull_request,
+    };
+    let outcome = merge::merge(&args.event.repo, &args.event.request(), &pr, signer.as_ref());
+    report_outcomes(&args.event, outcome.map(|o| vec![o]))
+}
+
+fn member_event(
+    args: EventArgs,
+    member: String,
+    kind: Kind,
+    termination: Option<Termination>,
+    tier: Option<String>,
+) -> ExitCode {
+    let signer = match signer(&args) {
+        Ok(signer) => signer,
+        Err(code) => return code,
+    };
+    let event = merge::Lifecycle { member, kind, termination, tier };
+    let outcome = merge::lifecycle(&args.repo, &args.request(), &event, signer.as_ref());
+    report_outcomes(&args, outcome.map(|o| vec![o]))
+}
+
+fn expire_command(args: EventArgs) -> ExitCode {
+    let signer = match signer(&args) {
+        Ok(signer) => signer,
+        Err(code) => return code,
+    };
+    let outcomes = merge::expire(&args.repo, &args.request(), signer.as_ref());
+    report_outcomes(&args, outcomes)
+}
+
+/// Prints the events recorded and every finding; exit 1 if any event was refused.
+fn report_outcomes(args: &EventArgs, outcomes: Result<Vec<Outcome>, merge::MergeError>) -> ExitCode {
+    let outcomes = match outcomes {
+        Ok(outcomes) => outcomes,
+        Err(e) => return cannot_run(e),
+    };
+    let ok = outcomes.iter().all(|o| o.recorded.is_some());
+    let findings: Vec<_> = outcomes.iter().flat_map(|o| o.findings.iter().cloned()).collect();
+    let events: Vec<serde_json::Value> = outcomes
+        .iter()
+        .filter_map(|o| o.recorded.as_ref())
+        .map(|(event, commit)| {
+            serde_json::json!({
+                "kind": event.kind, "member": event.member, "file": event.file,
+                "member_number": event.member_number, "date": event.date.to_string(), "commit": commit.to_string(),
+            })
+        })
+        .collect();
+    match args.format {
+        Format::Json => print!("{}", report::json_with(ok, serde_json::json!({ "events": events }), &findings)),
+        format => {
+            for (event, commit) in outcomes.iter().filter_map(|o| o.recorded.as_ref()) {
+                println!("recorded: {} ({commit})", event.message().lines().next().unwrap_or_default());
+            }
+            if outcomes.is_empty() {
+                println!("no event to record");
+            }
+            let sources: Vec<Source> = Source::revision(&args.repo, &args.branch).into_iter().collect();
+            let lines = SourceLines::new(&sources);
+            let line_of = |file: &str, line: u32| lines.line(file, line);
+            print!("{}", report::render(format, &findings, None, &line_of));
+        }
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
 }

@@ -74,6 +74,10 @@ pub struct Person {
     pub github_id: u64,
     #[serde(default)]
     pub name: Option<String>,
+    /// The member organization the person works for, whose membership
+    /// they may not approve.
+    #[serde(default)]
+    pub organization: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -141,6 +145,9 @@ pub struct Policy {
     pub maintainers: Vec<Person>,
     /// ISO 3166-1 alpha-2 codes flagged for the committee (a warning).
     pub embargoed_countries: Vec<String>,
+    /// Every ledger event must be SSH-signed.
+    #[serde(default)]
+    pub signed_events: bool,
 }
 
 impl Policy {

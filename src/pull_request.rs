@@ -10,9 +10,10 @@
 use crate::config::{self, Config, ConfigError};
 use crate::finding::{self, Finding, Pos, Severity, quoted};
 use crate::index;
+use crate::neighbours::{self, Wanted};
 use crate::policy::Kind;
 use crate::roll::{Account, Member, Status};
-use crate::rules::{Check, Context, RULES, Sink};
+use crate::rules::Context;
 use crate::source::{Source, SourceError};
 use crate::validate::{self, Options};
 use crate::yaml::{self, MEMBER_LIMITS};
@@ -343,17 +344,20 @@ fn judge_member_file(
     // a resignation replaces the first.
     let mut file_findings = Vec::new();
     let rejected = |findings| Ok(MemberJudgement { change: Change::Rejected, findings, member: None });
-    let Some(bytes) = read_capped(repo, changed.oid, path, &mut file_findings)? else { return rejected(file_findings) };
+    let Some(bytes) = neighbours::read_capped(repo, changed.oid, path, &mut file_findings)? else {
+        return rejected(file_findings);
+    };
     let Some((member, value)) = validate::check_document(path, &bytes, ctx, options, &mut file_findings) else {
         return rejected(file_findings);
     };
     // The file as the base has it: who owns it now, and what it holds.
     let old = match base_tree.get_path(Path::new(path)) {
-        Ok(entry) if entry.kind() == Some(ObjectType::Blob) => read_capped(repo, entry.id(), path, &mut Vec::new())?
-            .and_then(|bytes| {
+        Ok(entry) if entry.kind() == Some(ObjectType::Blob) => {
+            neighbours::read_capped(repo, entry.id(), path, &mut Vec::new())?.and_then(|bytes| {
                 let doc = yaml::load(path, &bytes, MEMBER_LIMITS, yaml::Layout::Free);
                 doc.value.map(|value| (Member::from_document(path, &value, &doc.spans), value))
-            }),
+            })
+        }
         _ => None,
     };
     let mut findings = Vec::new();
@@ -379,7 +383,9 @@ fn judge_member_file(
     };
     findings.extend(file_findings);
     let old_member = old.map(|(member, _)| member);
-    findings.extend(caused_roll_findings(repo, base_tree, &member, old_member.as_ref(), ctx, options)?);
+    let wanted = Wanted::of(&member, old_member.as_ref(), ctx);
+    let found = neighbours::find(repo, base_tree, &member.file, &wanted)?;
+    findings.extend(neighbours::caused_findings(&found.members, &member, old_member.as_ref(), ctx, options));
     let change =
         if findings.iter().any(|f| f.is_error() && f.rule.starts_with("pr.")) { Change::Rejected } else { change };
     Ok(MemberJudgement { change, findings, member: Some(value) })
@@ -406,45 +412,6 @@ fn check_index(repo: &Repository, head: &Tree, findings: &mut Vec<Finding>) -> R
         ));
     }
     Ok(())
-}
-
-/// A base member file as the roll rules see it, if it reads as YAML.
-fn summarise(path: &str, bytes: &[u8]) -> Option<Member> {
-    let doc = yaml::load(path, bytes, MEMBER_LIMITS, yaml::Layout::Free);
-    doc.value.as_ref().map(|value| Member::from_document(path, value, &doc.spans))
-}
-
-/// The base's `roll.index`, if its (path, blob) pairs are exactly `blobs`.
-fn trusted_index(repo: &Repository, base_tree: &Tree, blobs: &[(String, Oid)]) -> Option<Vec<index::Entry>> {
-    let entry = base_tree.get_path(Path::new(index::INDEX_FILE)).ok()?;
-    let (size, _) = repo.odb().ok()?.read_header(entry.id()).ok()?;
-    // About 100 bytes a member: far more than any roll needs.
-    if size > 64 * 1024 * 1024 {
-        return None;
-    }
-    let blob = repo.find_blob(entry.id()).ok()?;
-    let entries = index::parse(std::str::from_utf8(blob.content()).ok()?)?;
-    let mut indexed: Vec<(&str, Oid)> = entries.iter().map(|e| (e.path.as_str(), e.blob)).collect();
-    let mut actual: Vec<(&str, Oid)> = blobs.iter().map(|(p, o)| (p.as_str(), *o)).collect();
-    indexed.sort_unstable();
-    actual.sort_unstable();
-    (indexed == actual).then_some(entries)
-}
-
-/// Reads a blob after checking its size in the object header.
-fn read_capped(
-    repo: &Repository,
-    oid: Oid,
-    path: &str,
-    findings: &mut Vec<Finding>,
-) -> Result<Option<Vec<u8>>, SourceError> {
-    let git = |e: git2::Error| SourceError::Git(format!("cannot read {path}: {}", e.message()));
-    let (size, _) = repo.odb().and_then(|odb| odb.read_header(oid)).map_err(git)?;
-    if size as u64 > MEMBER_LIMITS.max_bytes {
-        findings.push(yaml::too_large(path, size as u64, MEMBER_LIMITS));
-        return Ok(None);
-    }
-    Ok(Some(repo.find_blob(oid).map_err(git)?.content().to_vec()))
 }
 
 /// Whether `author` is the account a member file names (by numeric id; the
@@ -618,149 +585,4 @@ fn classify_edit(
         };
     }
     Change::Update { file: path.to_owned(), id, fields: changed.iter().map(|f| f.to_string()).collect() }
-}
-
-/// Cross-file findings the change causes: the roll rules run on the changed
-/// member and every base member it could clash with, before and after the
-/// change; what appears only after is the pull request's doing.
-///
-/// Member files are canonical, so a file that shares an account id, an
-/// organization or a tier with the changed member holds that exact line
-/// (`github_id: 12345`), and a byte search over the base's blobs finds every
-/// candidate without parsing 100,000 files.
-fn caused_roll_findings(
-    repo: &Repository,
-    base_tree: &Tree,
-    new: &Member,
-    old: Option<&Member>,
-    ctx: &Context,
-    options: &Options,
-) -> Result<Vec<Finding>, SourceError> {
-    let wanted = Wanted::of(new, old, ctx);
-    let mut candidates = candidate_members(repo, base_tree, &new.file, &wanted)?;
-    let run = |members: &[Member]| {
-        let mut out = Vec::new();
-        for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
-            if let Check::Roll(check) = rule.check {
-                check(members, ctx, &mut Sink::new(rule.name, &mut out));
-            }
-        }
-        out
-    };
-    let before = match old {
-        Some(old) => {
-            candidates.push(old.clone());
-            let before = run(&candidates);
-            candidates.pop();
-            before
-        }
-        None => run(&candidates),
-    };
-    candidates.push(new.clone());
-    let after = run(&candidates);
-    Ok(after.into_iter().filter(|f| !before.contains(f)).collect())
-}
-
-/// What a member the change could clash with has in common with it: an
-/// account, an organization, an id, or a tier the board rules count.
-struct Wanted {
-    accounts: Vec<u64>,
-    /// Organization keys and ids (an organization's key is often its id).
-    names: Vec<String>,
-    tiers: Vec<String>,
-}
-
-impl Wanted {
-    fn of(new: &Member, old: Option<&Member>, ctx: &Context) -> Wanted {
-        let mut wanted = Wanted { accounts: Vec::new(), names: Vec::new(), tiers: Vec::new() };
-        for member in std::iter::once(new).chain(old) {
-            wanted.accounts.extend(member.account.as_ref().map(|a| a.id));
-            wanted.names.extend(member.organization.iter().chain(&member.id).cloned());
-        }
-        let board = &ctx.config.policy.policy.board;
-        wanted.tiers.extend(board.directors_per_member.as_ref().map(|rule| rule.tier.clone()));
-        wanted.names.extend(board.directors.iter().filter_map(|d| d.organization.clone()));
-        wanted
-    }
-
-    /// The exact canonical lines that such a member file contains, quoted
-    /// as the writer quotes them (`organization: "42"`).
-    fn needles(&self) -> Vec<String> {
-        let line = |key: &str, value: Value| yaml::to_canonical(&serde_json::json!({ key: value }));
-        let mut needles: Vec<String> = self.accounts.iter().map(|a| line("github_id", Value::from(*a))).collect();
-        for name in &self.names {
-            // `id: x` also matches `github_id: x` for a numeric id: a
-            // candidate too many is only read, never misjudged.
-            needles.push(line("id", Value::from(name.as_str())));
-            needles.push(line("organization", Value::from(name.as_str())));
-        }
-        needles.extend(self.tiers.iter().map(|t| line("tier", Value::from(t.as_str()))));
-        needles
-    }
-
-    fn matches(&self, entry: &index::Entry) -> bool {
-        entry.account.is_some_and(|a| self.accounts.contains(&a))
-            || self.names.contains(&entry.id)
-            || entry.organization.as_ref().is_some_and(|o| self.names.contains(o))
-            || self.tiers.contains(&entry.tier)
-    }
-}
-
-/// The base's member files (other than `skip`) that could clash with the
-/// change, read and summarised: found through the base's `roll.index` when
-/// it describes exactly the base's tree, else by a byte search over every
-/// member blob, on every core.
-fn candidate_members(
-    repo: &Repository,
-    base_tree: &Tree,
-    skip: &str,
-    wanted: &Wanted,
-) -> Result<Vec<Member>, SourceError> {
-    let git = |e: git2::Error| SourceError::Git(e.message().to_owned());
-    let Ok(members) = base_tree.get_path(Path::new("members")) else { return Ok(Vec::new()) };
-    let members = repo.find_tree(members.id()).map_err(git)?;
-    let mut blobs = Vec::new();
-    members
-        .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-            if entry.kind() == Some(ObjectType::Blob) && entry.filemode() == 0o100644 {
-                let path = format!("members/{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
-                if crate::rules::is_member_path(&path) {
-                    blobs.push((path, entry.id()));
-                }
-            }
-            git2::TreeWalkResult::Ok
-        })
-        .map_err(git)?;
-    if let Some(entries) = trusted_index(repo, base_tree, &blobs) {
-        let mut found = Vec::new();
-        for entry in entries.iter().filter(|e| e.path != skip && wanted.matches(e)) {
-            let bytes = read_capped(repo, entry.blob, &entry.path, &mut Vec::new())?.unwrap_or_default();
-            found.extend(summarise(&entry.path, &bytes));
-        }
-        found.sort_by(|a, b| a.file.cmp(&b.file));
-        return Ok(found);
-    }
-    blobs.retain(|(path, _)| path != skip);
-    let needles = wanted.needles();
-    let search = aho_corasick::AhoCorasick::new(&needles).map_err(|e| SourceError::Io(e.to_string()))?;
-    let repo_path = repo.path();
-    let parts = crate::parallel::for_each(
-        &blobs,
-        || Ok((Repository::open(repo_path).map_err(git)?, Vec::new())),
-        |(repo, found), (path, oid)| {
-            let odb = repo.odb().map_err(git)?;
-            let (size, _) = odb.read_header(*oid).map_err(git)?;
-            if size as u64 > MEMBER_LIMITS.max_bytes {
-                return Ok(());
-            }
-            let object = odb.read(*oid).map_err(git)?;
-            if search.is_match(object.data()) {
-                found.extend(summarise(path, object.data()));
-            }
-            Ok(())
-        },
-    )?;
-    let mut found: Vec<Member> = parts.into_iter().flat_map(|(_, found)| found).collect();
-    found.sort_by(|a, b| a.file.cmp(&b.file));
-    Ok(found)
 }

@@ -122,7 +122,7 @@ fn the_shipped_index_is_current_and_a_stale_one_is_caught() {
     let text = std::fs::read_to_string(ledger.path().join("roll.index")).unwrap();
     assert!(text.contains("members/ne/new-member.yaml\t"));
     let entries = rollcall::index::parse(&text).expect("the written index parses");
-    assert_eq!(entries.len(), 12);
+    assert_eq!(entries.entries.len(), 12);
 }
 
 #[test]

@@ -21,6 +21,7 @@ use crate::pull_request as pr;
 use crate::roll::Member;
 use crate::source::Entry;
 use crate::yaml::{self, Spans};
+use crate::{approval, merge};
 use jiff::civil::Date;
 use serde_json::Value;
 
@@ -36,6 +37,8 @@ pub enum Check {
     Loader,
     /// Made while judging a pull request (`check-pr`).
     PullRequest,
+    /// Made while recording a ledger event (`merge` and the lifecycle commands).
+    Event,
 }
 
 pub struct Rule {
@@ -199,6 +202,21 @@ pub static RULES: &[Rule] = &[
     rule(pr::MAINTENANCE, "a change outside members/ is not an application (warning)", Check::PullRequest),
     rule(pr::UNRELATED_HISTORY, "the pull request shares history with its base", Check::PullRequest),
     rule(pr::INDEX, "a pull request changing roll.index ships the index its roll generates", Check::PullRequest),
+    rule(
+        approval::AUTHORISED,
+        "approvers are on the membership committee (or the board, where it decides)",
+        Check::Event,
+    ),
+    rule(approval::NOT_SELF, "nobody approves their own membership", Check::Event),
+    rule(approval::NOT_SAME_ORGANIZATION, "nobody approves their own organization's membership", Check::Event),
+    rule(approval::COUNT, "the tier's number of committee approvals", Check::Event),
+    rule(approval::PAYMENT, "sponsor tiers need the committee's record of payment", Check::Event),
+    rule(approval::IN_KIND_BOARD, "in-kind sponsorship needs a director's approval", Check::Event),
+    rule(approval::BOARD_DECISION, "a termination is approved by a majority of the board", Check::Event),
+    rule(merge::TRANSITION, "an event follows only the statuses it may follow", Check::Event),
+    rule(merge::STAMP, "the event's dates and records are consistent", Check::Event),
+    rule(merge::UNKNOWN_MEMBER, "a lifecycle event names a member of the roll", Check::Event),
+    rule(merge::NOT_A_MEMBER_CHANGE, "merge records member changes only, not maintenance", Check::Event),
 ];
 
 /// Whether `name` may be given to `--skip`.

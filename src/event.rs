@@ -1,0 +1,207 @@
+//! A ledger event: one commit on the main branch that changes one member
+//! file, whose message says in machine-readable trailers what happened, to
+//! whom, on whose approval, and which event came before. `rollcall log` and
+//! `rollcall verify` read history through these trailers and check them
+//! against the change each commit made.
+
+use git2::Oid;
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// What happened to a membership.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// An application approved: status active, a member number, a term.
+    Admit,
+    /// A member's own change to fields that do not change the membership.
+    Update,
+    /// A term extended from the previous expiry.
+    Renew,
+    /// A term ran out.
+    Lapse,
+    Resign,
+    /// The board ended the membership, with a recorded reason.
+    Terminate,
+    /// A lapsed or resigned member admitted again, with its old number.
+    Readmit,
+    ChangeTier,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Admit,
+        Kind::Update,
+        Kind::Renew,
+        Kind::Lapse,
+        Kind::Resign,
+        Kind::Terminate,
+        Kind::Readmit,
+        Kind::ChangeTier,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Admit => "admit",
+            Kind::Update => "update",
+            Kind::Renew => "renew",
+            Kind::Lapse => "lapse",
+            Kind::Resign => "resign",
+            Kind::Terminate => "terminate",
+            Kind::Readmit => "readmit",
+            Kind::ChangeTier => "change-tier",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// In what capacity someone approved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Committee,
+    Board,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Committee => "committee",
+            Role::Board => "board",
+        }
+    }
+}
+
+/// One approval as the event records it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    pub login: String,
+    pub id: u64,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub kind: Kind,
+    /// The member's id.
+    pub member: String,
+    pub file: String,
+    pub member_number: Option<u64>,
+    pub date: Date,
+    pub approvals: Vec<Approval>,
+    /// The pull request the event merged, and its head commit.
+    pub pull_request: Option<u64>,
+    pub pull_request_head: Option<Oid>,
+    /// The event before this one on the branch; `None` for the first.
+    pub previous: Option<Oid>,
+}
+
+const EVENT: &str = "Rollcall-Event";
+const MEMBER: &str = "Rollcall-Member";
+const FILE: &str = "Rollcall-File";
+const NUMBER: &str = "Rollcall-Member-Number";
+const DATE: &str = "Rollcall-Date";
+const APPROVED_BY: &str = "Rollcall-Approved-By";
+const PULL_REQUEST: &str = "Rollcall-Pull-Request";
+const PULL_REQUEST_HEAD: &str = "Rollcall-Pull-Request-Head";
+const PREVIOUS: &str = "Rollcall-Previous-Event";
+
+impl Event {
+    /// The commit message: a subject for people, then the trailers.
+    pub fn message(&self) -> String {
+        let subject = match (self.kind, self.member_number) {
+            (Kind::Admit, Some(n)) => format!("Admit {} as member {n}", self.member),
+            (kind, _) => format!("{} {}", capitalised(kind.as_str()), self.member),
+        };
+        let mut out =
+            format!("{subject}\n\n{EVENT}: {}\n{MEMBER}: {}\n{FILE}: {}\n", self.kind.as_str(), self.member, self.file);
+        if let Some(n) = self.member_number {
+            out.push_str(&format!("{NUMBER}: {n}\n"));
+        }
+        out.push_str(&format!("{DATE}: {}\n", self.date));
+        for a in &self.approvals {
+            out.push_str(&format!("{APPROVED_BY}: {} {} {}\n", a.login, a.id, a.role.as_str()));
+        }
+        if let Some(n) = self.pull_request {
+            out.push_str(&format!("{PULL_REQUEST}: {n}\n"));
+        }
+        if let Some(head) = self.pull_request_head {
+            out.push_str(&format!("{PULL_REQUEST_HEAD}: {head}\n"));
+        }
+        let previous = self.previous.map_or_else(|| "none".to_owned(), |p| p.to_string());
+        out.push_str(&format!("{PREVIOUS}: {previous}\n"));
+        out
+    }
+
+    /// The event a commit message records; `None` if it records none, or
+    /// if its trailers are not exactly what `message` writes.
+    pub fn parse(message: &str) -> Option<Event> {
+        let (_, trailers) = message.split_once("\n\n")?;
+        let mut lines = trailers.lines().map(|line| line.split_once(": "));
+        let mut take = |key: &str| match lines.next() {
+            Some(Some((k, v))) if k == key => Some(v),
+            _ => None,
+        };
+        let kind = Kind::parse(take(EVENT)?)?;
+        let member = take(MEMBER)?.to_owned();
+        let file = take(FILE)?.to_owned();
+        let mut event = Event {
+            kind,
+            member,
+            file,
+            member_number: None,
+            date: Date::MIN,
+            approvals: Vec::new(),
+            pull_request: None,
+            pull_request_head: None,
+            previous: None,
+        };
+        // The remaining trailers, in the order `message` writes them.
+        let rest: Vec<(&str, &str)> = trailers.lines().skip(3).map(|l| l.split_once(": ")).collect::<Option<_>>()?;
+        let mut rest = rest.into_iter().peekable();
+        if let Some((_, n)) = rest.next_if(|(k, _)| *k == NUMBER) {
+            event.member_number = Some(canonical_number(n)?);
+        }
+        let (_, date) = rest.next_if(|(k, _)| *k == DATE)?;
+        event.date = date.parse().ok().filter(|d: &Date| d.to_string() == date)?;
+        while let Some((_, approval)) = rest.next_if(|(k, _)| *k == APPROVED_BY) {
+            let mut parts = approval.split(' ');
+            let (login, id, role) = (parts.next()?, parts.next()?, parts.next()?);
+            let role = match role {
+                "committee" => Role::Committee,
+                "board" => Role::Board,
+                _ => return None,
+            };
+            if parts.next().is_some() || login.is_empty() {
+                return None;
+            }
+            event.approvals.push(Approval { login: login.to_owned(), id: canonical_number(id)?, role });
+        }
+        if let Some((_, n)) = rest.next_if(|(k, _)| *k == PULL_REQUEST) {
+            event.pull_request = Some(canonical_number(n)?);
+        }
+        if let Some((_, head)) = rest.next_if(|(k, _)| *k == PULL_REQUEST_HEAD) {
+            event.pull_request_head = Some(canonical_oid(head)?);
+        }
+        let (_, previous) = rest.next_if(|(k, _)| *k == PREVIOUS)?;
+        event.previous = if previous == "none" { None } else { Some(canonical_oid(previous)?) };
+        // Nothing may follow, and the whole message must be the one written.
+        (rest.next().is_none() && event.message() == message).then_some(event)
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default().replace('-', " ")
+}
+
+fn canonical_number(text: &str) -> Option<u64> {
+    text.parse().ok().filter(|n: &u64| n.to_string() == text)
+}
+
+fn canonical_oid(text: &str) -> Option<Oid> {
+    Oid::from_str(text).ok().filter(|o| o.to_string() == text)
+}
