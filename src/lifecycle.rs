@@ -54,15 +54,22 @@ pub fn transition(kind: Kind, from: Status) -> Result<Status, String> {
             let why = match (kind, from) {
                 (Kind::Admit, _) => "only an application (status applicant) is admitted",
                 (Kind::Readmit, Terminated) => "a terminated membership is not readmitted; the board decides anew",
+                (_, Applicant) => "an application must be admitted first",
                 (Kind::Readmit, _) => "only a lapsed or resigned membership is readmitted",
                 (Kind::Renew, _) => "only an active or lapsed membership is renewed",
-                (_, Applicant) => "an application must be admitted first",
                 _ => "only an active membership can",
             };
             return Err(format!("{} a membership with status {}: {why}", kind.as_str(), from.as_str()));
         }
     };
     Ok(to)
+}
+
+/// Whether the event ends a membership. Ends are facts to record, not
+/// requests: what they break elsewhere (a director's sponsor gone) is for
+/// the board to mend, and is reported, not a reason to refuse.
+pub fn ends_membership(kind: Kind) -> bool {
+    matches!(kind, Kind::Lapse | Kind::Resign | Kind::Terminate)
 }
 
 /// What each event asks of its approvers.

@@ -341,13 +341,15 @@ fn prepare(
     else {
         return Ok(Err(findings));
     };
-    findings.extend(neighbours::caused_findings(
-        &found.members,
-        &stamped_member,
-        before_member.as_ref(),
-        &ctx,
-        &options,
-    ));
+    let mut caused =
+        neighbours::caused_findings(&found.members, &stamped_member, before_member.as_ref(), &ctx, &options);
+    if lifecycle::ends_membership(proposal.kind) {
+        for finding in caused.iter_mut().filter(|f| f.rule.starts_with("board.")) {
+            finding.severity = Severity::Warning;
+            finding.help = format!("{}; the event is recorded all the same: the board must act", finding.help);
+        }
+    }
+    findings.extend(caused);
     findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
     if findings.iter().any(Finding::is_error) {
         return Ok(Err(findings));

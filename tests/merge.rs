@@ -1,0 +1,564 @@
+//! `rollcall merge` and the lifecycle commands on real repositories: every
+//! approval rule, every transition legal and illegal, the race between two
+//! merges, signed events, and a merge killed at any point.
+
+mod common;
+
+use common::{AS_OF, Ledger, Outcome, canonical, individual, sponsor};
+use git2::{Oid, Repository};
+use rollcall::event::{Event, Kind, Role};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The shipped ledger committed on `main`, with its current roll.index.
+fn desk() -> Ledger {
+    let ledger = Ledger::shipped();
+    let mut options = git2::RepositoryInitOptions::new();
+    options.initial_head("main");
+    Repository::init_opts(ledger.path(), &options).expect("init");
+    assert_eq!(ledger.run(&["index"]).code, 0);
+    ledger.commit("the demonstration roll");
+    ledger
+}
+
+fn tip(ledger: &Ledger) -> Oid {
+    ledger.repo().refname_to_id("refs/heads/main").expect("main")
+}
+
+/// A pull request's head: `main` plus the member file of `value`, as a
+/// commit no branch points at (the merge workflow fetches it as objects).
+fn propose(ledger: &Ledger, value: &Value) -> String {
+    let path = rollcall::rules::member_path(value["id"].as_str().expect("id"));
+    propose_bytes(ledger, &path, canonical(value).as_bytes())
+}
+
+fn propose_bytes(ledger: &Ledger, path: &str, bytes: &[u8]) -> String {
+    let repo = ledger.repo();
+    let base = repo.find_commit(tip(ledger)).expect("tip");
+    let blob = repo.blob(bytes).expect("blob");
+    let parts: Vec<&str> = path.split('/').collect();
+    let tree = repo.find_tree(with_file(&repo, Some(&base.tree().expect("tree")), &parts, blob)).expect("tree");
+    let sig = common::signature();
+    repo.commit(None, &sig, &sig, "apply", &tree, &[&base]).expect("commit").to_string()
+}
+
+/// `tree` with the regular file at `parts` set to `blob`.
+fn with_file(repo: &Repository, tree: Option<&git2::Tree>, parts: &[&str], blob: Oid) -> Oid {
+    let mut builder = repo.treebuilder(tree).expect("tree builder");
+    match parts {
+        [name] => builder.insert(name, blob, 0o100644).expect("insert"),
+        [name, rest @ ..] => {
+            let sub = tree.and_then(|t| t.get_name(name)).and_then(|e| repo.find_tree(e.id()).ok());
+            builder.insert(name, with_file(repo, sub.as_ref(), rest, blob), 0o040000).expect("insert")
+        }
+        [] => unreachable!("a path has a name"),
+    };
+    builder.write().expect("write tree")
+}
+
+/// `rollcall merge` of `head` by its author, with a JSON report.
+fn merge(ledger: &Ledger, head: &str, author: (&str, u64), extra: &[&str]) -> Outcome {
+    let id = author.1.to_string();
+    let mut args = vec!["merge", "--format", "json", "--date", AS_OF, "--head", head, "--author", author.0];
+    args.extend(["--author-id", &id]);
+    args.extend_from_slice(extra);
+    ledger.run(&args)
+}
+
+fn event_at(ledger: &Ledger, commit: Oid) -> Event {
+    let repo = ledger.repo();
+    let commit = repo.find_commit(commit).expect("commit");
+    Event::parse(commit.message().expect("utf-8")).expect("a ledger event")
+}
+
+/// The paths one commit changed against its single parent.
+fn changed_paths(ledger: &Ledger, commit: Oid) -> Vec<String> {
+    let repo = ledger.repo();
+    let commit = repo.find_commit(commit).expect("commit");
+    assert_eq!(commit.parent_count(), 1, "an event has exactly one parent");
+    let old = commit.parent(0).unwrap().tree().unwrap();
+    let diff = repo.diff_tree_to_tree(Some(&old), Some(&commit.tree().unwrap()), None).unwrap();
+    diff.deltas().map(|d| d.new_file().path().unwrap().to_string_lossy().into_owned()).collect()
+}
+
+fn file_at(ledger: &Ledger, rev: Oid, path: &str) -> Value {
+    let repo = ledger.repo();
+    let tree = repo.find_commit(rev).unwrap().tree().unwrap();
+    let blob = repo.find_blob(tree.get_path(Path::new(path)).unwrap().id()).unwrap();
+    serde_saphyr::from_slice(blob.content()).unwrap()
+}
+
+fn all_paths(ledger: &Ledger, rev: Oid) -> BTreeSet<String> {
+    let repo = ledger.repo();
+    let tree = repo.find_commit(rev).unwrap().tree().unwrap();
+    let mut paths = BTreeSet::new();
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        paths.insert(format!("{dir}{}", entry.name().unwrap()));
+        git2::TreeWalkResult::Ok
+    })
+    .unwrap();
+    paths
+}
+
+/// The branch validates clean as git objects.
+#[track_caller]
+fn assert_valid(ledger: &Ledger) {
+    ledger.validate(&["--rev", "main"]).assert_clean();
+}
+
+const TWO: &[&str] = &["--approved-by", "lena-hart,kofi-mensah"];
+
+#[test]
+fn an_approved_application_becomes_one_ledger_event() {
+    let ledger = desk();
+    let before = tip(&ledger);
+    let head = propose(&ledger, &individual("new-person", 93_000_001));
+    let out = merge(&ledger, &head, ("new-person", 93_000_001), &[TWO, &["--pull-request", "42"]].concat());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let after = tip(&ledger);
+    assert_eq!(ledger.repo().find_commit(after).unwrap().parent_id(0).unwrap(), before);
+    assert_eq!(changed_paths(&ledger, after), ["members/ne/new-person.yaml"]);
+    let event = event_at(&ledger, after);
+    assert_eq!(event.kind, Kind::Admit);
+    assert_eq!(event.member, "new-person");
+    assert_eq!(event.member_number, Some(11), "the shipped roll's highest number is 10");
+    assert_eq!(event.pull_request, Some(42));
+    assert_eq!(event.pull_request_head.unwrap().to_string(), head);
+    assert_eq!(event.previous, None, "the first event on this branch");
+    let logins: Vec<&str> = event.approvals.iter().map(|a| a.login.as_str()).collect();
+    assert_eq!(logins, ["lena-hart", "kofi-mensah"]);
+    let file = file_at(&ledger, after, "members/ne/new-person.yaml");
+    assert_eq!(file["status"], "active");
+    assert_eq!(file["member_number"], 11);
+    assert_eq!(file["admitted"], AS_OF);
+    assert_eq!(file["expires"], "2027-11-22", "one term of 12 months");
+    assert_eq!(
+        file["approvals"][1],
+        json!({"github": "kofi-mensah", "github_id": 91000012, "date": AS_OF, "role": "committee"})
+    );
+    assert_valid(&ledger);
+    // The work tree on main followed the event.
+    assert!(ledger.path().join("members/ne/new-person.yaml").exists());
+
+    // The next event links to this one and takes the next number.
+    let second = propose(&ledger, &individual("second-person", 93_000_002));
+    assert_eq!(merge(&ledger, &second, ("second-person", 93_000_002), TWO).code, 0);
+    let event = event_at(&ledger, tip(&ledger));
+    assert_eq!((event.member_number, event.previous), (Some(12), Some(after)));
+}
+
+/// One approval rule broken per case; each refused with its rule at the
+/// member file's line, and the branch left where it was.
+#[test]
+fn every_approval_rule_refuses_its_case() {
+    struct Case {
+        rule: &'static str,
+        application: Value,
+        author: (&'static str, u64),
+        args: Vec<&'static str>,
+        line_of: &'static str,
+    }
+    let silver_in_kind = {
+        let mut v = sponsor("kindly", "silver", "kindly-rep", 93_000_020);
+        v["sponsorship"] =
+            json!({"contribution": "in-kind", "details": "Build servers and bandwidth for the mirrors."});
+        v
+    };
+    let cases = [
+        Case {
+            rule: "approval.not-self",
+            application: individual("lena-hart", 91_000_011),
+            author: ("lena-hart", 91_000_011),
+            args: vec!["--approved-by", "lena-hart,kofi-mensah,sara-lindgren"],
+            line_of: "github_id:",
+        },
+        Case {
+            rule: "approval.authorised",
+            application: individual("new-person", 93_000_001),
+            author: ("new-person", 93_000_001),
+            args: vec!["--approved-by", "lena-hart,mallory"],
+            line_of: "id:",
+        },
+        Case {
+            rule: "approval.count",
+            application: individual("new-person", 93_000_001),
+            author: ("new-person", 93_000_001),
+            args: vec!["--approved-by", "lena-hart,LENA-HART"],
+            line_of: "tier:",
+        },
+        Case {
+            // rowan-vale sits on the committee and is northwind's director.
+            rule: "approval.not-same-organization",
+            application: {
+                let mut v = sponsor("northwind-mirror", "mirror", "nw-opensource", 92_000_011);
+                v["organization"] = json!("northwind");
+                v.as_object_mut().unwrap().remove("sponsorship");
+                v["mirror"] = json!({"hostname": "mirror.northwind.example.com", "definition": "https://mirrors.example.org/northwind"});
+                v
+            },
+            author: ("nw-opensource", 92_000_011),
+            args: vec!["--approved-by", "rowan-vale,lena-hart"],
+            line_of: "organization:",
+        },
+        Case {
+            rule: "approval.payment",
+            application: sponsor("acme", "ruby", "acme-rep", 93_000_010),
+            author: ("acme-rep", 93_000_010),
+            args: TWO.to_vec(),
+            line_of: "tier:",
+        },
+        Case {
+            rule: "approval.payment",
+            application: sponsor("acme", "ruby", "acme-rep", 93_000_010),
+            author: ("acme-rep", 93_000_010),
+            args: [TWO, &["--payment-usd", "100", "--payment-reference", "INV-1"]].concat(),
+            line_of: "tier:",
+        },
+        Case {
+            rule: "approval.in-kind-board",
+            application: silver_in_kind.clone(),
+            author: ("kindly-rep", 93_000_020),
+            args: [TWO, &["--payment-usd", "0", "--payment-reference", "IN-KIND-1"]].concat(),
+            line_of: "tier:",
+        },
+    ];
+    for case in &cases {
+        let ledger = desk();
+        let before = tip(&ledger);
+        let head = propose(&ledger, &case.application);
+        let out = merge(&ledger, &head, case.author, &case.args);
+        let file = rollcall::rules::member_path(case.application["id"].as_str().unwrap());
+        let text = canonical(&case.application);
+        let line = text.lines().position(|l| l.starts_with(case.line_of)).unwrap() as u32 + 1;
+        assert_eq!(out.code, 1, "{}: {}", case.rule, out.stdout);
+        out.expect(case.rule, &file, line);
+        assert_eq!(tip(&ledger), before, "{}: a refusal moves nothing", case.rule);
+    }
+    // With a director's approval the in-kind sponsorship is admitted, the
+    // director recorded in the board's role.
+    let ledger = desk();
+    let head = propose(&ledger, &silver_in_kind);
+    let args = [
+        "--approved-by",
+        "lena-hart,kofi-mensah,imani-okafor",
+        "--payment-usd",
+        "0",
+        "--payment-reference",
+        "IN-KIND-1",
+    ];
+    let out = merge(&ledger, &head, ("kindly-rep", 93_000_020), &args);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let event = event_at(&ledger, tip(&ledger));
+    assert_eq!(
+        event.approvals.iter().map(|a| a.role).collect::<Vec<_>>(),
+        [Role::Committee, Role::Committee, Role::Board]
+    );
+    let file = file_at(&ledger, tip(&ledger), "members/ki/kindly.yaml");
+    assert_eq!(
+        file["payments"][0],
+        json!({"date": AS_OF, "amount_usd": 0, "kind": "in-kind", "reference": "IN-KIND-1"})
+    );
+    assert_valid(&ledger);
+}
+
+#[test]
+fn a_sponsor_admitted_with_its_payment_and_a_refused_pull_request_is_not_merged() {
+    let ledger = desk();
+    let head = propose(&ledger, &sponsor("acme", "ruby", "acme-rep", 93_000_010));
+    let args = [TWO, &["--payment-usd", "5000", "--payment-reference", "INV-2026-17"]].concat();
+    assert_eq!(merge(&ledger, &head, ("acme-rep", 93_000_010), &args).code, 0);
+    assert_valid(&ledger);
+    // check-pr's verdict stands: a stranger's pull request is refused whatever the approvals.
+    let before = tip(&ledger);
+    let head = propose(&ledger, &individual("someone", 93_000_003));
+    let out = merge(&ledger, &head, ("mallory", 66), TWO);
+    assert_eq!(out.code, 1);
+    assert!(!out.of("pr.author").is_empty(), "{}", out.stdout);
+    assert_eq!(tip(&ledger), before);
+    // A maintenance change is not recorded as an event.
+    let head = propose_bytes(&ledger, "README.md", b"hello\n");
+    let out = merge(&ledger, &head, ("ines-moreau", 91_000_031), TWO);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.rules(), ["merge.member-change"]);
+}
+
+/// `rollcall EVENT MEMBER ARGS…` with a JSON report.
+fn event(ledger: &Ledger, command: &str, member: &str, extra: &[&str]) -> Outcome {
+    let mut args = vec![command, "--format", "json", "--date", AS_OF];
+    if !member.is_empty() {
+        args.push(member);
+    }
+    args.extend_from_slice(extra);
+    ledger.run(&args)
+}
+
+const BOARD: &[&str] = &["--approved-by", "rowan-vale,imani-okafor"];
+const TERMINATE: &[&str] = &["--reason", "Repeated breaches of the code of conduct.", "--notice-date", "2026-11-01"];
+
+/// (command, member, arguments, the fields it must leave behind)
+type Transition<'a> = (&'a str, &'a str, Vec<&'a str>, Vec<(&'a str, Value)>);
+
+#[test]
+fn every_legal_transition_is_one_event_and_deletes_nothing() {
+    let terminate: Vec<&str> = [BOARD, TERMINATE].concat();
+    let cases: Vec<Transition> = vec![
+        (
+            "renew",
+            "ada-quill",
+            vec!["--approved-by", "lena-hart"],
+            vec![("/status", json!("active")), ("/expires", json!("2028-02-10"))],
+        ),
+        (
+            "renew",
+            "rubycore",
+            vec!["--payment-usd", "5000", "--payment-reference", "INV-9"],
+            vec![("/expires", json!("2028-06-01")), ("/payments/1/reference", json!("INV-9"))],
+        ),
+        ("resign", "ada-quill", vec![], vec![("/status", json!("resigned")), ("/ended", json!(AS_OF))]),
+        (
+            "terminate",
+            "ada-quill",
+            terminate,
+            vec![
+                ("/status", json!("terminated")),
+                ("/termination/decided", json!(AS_OF)),
+                ("/termination/notice_date", json!("2026-11-01")),
+            ],
+        ),
+        (
+            "readmit",
+            "bjorn-ek",
+            TWO.to_vec(),
+            vec![
+                ("/status", json!("active")),
+                ("/member_number", json!(2)),
+                ("/admitted", json!(AS_OF)),
+                ("/expires", json!("2027-11-22")),
+            ],
+        ),
+        ("readmit", "chidi-obi", TWO.to_vec(), vec![("/status", json!("active")), ("/member_number", json!(3))]),
+        (
+            "change-tier",
+            "rubycore",
+            [&["--tier", "gold"], TWO, &["--payment-usd", "20000", "--payment-reference", "INV-10"]].concat(),
+            vec![("/tier", json!("gold")), ("/expires", json!("2027-06-01"))],
+        ),
+    ];
+    for (command, member, args, checks) in cases {
+        let ledger = desk();
+        let before = tip(&ledger);
+        let out = event(&ledger, command, member, &args);
+        assert_eq!(out.code, 0, "{command} {member}: {}{}", out.stdout, out.stderr);
+        let after = tip(&ledger);
+        let file = rollcall::rules::member_path(member);
+        assert_eq!(changed_paths(&ledger, after), std::slice::from_ref(&file), "{command}");
+        assert!(all_paths(&ledger, before).is_subset(&all_paths(&ledger, after)), "{command}: nothing deleted");
+        let event = event_at(&ledger, after);
+        assert_eq!((event.kind.as_str(), event.member.as_str()), (command, member));
+        let value = file_at(&ledger, after, &file);
+        for (pointer, expected) in checks {
+            assert_eq!(value.pointer(pointer), Some(&expected), "{command} {member} {pointer}");
+        }
+        assert_valid(&ledger);
+    }
+}
+
+#[test]
+fn every_illegal_transition_is_refused_with_the_reason() {
+    let ledger = desk();
+    let before = tip(&ledger);
+    let cases: Vec<(&str, &str, Vec<&str>, &str, &str)> = vec![
+        ("readmit", "dmitri-falk", TWO.to_vec(), "lifecycle.transition", "terminated"),
+        ("readmit", "ada-quill", TWO.to_vec(), "lifecycle.transition", "lapsed or resigned"),
+        ("resign", "bjorn-ek", vec![], "lifecycle.transition", "status lapsed"),
+        ("renew", "chidi-obi", vec!["--approved-by", "lena-hart"], "lifecycle.transition", "active or lapsed"),
+        ("terminate", "chidi-obi", [BOARD, TERMINATE].concat(), "lifecycle.transition", "status resigned"),
+        ("change-tier", "bjorn-ek", vec!["--tier", "mirror"], "lifecycle.transition", "status lapsed"),
+        ("renew", "eliza-park", vec!["--approved-by", "lena-hart"], "lifecycle.transition", "admitted first"),
+        // Lapsed for more than a term: a renewal from the old expiry has passed.
+        ("renew", "bjorn-ek", vec!["--approved-by", "lena-hart"], "lifecycle.stamp", "readmit"),
+        (
+            "terminate",
+            "ada-quill",
+            [&["--approved-by", "rowan-vale"], TERMINATE].concat(),
+            "approval.board-decision",
+            "majority",
+        ),
+        (
+            "terminate",
+            "ada-quill",
+            [BOARD, &["--reason", "Breaches.", "--notice-date", "2026-12-01"]].concat(),
+            "lifecycle.stamp",
+            "after the decision",
+        ),
+        ("renew", "ada-quill", vec![], "approval.count", "needs 1"),
+        ("renew", "silverline", vec![], "approval.payment", "recorded payment"),
+        (
+            "change-tier",
+            "ada-quill",
+            vec!["--tier", "gold", "--approved-by", "lena-hart,kofi-mensah"],
+            "tier.holder-kind",
+            "",
+        ),
+        ("resign", "nobody-here", vec![], "lifecycle.unknown-member", "no member"),
+    ];
+    for (command, member, args, rule, reason) in cases {
+        let out = event(&ledger, command, member, &args);
+        assert_eq!(out.code, 1, "{command} {member}: {}{}", out.stdout, out.stderr);
+        let found = out.of(rule);
+        assert!(!found.is_empty(), "{command} {member}: expected {rule}, got {}", out.summary());
+        assert!(found[0].message.contains(reason), "{command} {member}: {}", found[0].message);
+        assert_eq!(found[0].file, rollcall::rules::member_path(member));
+        assert_eq!(tip(&ledger), before, "{command} {member}: a refusal moves nothing");
+    }
+    // An update of an application still on the branch is not an event either.
+    let mut eliza: Value = file_at(&ledger, before, "members/el/eliza-park.yaml");
+    eliza["name"] = json!("Eliza Park-Lee");
+    let head = propose(&ledger, &eliza);
+    let account = eliza["github_id"].as_u64().unwrap();
+    let out = merge(&ledger, &head, ("eliza-park", account), TWO);
+    assert_eq!(out.rules(), ["lifecycle.transition"], "{}", out.stdout);
+}
+
+#[test]
+fn expire_lapses_each_overdue_membership_in_its_own_event() {
+    let ledger = desk();
+    let before = tip(&ledger);
+    let out = ledger.run(&["expire", "--format", "json", "--as-of", "2027-03-01"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // ada-quill (2027-02-10) and bluefin-labs (2027-01-15) ran out; fenwick (2027-04-20) did not.
+    let repo = ledger.repo();
+    let mut walk = repo.revwalk().unwrap();
+    walk.push(tip(&ledger)).unwrap();
+    walk.hide(before).unwrap();
+    let mut lapsed: Vec<String> = walk.map(|c| event_at(&ledger, c.unwrap()).member).collect();
+    lapsed.sort();
+    assert_eq!(lapsed, ["ada-quill", "bluefin-labs"]);
+    let ada = file_at(&ledger, tip(&ledger), "members/ad/ada-quill.yaml");
+    assert_eq!((ada["status"].as_str(), ada["ended"].as_str()), (Some("lapsed"), Some("2027-02-10")));
+    // bluefin-labs sponsored a director's seat: recorded, and the board told to act.
+    let warned = out.of("board.sponsor-active");
+    assert_eq!(warned.len(), 1, "{}", out.stdout);
+    assert_eq!(warned[0].severity, "warning");
+    assert!(!ledger.validate(&["--rev", "main"]).of("board.sponsor-active").is_empty());
+    // Run again: nothing left to lapse.
+    let again = ledger.run(&["expire", "--format", "json", "--as-of", "2027-03-01"]);
+    assert_eq!(again.code, 0);
+    assert!(again.stdout.contains("\"events\": []"), "{}", again.stdout);
+}
+
+#[test]
+fn a_renamed_login_is_recorded_under_its_account_and_numbers_follow_the_index_overlay() {
+    // Ten admissions in a row: the index stays as committed and every
+    // event finds the numbers taken since through the overlay.
+    let ledger = desk();
+    for i in 0..10u64 {
+        let id = format!("person-{i}");
+        let head = propose(&ledger, &individual(&id, 94_000_000 + i));
+        let out = merge(&ledger, &head, (&id, 94_000_000 + i), TWO);
+        assert_eq!(out.code, 0, "{}", out.stdout);
+        assert_eq!(event_at(&ledger, tip(&ledger)).member_number, Some(11 + i));
+    }
+    assert_valid(&ledger);
+    // A second application by an account already in the roll is refused.
+    let head = propose(&ledger, &individual("person-x", 94_000_003));
+    let out = merge(&ledger, &head, ("person-x", 94_000_003), TWO);
+    assert_eq!(out.code, 1);
+    assert!(!out.of("identity.unique-github-id").is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn the_policy_can_require_signed_events() {
+    let ledger = desk();
+    ledger.edit_policy(|p| p + "\nsigned_events: true\n");
+    ledger.commit("require signed events");
+    let head = propose(&ledger, &individual("new-person", 93_000_001));
+    let out = merge(&ledger, &head, ("new-person", 93_000_001), TWO);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--sign"), "{}", out.stderr);
+    let key = common::repo_root().join("tests/fixtures/event-signing-key");
+    let out = merge(&ledger, &head, ("new-person", 93_000_001), &[TWO, &["--sign", key.to_str().unwrap()]].concat());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn a_signed_event_verifies_with_the_public_key() {
+    let ledger = desk();
+    let key = common::repo_root().join("tests/fixtures/event-signing-key");
+    let head = propose(&ledger, &individual("new-person", 93_000_001));
+    let out = merge(&ledger, &head, ("new-person", 93_000_001), &[TWO, &["--sign", key.to_str().unwrap()]].concat());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let repo = ledger.repo();
+    let (signature, signed) = repo.extract_signature(&tip(&ledger), None).expect("a signature");
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let public = ssh_key::PublicKey::from_openssh(&public).unwrap();
+    let signature = ssh_key::SshSig::from_pem(&*signature).unwrap();
+    public.verify("git", &signed, &signature).expect("the event's signature verifies");
+    // A changed byte of the commit does not.
+    let mut forged = signed.to_vec();
+    forged[0] ^= 1;
+    assert!(public.verify("git", &forged, &signature).is_err());
+    // And git itself accepts it, given an allowed-signers file naming the key.
+    let allowed = ledger.path().join(".git/allowed_signers");
+    std::fs::write(&allowed, format!("rollcall@example.org {}", public.to_openssh().unwrap())).unwrap();
+    let verified = std::process::Command::new("git")
+        .current_dir(ledger.path())
+        .args(["-c", "gpg.format=ssh", "-c"])
+        .arg(format!("gpg.ssh.allowedSignersFile={}", allowed.display()))
+        .args(["verify-commit", "main"])
+        .output()
+        .expect("git (and ssh-keygen) are needed to verify signatures");
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+}
+
+/// Two processes merge at once, 100 times: each round ends with two events
+/// in some order (distinct applications) and the roll valid, every number
+/// unique.
+#[test]
+fn racing_merges_give_two_events_or_one_refusal_never_a_lost_event() {
+    let ledger = desk();
+    let mut expected = 10;
+    for round in 0..100u64 {
+        let a = (format!("racer-a{round}"), 95_000_000 + 2 * round);
+        let b = (format!("racer-b{round}"), 95_000_001 + 2 * round);
+        let heads = [propose(&ledger, &individual(&a.0, a.1)), propose(&ledger, &individual(&b.0, b.1))];
+        // Every fifth round, both merge the same application: one event, one refusal.
+        let same = round % 5 == 0;
+        let results: Vec<Outcome> = std::thread::scope(|scope| {
+            let runs: Vec<_> = [&a, &b]
+                .iter()
+                .enumerate()
+                .map(|(i, who)| {
+                    let (head, who) = if same { (&heads[0], &a) } else { (&heads[i], *who) };
+                    let ledger = &ledger;
+                    scope.spawn(move || merge(ledger, head, (&who.0, who.1), TWO))
+                })
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        let merged = results.iter().filter(|r| r.code == 0).count();
+        for r in &results {
+            assert!(r.code == 0 || r.code == 1, "round {round}: {}{}", r.stdout, r.stderr);
+        }
+        assert_eq!(merged, if same { 1 } else { 2 }, "round {round}");
+        expected += merged as u64;
+        assert_eq!(event_at(&ledger, tip(&ledger)).member_number, Some(expected), "round {round}");
+    }
+    let validated = ledger.validate(&["--rev", "main"]);
+    validated.assert_clean();
+    // Every number from 1 to the last is taken exactly once.
+    let repo = ledger.repo();
+    let mut numbers = Vec::new();
+    let tree = repo.find_commit(tip(&ledger)).unwrap().tree().unwrap();
+    tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        if dir.starts_with("members/") && entry.kind() == Some(git2::ObjectType::Blob) {
+            let value: Value = serde_saphyr::from_slice(repo.find_blob(entry.id()).unwrap().content()).unwrap();
+            numbers.extend(value["member_number"].as_u64());
+        }
+        git2::TreeWalkResult::Ok
+    })
+    .unwrap();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=expected).collect::<Vec<_>>());
+}
