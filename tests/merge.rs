@@ -148,24 +148,24 @@ fn an_approved_application_becomes_one_ledger_event() {
     assert_eq!((event.member_number, event.previous), (Some(12), Some(after)));
 }
 
-/// One approval rule broken per case; each refused with its rule at the
-/// member file's line, and the branch left where it was.
-#[test]
-fn every_approval_rule_refuses_its_case() {
-    struct Case {
-        rule: &'static str,
-        application: Value,
-        author: (&'static str, u64),
-        args: Vec<&'static str>,
-        line_of: &'static str,
-    }
-    let silver_in_kind = {
-        let mut v = sponsor("kindly", "silver", "kindly-rep", 93_000_020);
-        v["sponsorship"] =
-            json!({"contribution": "in-kind", "details": "Build servers and bandwidth for the mirrors."});
-        v
-    };
-    let cases = [
+struct Case {
+    rule: &'static str,
+    application: Value,
+    author: (&'static str, u64),
+    args: Vec<&'static str>,
+    line_of: &'static str,
+}
+
+fn in_kind_application() -> Value {
+    let mut v = sponsor("kindly", "silver", "kindly-rep", 93_000_020);
+    v["sponsorship"] = json!({"contribution": "in-kind", "details": "Build servers and bandwidth for the mirrors."});
+    v
+}
+
+/// One approval rule broken per case.
+fn approval_cases() -> Vec<Case> {
+    let silver_in_kind = in_kind_application();
+    vec![
         Case {
             rule: "approval.not-self",
             application: individual("lena-hart", 91_000_011),
@@ -222,7 +222,15 @@ fn every_approval_rule_refuses_its_case() {
             args: [TWO, &["--payment-usd", "0", "--payment-reference", "IN-KIND-1"]].concat(),
             line_of: "tier:",
         },
-    ];
+    ]
+}
+
+/// One approval rule broken per case; each refused with its rule at the
+/// member file's line, and the branch left where it was.
+#[test]
+fn every_approval_rule_refuses_its_case() {
+    let cases = approval_cases();
+    let silver_in_kind = in_kind_application();
     for case in &cases {
         let ledger = desk();
         let before = tip(&ledger);
@@ -364,11 +372,9 @@ fn every_legal_transition_is_one_event_and_deletes_nothing() {
     }
 }
 
-#[test]
-fn every_illegal_transition_is_refused_with_the_reason() {
-    let ledger = desk();
-    let before = tip(&ledger);
-    let cases: Vec<(&str, &str, Vec<&str>, &str, &str)> = vec![
+/// (command, member, arguments, the rule that refuses it, words of its reason)
+fn illegal_cases() -> Vec<(&'static str, &'static str, Vec<&'static str>, &'static str, &'static str)> {
+    vec![
         ("readmit", "dmitri-falk", TWO.to_vec(), "lifecycle.transition", "terminated"),
         ("readmit", "ada-quill", TWO.to_vec(), "lifecycle.transition", "lapsed or resigned"),
         ("resign", "bjorn-ek", vec![], "lifecycle.transition", "status lapsed"),
@@ -402,7 +408,14 @@ fn every_illegal_transition_is_refused_with_the_reason() {
             "",
         ),
         ("resign", "nobody-here", vec![], "lifecycle.unknown-member", "no member"),
-    ];
+    ]
+}
+
+#[test]
+fn every_illegal_transition_is_refused_with_the_reason() {
+    let ledger = desk();
+    let before = tip(&ledger);
+    let cases = illegal_cases();
     for (command, member, args, rule, reason) in cases {
         let out = event(&ledger, command, member, &args);
         assert_eq!(out.code, 1, "{command} {member}: {}{}", out.stdout, out.stderr);
@@ -561,4 +574,21 @@ fn racing_merges_give_two_events_or_one_refusal_never_a_lost_event() {
     .unwrap();
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=expected).collect::<Vec<_>>());
+}
+
+/// Every rule of ledger events has a failing case above: in the approval
+/// table, the illegal-transition table, or (for `merge.member-change`) the
+/// maintenance pull request refused in the sponsor test.
+#[test]
+fn every_event_rule_has_a_failing_case() {
+    let mut covered: Vec<&str> = approval_cases().iter().map(|c| c.rule).collect();
+    covered.extend(illegal_cases().iter().map(|c| c.3));
+    covered.push("merge.member-change");
+    let missing: Vec<&str> = rollcall::rules::RULES
+        .iter()
+        .filter(|r| matches!(r.check, rollcall::rules::Check::Event))
+        .map(|r| r.name)
+        .filter(|name| !covered.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "event rules without a failing case: {missing:?}");
 }
