@@ -19,6 +19,7 @@ pub mod parallel;
 pub mod policy;
 pub mod pull_request;
 pub mod report;
+pub mod reviews;
 pub mod roll;
 pub mod rules;
 pub mod schema;
