@@ -199,6 +199,11 @@ struct MergeArgs {
     /// The pull request's number, recorded in the event.
     #[arg(long, value_name = "N")]
     pull_request: Option<u64>,
+    /// Take the approvers from GitHub's review list of the pull request
+    /// (JSON, as `gh api --paginate --slurp …/reviews` prints it): those
+    /// whose latest review approves --head.
+    #[arg(long, value_name = "FILE", conflicts_with = "approved_by")]
+    reviews: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -495,7 +500,14 @@ fn merge_command(args: MergeArgs) -> ExitCode {
         author: Author { login: args.author.clone(), id: args.author_id },
         number: args.pull_request,
     };
-    let outcome = merge::merge(&args.event.repo, &args.event.request(), &pr, signer.as_ref());
+    let mut request = args.event.request();
+    if let Some(path) = &args.reviews {
+        match reviewed_approvers(&args.event.repo, path, &args.head) {
+            Ok(approvers) => request.approvers = approvers,
+            Err(message) => return cannot_run(message),
+        }
+    }
+    let outcome = merge::merge(&args.event.repo, &request, &pr, signer.as_ref());
     report_outcomes(&args.event, outcome.map(|o| vec![o]))
 }
 
@@ -558,4 +570,14 @@ fn report_outcomes(args: &EventArgs, outcomes: Result<Vec<Outcome>, merge::Merge
         }
     }
     if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
+}
+
+/// The accounts whose latest review approves the head commit.
+fn reviewed_approvers(repo: &Path, path: &Path, head: &str) -> Result<Vec<Approver>, String> {
+    let head = git2::Repository::open(repo)
+        .and_then(|r| r.revparse_single(head).and_then(|o| o.peel_to_commit()).map(|c| c.id().to_string()))
+        .map_err(|e| format!("cannot read --head {head:?}: {}", e.message()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let accounts = rollcall::reviews::approvers(&bytes, &head).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(accounts.into_iter().map(|a| Approver { login: a.login, id: Some(a.id) }).collect())
 }

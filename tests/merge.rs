@@ -592,3 +592,39 @@ fn every_event_rule_has_a_failing_case() {
         .collect();
     assert!(missing.is_empty(), "event rules without a failing case: {missing:?}");
 }
+
+/// Approvers read from GitHub's review list: only the latest review of
+/// each account counts, and only if it approves the head being merged.
+#[test]
+fn reviews_approving_an_older_commit_do_not_count() {
+    let ledger = desk();
+    let head = propose(&ledger, &individual("new-person", 93_000_001));
+    let review = |id: u64, login: &str, user: u64, state: &str, commit: &str| {
+        json!({"id": id, "user": {"login": login, "id": user}, "state": state, "commit_id": commit,
+               "submitted_at": format!("2026-11-2{id}T10:00:00Z")})
+    };
+    let old = "1".repeat(40);
+    let write = |reviews: Value| {
+        let path = ledger.path().join(".git/reviews.json");
+        std::fs::write(&path, reviews.to_string()).unwrap();
+        path
+    };
+    // kofi-mensah approved an earlier push only: one approval counts.
+    let stale = write(json!([
+        review(1, "kofi-mensah", 91_000_012, "APPROVED", &old),
+        review(2, "lena-hart", 91_000_011, "APPROVED", &head),
+    ]));
+    let out = merge(&ledger, &head, ("new-person", 93_000_001), &["--reviews", stale.to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(out.rules(), ["approval.count"]);
+    // Approving the current head, under a renamed login: the account id decides.
+    let current = write(json!([
+        review(1, "kofi-mensah", 91_000_012, "APPROVED", &old),
+        review(2, "lena-hart", 91_000_011, "APPROVED", &head),
+        review(3, "kofi-renamed", 91_000_012, "APPROVED", &head),
+    ]));
+    let out = merge(&ledger, &head, ("new-person", 93_000_001), &["--reviews", current.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let logins: Vec<String> = event_at(&ledger, tip(&ledger)).approvals.into_iter().map(|a| a.login).collect();
+    assert_eq!(logins, ["kofi-mensah", "lena-hart"], "recorded under the policy's login for the account");
+}
