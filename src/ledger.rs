@@ -111,6 +111,8 @@ pub fn record(repo: &Repository, branch: &Branch, draft: &Draft, signer: Option<
         }
         None => repo.odb().and_then(|odb| odb.write(git2::ObjectType::Commit, content.as_bytes())).map_err(git)?,
     };
+    let _writer = WriterLock::acquire(repo)?;
+    clear_dead_lock(repo, branch)?;
     let log = format!("rollcall: {}", message.lines().next().unwrap_or_default());
     match repo.reference_matching(&branch.refname(), commit, true, branch.tip, &log) {
         Ok(_) => Ok(commit),
@@ -154,36 +156,57 @@ fn committer(repo: &Repository) -> Result<Signature<'static>, LedgerError> {
     repo.signature().or_else(|_| Signature::now("rollcall", "rollcall@localhost")).map_err(git)
 }
 
-/// Brings a checked-out work tree of `branch` up to the event `commit`:
-/// each file the event changed is rewritten (atomically, and in git's index)
-/// if the work tree still has it as the event found it; a file with local
-/// changes is left alone, as `git checkout` would.
-pub fn follow_in_work_tree(repo: &Repository, branch: &Branch, commit: Oid) -> Result<(), LedgerError> {
-    let Some(work_dir) = repo.workdir() else { return Ok(()) };
-    if !repo.head().is_ok_and(|h| h.name().is_ok_and(|n| n == branch.refname())) {
-        return Ok(());
-    }
-    let commit = repo.find_commit(commit).map_err(git)?;
-    let (old, new) = (commit.parent(0).and_then(|p| p.tree()).map_err(git)?, commit.tree().map_err(git)?);
-    let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None).map_err(git)?;
-    let mut git_index = repo.index().map_err(git)?;
-    for delta in diff.deltas() {
-        let Some(path) = delta.new_file().path() else { continue };
-        let on_disk = std::fs::read(work_dir.join(path)).ok();
-        let as_found = match on_disk {
-            Some(bytes) => Oid::hash_object(git2::ObjectType::Blob, &bytes).ok() == Some(delta.old_file().id()),
-            None => delta.old_file().id().is_zero(),
-        };
-        let staged = git_index.get_path(path, 0).map(|e| e.id);
-        if !as_found || staged.unwrap_or(Oid::ZERO_SHA1) != delta.old_file().id() {
-            continue;
+/// Whether `branch` is checked out in the repository's work tree: the
+/// event moved the branch, not the files, and that checkout now lags.
+pub fn is_checked_out(repo: &Repository, branch: &Branch) -> bool {
+    !repo.is_bare() && repo.head().is_ok_and(|h| h.name().is_ok_and(|n| n == branch.refname()))
+}
+
+/// Serializes rollcall's writers on one repository: an advisory lock the
+/// kernel releases when its holder dies, however it dies.
+struct WriterLock {
+    _held: std::fs::File,
+}
+
+impl WriterLock {
+    fn acquire(repo: &Repository) -> Result<WriterLock, LedgerError> {
+        use std::os::fd::AsRawFd;
+        let io = |e: std::io::Error| LedgerError::Git(format!("cannot lock the repository for writing: {e}"));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(repo.path().join("rollcall-writers"))
+            .map_err(io)?;
+        // SAFETY: flock on a descriptor this struct owns; released on close.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(io(std::io::Error::last_os_error()));
         }
-        let blob = repo.find_blob(delta.new_file().id()).map_err(git)?;
-        if let Some(dir) = work_dir.join(path).parent() {
-            std::fs::create_dir_all(dir).map_err(|e| LedgerError::Git(e.to_string()))?;
-        }
-        crate::atomic::write(&work_dir.join(path), blob.content()).map_err(|e| LedgerError::Git(e.to_string()))?;
-        git_index.add_path(path).map_err(git)?;
+        Ok(WriterLock { _held: file })
     }
-    git_index.write().map_err(git)
+}
+
+/// A process killed while git's lock on the branch was taken leaves the
+/// lock file behind, and the branch could never move again. Holding the
+/// writers' lock, a branch lock that no live process has open is such a
+/// leftover, and goes.
+fn clear_dead_lock(repo: &Repository, branch: &Branch) -> Result<(), LedgerError> {
+    let lock = repo.path().join(format!("{}.lock", branch.refname()));
+    if lock.exists() && !is_open_anywhere(&lock) {
+        std::fs::remove_file(&lock).map_err(|e| LedgerError::Git(format!("cannot remove {}: {e}", lock.display())))?;
+    }
+    Ok(())
+}
+
+/// Whether any process has `path` open (Linux: every process's /proc/PID/fd).
+fn is_open_anywhere(path: &std::path::Path) -> bool {
+    let Ok(target) = path.canonicalize() else { return false };
+    let Ok(processes) = std::fs::read_dir("/proc") else { return true };
+    processes.filter_map(Result::ok).any(|process| {
+        std::fs::read_dir(process.path().join("fd"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|link| link == target))
+    })
 }

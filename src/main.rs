@@ -563,6 +563,12 @@ fn report_outcomes(args: &EventArgs, outcomes: Result<Vec<Outcome>, merge::Merge
             if outcomes.is_empty() {
                 println!("no event to record");
             }
+            if ok && !outcomes.is_empty() && branch_checked_out(args) {
+                println!(
+                    "note: {} moved, your checkout of it did not: `git stash` any local change, then `git reset --hard {}`",
+                    args.branch, args.branch
+                );
+            }
             let sources: Vec<Source> = Source::revision(&args.repo, &args.branch).into_iter().collect();
             let lines = SourceLines::new(&sources);
             let line_of = |file: &str, line: u32| lines.line(file, line);
@@ -580,4 +586,10 @@ fn reviewed_approvers(repo: &Path, path: &Path, head: &str) -> Result<Vec<Approv
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let accounts = rollcall::reviews::approvers(&bytes, &head).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(accounts.into_iter().map(|a| Approver { login: a.login, id: Some(a.id) }).collect())
+}
+
+/// Whether the events' branch is the repository's checked-out branch.
+fn branch_checked_out(args: &EventArgs) -> bool {
+    let Ok(repo) = git2::Repository::open(&args.repo) else { return false };
+    rollcall::ledger::Branch::open(&repo, &args.branch).is_ok_and(|b| rollcall::ledger::is_checked_out(&repo, &b))
 }

@@ -254,9 +254,6 @@ fn with_retries(
         };
         match ledger::record(&repo, &branch, &draft, signer) {
             Ok(commit) => {
-                // The event stands once the branch moved; a work tree that
-                // cannot follow is the user's to update.
-                let _ = ledger::follow_in_work_tree(&repo, &branch, commit);
                 return Ok(Outcome { findings: prepared.warnings, recorded: Some((prepared.event, commit)) });
             }
             Err(LedgerError::Moved) => continue,

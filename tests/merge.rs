@@ -138,8 +138,8 @@ fn an_approved_application_becomes_one_ledger_event() {
         json!({"github": "kofi-mensah", "github_id": 91000012, "date": AS_OF, "role": "committee"})
     );
     assert_valid(&ledger);
-    // The work tree on main followed the event.
-    assert!(ledger.path().join("members/ne/new-person.yaml").exists());
+    // The event moved the branch, never the work tree.
+    assert!(!ledger.path().join("members/ne/new-person.yaml").exists());
 
     // The next event links to this one and takes the next number.
     let second = propose(&ledger, &individual("second-person", 93_000_002));
