@@ -4,7 +4,9 @@
 #![allow(dead_code)] // each benchmark uses a different part of this module
 
 use serde_json::{Value, json};
+use std::io::Write;
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 /// Generated member `i`: its path and its canonical bytes.
 pub fn member(i: usize) -> (String, String) {
@@ -74,4 +76,67 @@ pub fn generate(root: &Path, n: usize) {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, bytes).expect("write");
     }
+}
+
+/// Streams the ledger's history into `git fast-import`: a first commit with
+/// the shipped files and the members the later commits do not add, then one
+/// commit per member, then branch `pr` with one application on top.
+pub fn build(dir: &Path, members: usize, commits: usize) {
+    git2::Repository::init(dir).expect("git init");
+    let mut child = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git fast-import (the git binary is needed to generate histories)");
+    let mut out = std::io::BufWriter::new(child.stdin.take().expect("stdin"));
+    let shipped = shipped_files();
+    let shipped_members = shipped.iter().filter(|(p, _)| p.starts_with("members/")).count();
+    let generated = members.saturating_sub(shipped_members);
+    let in_first = generated.saturating_sub(commits.saturating_sub(1));
+    let mut time = 1_790_000_000u64;
+    let mut commit = |out: &mut dyn Write,
+                      mark: usize,
+                      files: &mut dyn Iterator<Item = (String, Vec<u8>)>,
+                      branch: &str| {
+        time += 60;
+        write!(out, "commit refs/heads/{branch}\nmark :{mark}\ncommitter Bench <bench@example.invalid> {time} +0000\ndata 6\nevent\n").unwrap();
+        if mark > 1 {
+            writeln!(out, "from :{}", mark - 1).unwrap();
+        }
+        for (path, bytes) in files {
+            write!(out, "M 100644 inline {path}\ndata {}\n", bytes.len()).unwrap();
+            out.write_all(&bytes).unwrap();
+            out.write_all(b"\n").unwrap();
+        }
+        out.write_all(b"\n").unwrap();
+    };
+    let first = (0..in_first).map(|i| {
+        let (p, t) = member(i);
+        (p, t.into_bytes())
+    });
+    commit(&mut out, 1, &mut shipped.into_iter().chain(first), "main");
+    let mut mark = 1;
+    for i in in_first..generated {
+        mark += 1;
+        let (path, text) = member(i);
+        commit(&mut out, mark, &mut std::iter::once((path, text.into_bytes())), "main");
+    }
+    let application = serde_json::json!({
+        "id": "new-applicant", "name": "New Applicant", "kind": "person", "tier": "individual", "status": "applicant",
+        "country": "DE", "github": "new-applicant", "github_id": 99_999_999,
+        "contributions": {"summary": "Maintains several packages of the distribution and reviews patches.",
+            "links": ["https://github.com/example-os/packages/pulls?q=author%3Anew-applicant"]}
+    });
+    // The roll.index of main's last state, as the merger keeps it.
+    let work = tempfile::tempdir().expect("temp dir");
+    generate(work.path(), members);
+    let source = rollcall::source::Source::disk(work.path()).expect("ledger");
+    let index = rollcall::index::build(&source).expect("index");
+    mark += 1;
+    commit(&mut out, mark, &mut std::iter::once((rollcall::index::INDEX_FILE.to_owned(), index.into_bytes())), "main");
+    let file = ("members/ne/new-applicant.yaml".to_owned(), rollcall::yaml::to_canonical(&application).into_bytes());
+    commit(&mut out, mark + 1, &mut std::iter::once(file), "pr");
+    drop(out);
+    assert!(child.wait().expect("fast-import").success(), "git fast-import failed");
 }
