@@ -4,6 +4,7 @@
 //! `schema/`. This library loads and judges the roll; the `rollcall` binary
 //! parses arguments and prints what the library decides.
 
+pub mod apply;
 pub mod approval;
 pub mod atomic;
 pub mod codeowners;

@@ -11,7 +11,7 @@ use rollcall::report::{self, Format};
 use rollcall::sign::Signer;
 use rollcall::source::Source;
 use rollcall::validate::{self, Options};
-use rollcall::{codeowners, config, index, rules, summary, yaml};
+use rollcall::{apply, codeowners, config, index, rules, summary, yaml};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -34,6 +34,8 @@ enum Command {
     Validate(ValidateArgs),
     /// Judge a pull request as a membership application, under the base's rules.
     CheckPr(CheckPrArgs),
+    /// Write your application file: asks for what your tier needs (or takes flags) and checks every answer.
+    Apply(Box<ApplyArgs>),
     /// Print .github/CODEOWNERS as the policy's maintainers call for it.
     Codeowners {
         /// The ledger repository.
@@ -248,6 +250,115 @@ struct ExpireArgs {
     as_of: Option<Date>,
 }
 
+/// The answers of `rollcall apply`; at a terminal, it asks for the ones not given.
+/// An answer may start with a hyphen: what it may hold is the schema's
+/// business, and its findings say so.
+#[derive(clap::Args)]
+struct ApplyArgs {
+    /// The ledger repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// The membership tier (schema/policy.yaml lists them).
+    #[arg(long, allow_hyphen_values = true)]
+    tier: Option<String>,
+    /// `person` or `organization` (default: the only kind the tier allows).
+    #[arg(long, allow_hyphen_values = true)]
+    kind: Option<String>,
+    /// The membership's id (default for a person: the GitHub login in lowercase).
+    #[arg(long, allow_hyphen_values = true)]
+    id: Option<String>,
+    /// The public name of the person or organization.
+    #[arg(long, allow_hyphen_values = true)]
+    name: Option<String>,
+    /// ISO 3166-1 alpha-2 country code, e.g. DE.
+    #[arg(long, allow_hyphen_values = true)]
+    country: Option<String>,
+    /// A person's GitHub login.
+    #[arg(long, value_name = "LOGIN", allow_hyphen_values = true)]
+    github: Option<String>,
+    /// A person's numeric GitHub account id.
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    github_id: Option<String>,
+    /// The organization a membership belongs to (default: the id).
+    #[arg(long, allow_hyphen_values = true)]
+    organization: Option<String>,
+    /// An organization's https:// website.
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    website: Option<String>,
+    /// The GitHub login of an organization's representative.
+    #[arg(long, value_name = "LOGIN", allow_hyphen_values = true)]
+    representative: Option<String>,
+    /// The representative's numeric GitHub account id.
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    representative_id: Option<String>,
+    /// Contributions: a summary (individual tier).
+    #[arg(long, allow_hyphen_values = true)]
+    summary: Option<String>,
+    /// Contributions: an https:// link (repeatable).
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    link: Vec<String>,
+    /// Mirror: its host name.
+    #[arg(long, allow_hyphen_values = true)]
+    hostname: Option<String>,
+    /// Mirror: a link to its accepted definition.
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
+    definition: Option<String>,
+    /// Sponsorship: `cash`, `in-kind` or `fte`.
+    #[arg(long, allow_hyphen_values = true)]
+    contribution: Option<String>,
+    /// Sponsorship: the yearly amount in US dollars.
+    #[arg(long, value_name = "USD", allow_hyphen_values = true)]
+    amount_usd: Option<String>,
+    /// Sponsorship: the number of full-time engineers.
+    #[arg(long, allow_hyphen_values = true)]
+    fte: Option<String>,
+    /// Sponsorship: what it consists of.
+    #[arg(long, allow_hyphen_values = true)]
+    details: Option<String>,
+    /// Hide the membership from every public export.
+    #[arg(long)]
+    unlisted: bool,
+    /// Never prompt, even at a terminal: a missing answer is an error.
+    #[arg(long)]
+    no_input: bool,
+}
+
+impl ApplyArgs {
+    fn given(&self) -> apply::Given {
+        let mut given = apply::Given::default();
+        let answers = [
+            ("tier", &self.tier),
+            ("kind", &self.kind),
+            ("id", &self.id),
+            ("name", &self.name),
+            ("country", &self.country),
+            ("github", &self.github),
+            ("github-id", &self.github_id),
+            ("organization", &self.organization),
+            ("website", &self.website),
+            ("representative", &self.representative),
+            ("representative-id", &self.representative_id),
+            ("summary", &self.summary),
+            ("hostname", &self.hostname),
+            ("definition", &self.definition),
+            ("contribution", &self.contribution),
+            ("amount-usd", &self.amount_usd),
+            ("fte", &self.fte),
+            ("details", &self.details),
+        ];
+        for (flag, answer) in answers {
+            if let Some(answer) = answer {
+                given.add(flag, answer.clone());
+            }
+        }
+        self.link.iter().for_each(|link| given.add("link", link.clone()));
+        if self.unlisted {
+            given.add("unlisted", "yes");
+        }
+        given
+    }
+}
+
 /// Exit codes of the specification.
 const UNACCEPTABLE: u8 = 1;
 const CANNOT_RUN: u8 = 2;
@@ -274,6 +385,7 @@ fn main() -> ExitCode {
             args.event.date = args.as_of.or(args.event.date);
             expire_command(args.event)
         }
+        Command::Apply(args) => apply_command(&args),
         Command::Rules => {
             for rule in rules::RULES {
                 println!("{:<40} {}", rule.name, rule.summary);
@@ -374,6 +486,49 @@ fn read_text(source: &Source, file: &str) -> Option<String> {
     let entry = source.entry(file).ok()??;
     let bytes = source.reader().ok()?.read(&entry, yaml::CONFIG_LIMITS.max_bytes).ok()?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn apply_command(args: &ApplyArgs) -> ExitCode {
+    use std::io::IsTerminal;
+    let given = args.given();
+    let result = if !args.no_input && std::io::stdin().is_terminal() {
+        apply::interactive(&args.repo, given, std::io::stdin().lock(), std::io::stdout())
+    } else {
+        apply::from_flags(&args.repo, given)
+    };
+    match result {
+        Ok(applied) => {
+            println!("wrote {}:\n\n{}", applied.path, applied.text);
+            if !applied.warnings.is_empty() {
+                let line_of = |file: &str, line: u32| text_line(&applied.path, &applied.text, file, line);
+                print!("{}", report::render(Format::Human, &applied.warnings, None, &line_of));
+            }
+            print!("{}", apply::next_steps(&args.repo, &applied));
+            ExitCode::SUCCESS
+        }
+        Err(apply::Error::Refused { path, text, findings, missing }) => {
+            let line_of = |file: &str, line: u32| text_line(&path, &text, file, line);
+            print!("{}", report::render(Format::Human, &findings, None, &line_of));
+            if !missing.is_empty() {
+                println!("answers still needed: {}", missing.join(", "));
+            }
+            ExitCode::from(UNACCEPTABLE)
+        }
+        Err(apply::Error::Config(findings)) => {
+            print!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
+            ExitCode::from(CANNOT_RUN)
+        }
+        Err(e @ apply::Error::Exists(_)) => {
+            eprintln!("rollcall: {e}");
+            ExitCode::from(UNACCEPTABLE)
+        }
+        Err(e) => cannot_run(e),
+    }
+}
+
+/// Line `line` of `text`, the content of `path` (written or not), for the human report.
+fn text_line(path: &str, text: &str, file: &str, line: u32) -> Option<String> {
+    (file == path).then(|| text.split('\n').nth(line.checked_sub(1)? as usize).map(str::to_owned)).flatten()
 }
 
 fn codeowners_command(repo: &Path, check: bool) -> ExitCode {

@@ -69,7 +69,10 @@ fn human(
         };
         let title = level.primary_title(f.message.as_str()).id(f.rule.as_ref());
         let path_label = if f.path.is_empty() { String::new() } else { format!("at {}", f.path) };
-        let line = source_line(&f.file, f.line).filter(|l| l.chars().count() < 500 && !l.chars().any(char::is_control));
+        // A line that would act on the terminal (a control or text-direction
+        // character) is not shown; the note below names file:line instead.
+        let shown = |c: char| !c.is_control() && !crate::yaml::is_invisible(c);
+        let line = source_line(&f.file, f.line).filter(|l| l.chars().count() < 500 && l.chars().all(shown));
         // A refused file name may hold any character; keep it on its line.
         let file =
             if f.file.chars().any(char::is_control) { f.file.escape_debug().to_string() } else { f.file.clone() };

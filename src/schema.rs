@@ -33,6 +33,25 @@ impl Compiled {
         self.source.get("properties").and_then(Value::as_object).is_some_and(|p| p.contains_key(name))
     }
 
+    /// The subschema of the member field at `pointer` (`/a/b` is the
+    /// property `b` of the property `a`), `$ref`s followed on the way but
+    /// not at the end, so that its own `description` is kept.
+    pub fn field(&self, pointer: &str) -> Option<&Value> {
+        pointer.split('/').skip(1).try_fold(&self.source, |node, name| self.resolve(node).get("properties")?.get(name))
+    }
+
+    /// `node`, or what its local `$ref` points to (a few levels deep at most).
+    pub fn resolve<'s>(&'s self, node: &'s Value) -> &'s Value {
+        let mut node = node;
+        for _ in 0..8 {
+            match local_ref(&self.source, node) {
+                Some(target) => node = target,
+                None => break,
+            }
+        }
+        node
+    }
+
     /// Every `x-rule` name the schema declares.
     pub fn rule_names(&self) -> Vec<String> {
         fn collect(value: &Value, out: &mut Vec<String>) {
@@ -220,7 +239,7 @@ impl<'s> Annotations<'s> {
             found.note(node);
             found.holder = Some(node);
             let next = if segment == "$ref" {
-                node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| root.pointer(p))
+                local_ref(root, node)
             } else {
                 match node {
                     Value::Object(map) => map.get(segment.as_str()),
@@ -253,6 +272,11 @@ impl<'s> Annotations<'s> {
             .map(|p| p.keys().cloned().collect())
             .unwrap_or_default()
     }
+}
+
+/// The target of `node`'s `$ref` within the same schema (`#/$defs/…`).
+fn local_ref<'s>(root: &'s Value, node: &Value) -> Option<&'s Value> {
+    node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')).and_then(|p| root.pointer(p))
 }
 
 /// Loads the member schema from its file, refusing one that is not a valid
