@@ -140,18 +140,14 @@ impl Event {
     /// if its trailers are not exactly what `message` writes.
     pub fn parse(message: &str) -> Option<Event> {
         let (_, trailers) = message.split_once("\n\n")?;
-        let mut lines = trailers.lines().map(|line| line.split_once(": "));
-        let mut take = |key: &str| match lines.next() {
-            Some(Some((k, v))) if k == key => Some(v),
-            _ => None,
-        };
-        let kind = Kind::parse(take(EVENT)?)?;
-        let member = take(MEMBER)?.to_owned();
-        let file = take(FILE)?.to_owned();
+        // The trailers, in the order `message` writes them.
+        let lines: Vec<(&str, &str)> = trailers.lines().map(|l| l.split_once(": ")).collect::<Option<_>>()?;
+        let mut rest = lines.into_iter().peekable();
+        let mut take = |key: &str| rest.next_if(|(k, _)| *k == key).map(|(_, v)| v);
         let mut event = Event {
-            kind,
-            member,
-            file,
+            kind: Kind::parse(take(EVENT)?)?,
+            member: take(MEMBER)?.to_owned(),
+            file: take(FILE)?.to_owned(),
             member_number: None,
             date: Date::MIN,
             approvals: Vec::new(),
@@ -159,15 +155,12 @@ impl Event {
             pull_request_head: None,
             previous: None,
         };
-        // The remaining trailers, in the order `message` writes them.
-        let rest: Vec<(&str, &str)> = trailers.lines().skip(3).map(|l| l.split_once(": ")).collect::<Option<_>>()?;
-        let mut rest = rest.into_iter().peekable();
-        if let Some((_, n)) = rest.next_if(|(k, _)| *k == NUMBER) {
+        if let Some(n) = take(NUMBER) {
             event.member_number = Some(canonical_number(n)?);
         }
-        let (_, date) = rest.next_if(|(k, _)| *k == DATE)?;
+        let date = take(DATE)?;
         event.date = date.parse().ok().filter(|d: &Date| d.to_string() == date)?;
-        while let Some((_, approval)) = rest.next_if(|(k, _)| *k == APPROVED_BY) {
+        while let Some(approval) = take(APPROVED_BY) {
             let mut parts = approval.split(' ');
             let (login, id, role) = (parts.next()?, parts.next()?, parts.next()?);
             let role = match role {
@@ -180,13 +173,13 @@ impl Event {
             }
             event.approvals.push(Approval { login: login.to_owned(), id: canonical_number(id)?, role });
         }
-        if let Some((_, n)) = rest.next_if(|(k, _)| *k == PULL_REQUEST) {
+        if let Some(n) = take(PULL_REQUEST) {
             event.pull_request = Some(canonical_number(n)?);
         }
-        if let Some((_, head)) = rest.next_if(|(k, _)| *k == PULL_REQUEST_HEAD) {
+        if let Some(head) = take(PULL_REQUEST_HEAD) {
             event.pull_request_head = Some(canonical_oid(head)?);
         }
-        let (_, previous) = rest.next_if(|(k, _)| *k == PREVIOUS)?;
+        let previous = take(PREVIOUS)?;
         event.previous = if previous == "none" { None } else { Some(canonical_oid(previous)?) };
         // Nothing may follow, and the whole message must be the one written.
         (rest.next().is_none() && event.message() == message).then_some(event)
