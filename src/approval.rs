@@ -3,9 +3,10 @@
 //! the member file's field the rule is about.
 
 use crate::event::{Approval, Role};
-use crate::finding::{Finding, Pos, Severity, quoted};
+use crate::finding::{Finding, Severity, quoted};
 use crate::policy::{Policy, Tier, TierClass};
 use crate::roll::Member;
+use crate::yaml::Spans;
 use serde_json::Value;
 
 pub const AUTHORISED: &str = "approval.authorised";
@@ -53,6 +54,8 @@ pub enum Needs {
 pub struct Subject<'a> {
     pub member: &'a Member,
     pub value: &'a Value,
+    /// Where each value of the member file sits, for the findings.
+    pub spans: &'a Spans,
     /// Members of the roll whose accounts approve: an approver representing
     /// the member's organization is from that organization.
     pub roll: &'a [Member],
@@ -110,7 +113,7 @@ fn dedup(approvers: &[Approver]) -> Vec<Approver> {
 
 fn error(rule: &'static str, subject: &Subject, pointer: &str, message: String, help: &str) -> Finding {
     let member = subject.member;
-    Finding::new(rule, Severity::Error, &member.file, member.pos(pointer), pointer, message, help)
+    Finding::new(rule, Severity::Error, &member.file, subject.spans.locate(pointer), pointer, message, help)
 }
 
 /// The approver is on the membership committee, or on the board where a
@@ -247,14 +250,10 @@ fn payment_recorded(subject: &Subject, tier: &Tier, payment: Option<&Payment>, f
 
 fn in_kind_board(subject: &Subject, tier: &Tier, approvals: &[Approval], findings: &mut Vec<Finding>) {
     if tier.in_kind_needs_board && is_in_kind(subject.value) && !approvals.iter().any(|a| a.role == Role::Board) {
-        let pointer = "/sponsorship/contribution";
-        let at = subject.value.pointer(pointer).map_or(Pos::START, |_| subject.member.pos("/tier"));
-        findings.push(Finding::new(
+        findings.push(error(
             IN_KIND_BOARD,
-            Severity::Error,
-            &subject.member.file,
-            at,
-            pointer,
+            subject,
+            "/sponsorship/contribution",
             "in-kind sponsorship needs a board member's approval".to_owned(),
             "add the approval of a director named in schema/policy.yaml",
         ));

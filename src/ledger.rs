@@ -64,7 +64,8 @@ impl Branch {
 pub struct Draft<'a> {
     pub event: &'a Event,
     pub bytes: &'a [u8],
-    pub entry: Option<index::Entry>,
+    /// The member file's index entry.
+    pub entry: index::Entry,
     pub index: Option<&'a IndexState>,
 }
 
@@ -90,12 +91,11 @@ pub fn record(repo: &Repository, branch: &Branch, draft: &Draft, signer: Option<
     let blob = repo.blob(draft.bytes).map_err(git)?;
     let file = draft.event.file.as_str();
     let mut tree = replace(repo, &root, file, blob)?;
-    if let (Some(state), Some(entry)) = (draft.index, &draft.entry)
+    if let Some(state) = draft.index
         && state.overlay.len() >= INDEX_REFRESH
     {
         let members = tree.get_path(std::path::Path::new(crate::source::MEMBERS_DIR)).map_err(git)?.id();
-        let entry = index::Entry { blob, ..entry.clone() };
-        if let Some(text) = state.refreshed(members, file, entry) {
+        if let Some(text) = state.refreshed(members, file, draft.entry.clone()) {
             let index_blob = repo.blob(text.as_bytes()).map_err(git)?;
             tree = replace(repo, &tree, INDEX_FILE, index_blob)?;
         }

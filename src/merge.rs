@@ -19,7 +19,7 @@ use crate::rules::{self, Context};
 use crate::sign::Signer;
 use crate::source::{Source, SourceError};
 use crate::validate::{self, Options};
-use crate::yaml::{self, MEMBER_LIMITS};
+use crate::yaml::{self, MEMBER_LIMITS, Spans};
 use git2::{Oid, Repository};
 use jiff::civil::Date;
 use serde_json::Value;
@@ -108,8 +108,7 @@ struct Proposal {
     /// The member file before the event (`None` for an application).
     before: Option<Value>,
     /// The member file as proposed, before the merger's stamp.
-    after: Value,
-    after_member: Member,
+    after: MemberDocument,
     termination: Option<Termination>,
     tier: Option<String>,
     pull_request: Option<(Option<u64>, Oid)>,
@@ -117,7 +116,7 @@ struct Proposal {
 
 /// Merges the pull request `pr` onto the request's branch.
 pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Signer>) -> Result<Outcome, MergeError> {
-    with_retries(dir, request, signer, |repo, branch, config| {
+    with_retries(dir, request, signer, |repo, branch| {
         let options = Options { as_of: request.date, skip: request.skip.clone() };
         let judgement = pull_request::judge(dir, &branch.tip.to_string(), &pr.head, &pr.author, &options)
             .map_err(|e| MergeError::Source(SourceError::Git(e.to_string())))?;
@@ -130,26 +129,26 @@ pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Si
             Change::Update { file, .. } => (Kind::Update, file),
             Change::TierChange { file, .. } => (Kind::ChangeTier, file),
             Change::Resignation { file, .. } => (Kind::Resign, file),
-            Change::Maintenance { .. } | Change::Rejected => {
+            Change::Maintenance { paths } => {
                 return Ok(Err(vec![Finding::error(
                     NOT_A_MEMBER_CHANGE,
-                    "",
+                    paths.first().map_or("", String::as_str),
                     Pos::START,
                     "",
                     format!("the pull request is {}", judgement.change.describe()),
                     "merge changes outside members/ through the repository's own review, not rollcall merge",
                 )]));
             }
+            // An acceptable judgement is never a rejection.
+            Change::Rejected => return Ok(Err(judgement.findings)),
         };
-        let after = judgement.member.clone().unwrap_or_default();
-        let after_member = summary_of(file, &after);
-        let before = member_at(repo, branch.tip, file, config, &options)?.map(|(_, v)| v);
+        let after = MemberDocument::of(file, judgement.member.clone().unwrap_or_default());
+        let before = MemberDocument::at(repo, branch.tip, file)?.map(|d| d.value);
         Ok(Ok(Proposal {
             kind,
             file: file.clone(),
             before,
             after,
-            after_member,
             termination: None,
             tier: None,
             pull_request: Some((pr.number, head)),
@@ -164,10 +163,9 @@ pub fn lifecycle(
     event: &Lifecycle,
     signer: Option<&Signer>,
 ) -> Result<Outcome, MergeError> {
-    with_retries(dir, request, signer, |repo, branch, config| {
-        let options = Options { as_of: request.date, skip: request.skip.clone() };
+    with_retries(dir, request, signer, |repo, branch| {
         let file = rules::member_path(&event.member);
-        let Some((member, value)) = member_at(repo, branch.tip, &file, config, &options)? else {
+        let Some(document) = MemberDocument::at(repo, branch.tip, &file)? else {
             return Ok(Err(vec![Finding::error(
                 UNKNOWN_MEMBER,
                 &file,
@@ -180,9 +178,8 @@ pub fn lifecycle(
         Ok(Ok(Proposal {
             kind: event.kind,
             file,
-            before: Some(value.clone()),
-            after: value,
-            after_member: member,
+            before: Some(document.value.clone()),
+            after: document,
             termination: event.termination.clone(),
             tier: event.tier.clone(),
             pull_request: None,
@@ -228,7 +225,7 @@ fn with_retries(
     dir: &Path,
     request: &Request,
     signer: Option<&Signer>,
-    propose: impl Fn(&Repository, &Branch, &Config) -> Result<Judged, MergeError>,
+    propose: impl Fn(&Repository, &Branch) -> Result<Judged, MergeError>,
 ) -> Result<Outcome, MergeError> {
     let repo = Repository::open(dir).map_err(git)?;
     for _ in 0..ATTEMPTS {
@@ -238,7 +235,7 @@ fn with_retries(
         if config.policy.policy.signed_events && signer.is_none() {
             return Err(MergeError::Unsigned);
         }
-        let proposal = match propose(&repo, &branch, &config)? {
+        let proposal = match propose(&repo, &branch)? {
             Ok(proposal) => proposal,
             Err(findings) => return Ok(Outcome { findings, recorded: None }),
         };
@@ -249,7 +246,7 @@ fn with_retries(
         let draft = Draft {
             event: &prepared.event,
             bytes: prepared.bytes.as_bytes(),
-            entry: Some(prepared.entry.clone()),
+            entry: prepared.entry.clone(),
             index: prepared.index.as_ref(),
         };
         match ledger::record(&repo, &branch, &draft, signer) {
@@ -282,7 +279,7 @@ fn prepare(
 ) -> Result<Result<Prepared, Vec<Finding>>, MergeError> {
     let ctx = Context { config, as_of: request.date };
     let options = Options { as_of: request.date, skip: request.skip.clone() };
-    let member = &proposal.after_member;
+    let member = &proposal.after.member;
     let from = match &proposal.before {
         None => Status::Applicant,
         Some(before) => {
@@ -293,7 +290,7 @@ fn prepare(
         let finding = Finding::error(
             TRANSITION,
             &proposal.file,
-            member.pos("/status"),
+            proposal.after.spans.locate("/status"),
             "/status",
             why,
             "nothing was recorded; check the member's status with `rollcall validate`",
@@ -301,11 +298,11 @@ fn prepare(
         return Ok(Err(vec![finding]));
     }
     let tip_tree = repo.find_commit(branch.tip).and_then(|c| c.tree()).map_err(git)?;
-    let before_member = proposal.before.as_ref().map(|v| summary_of(&proposal.file, v));
+    let before_member = proposal.before.map(|v| MemberDocument::of(&proposal.file, v).member);
     let mut wanted = Wanted::of(member, before_member.as_ref(), &ctx);
     wanted.accounts.extend(approver_accounts(config, &request.approvers));
     let found = neighbours::find(repo, &tip_tree, &proposal.file, &wanted)?;
-    let subject = Subject { member, value: &proposal.after, roll: &found.members };
+    let subject = Subject { member, value: &proposal.after.value, spans: &proposal.after.spans, roll: &found.members };
     let needs = lifecycle::needs(proposal.kind);
     let verdict = approval::judge(&config.policy.policy, needs, &subject, &request.approvers, request.payment.as_ref());
     if verdict.findings.iter().any(Finding::is_error) {
@@ -324,7 +321,7 @@ fn prepare(
         termination: proposal.termination.clone(),
         tier: proposal.tier.clone(),
     };
-    let stamped = match lifecycle::stamp(proposal.kind, &proposal.after, &stamp) {
+    let stamped = match lifecycle::stamp(proposal.kind, &proposal.after.value, &stamp) {
         Ok(stamped) => stamped,
         Err(why) => {
             let finding = Finding::error(STAMP, &proposal.file, member.pos(""), "", why, "nothing was recorded");
@@ -387,23 +384,33 @@ fn approver_accounts(config: &Config, approvers: &[Approver]) -> Vec<u64> {
         .collect()
 }
 
-fn summary_of(file: &str, value: &Value) -> Member {
-    let bytes = yaml::to_canonical(value);
-    let doc = yaml::load(file, bytes.as_bytes(), MEMBER_LIMITS, yaml::Layout::Free);
-    Member::from_document(file, value, &doc.spans)
+/// A member file read for an event: its value, its summary for the rules,
+/// and where each of its values sits.
+struct MemberDocument {
+    value: Value,
+    member: Member,
+    spans: Spans,
 }
 
-/// The member file at `path` in commit `tip`, if there is one.
-fn member_at(
-    repo: &Repository,
-    tip: Oid,
-    path: &str,
-    config: &Config,
-    options: &Options,
-) -> Result<Option<(Member, Value)>, MergeError> {
-    let tree = repo.find_commit(tip).and_then(|c| c.tree()).map_err(git)?;
-    let Ok(entry) = tree.get_path(Path::new(path)) else { return Ok(None) };
-    let Some(bytes) = neighbours::read_capped(repo, entry.id(), path, &mut Vec::new())? else { return Ok(None) };
-    let ctx = Context { config, as_of: options.as_of };
-    Ok(validate::check_document(path, &bytes, &ctx, options, &mut Vec::new()))
+impl MemberDocument {
+    /// A document the merger holds as a value (member files are canonical,
+    /// so its lines are the writer's).
+    fn of(file: &str, value: Value) -> MemberDocument {
+        let bytes = yaml::to_canonical(&value);
+        let spans = yaml::load(file, bytes.as_bytes(), MEMBER_LIMITS, yaml::Layout::Free).spans;
+        MemberDocument { member: Member::from_document(file, &value, &spans), value, spans }
+    }
+
+    /// The member file at `path` in commit `tip`, if there is one that reads.
+    fn at(repo: &Repository, tip: Oid, path: &str) -> Result<Option<MemberDocument>, MergeError> {
+        let tree = repo.find_commit(tip).and_then(|c| c.tree()).map_err(git)?;
+        let Ok(entry) = tree.get_path(Path::new(path)) else { return Ok(None) };
+        let Some(bytes) = neighbours::read_capped(repo, entry.id(), path, &mut Vec::new())? else { return Ok(None) };
+        let doc = yaml::load(path, &bytes, MEMBER_LIMITS, yaml::Layout::Free);
+        Ok(doc.value.map(|value| MemberDocument {
+            member: Member::from_document(path, &value, &doc.spans),
+            value,
+            spans: doc.spans,
+        }))
+    }
 }

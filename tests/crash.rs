@@ -109,21 +109,7 @@ fn tip(ledger: &Ledger) -> git2::Oid {
 
 /// A pull request head adding an application, as objects only.
 fn propose(ledger: &Ledger, id: &str, account: u64) -> String {
-    let repo = ledger.repo();
-    let base = repo.find_commit(tip(ledger)).unwrap();
-    let blob = repo.blob(common::canonical(&individual(id, account)).as_bytes()).unwrap();
+    let bytes = common::canonical(&individual(id, account));
     let path = rollcall::rules::member_path(id);
-    let (shard, name) = path.strip_prefix("members/").unwrap().split_once('/').unwrap();
-    let root = base.tree().unwrap();
-    let members = repo.find_tree(root.get_name("members").unwrap().id()).unwrap();
-    let old_shard = members.get_name(shard).and_then(|e| repo.find_tree(e.id()).ok());
-    let mut shard_tree = repo.treebuilder(old_shard.as_ref()).unwrap();
-    shard_tree.insert(name, blob, 0o100644).unwrap();
-    let mut members_tree = repo.treebuilder(Some(&members)).unwrap();
-    members_tree.insert(shard, shard_tree.write().unwrap(), 0o040000).unwrap();
-    let mut root_tree = repo.treebuilder(Some(&root)).unwrap();
-    root_tree.insert("members", members_tree.write().unwrap(), 0o040000).unwrap();
-    let tree = repo.find_tree(root_tree.write().unwrap()).unwrap();
-    let sig = common::signature();
-    repo.commit(None, &sig, &sig, "apply", &tree, &[&base]).unwrap().to_string()
+    common::commit_with_file(&ledger.repo(), tip(ledger), &path, bytes.as_bytes()).to_string()
 }

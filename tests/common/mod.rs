@@ -283,3 +283,26 @@ pub fn commit_raw_members(
     let parent = repo.head().unwrap().peel_to_commit().unwrap();
     repo.commit(Some("HEAD"), &signature(), &signature(), "raw members", &tree, &[&parent]).unwrap()
 }
+
+/// A commit on top of `base` that sets the regular file at `path` to
+/// `bytes`, written as objects only: no branch moves (as a pull request's
+/// head, fetched and never checked out).
+pub fn commit_with_file(repo: &git2::Repository, base: git2::Oid, path: &str, bytes: &[u8]) -> git2::Oid {
+    fn with_file(repo: &git2::Repository, tree: Option<&git2::Tree>, parts: &[&str], blob: git2::Oid) -> git2::Oid {
+        let mut builder = repo.treebuilder(tree).expect("tree builder");
+        match parts {
+            [name] => builder.insert(name, blob, 0o100644).expect("insert"),
+            [name, rest @ ..] => {
+                let sub = tree.and_then(|t| t.get_name(name)).and_then(|e| repo.find_tree(e.id()).ok());
+                builder.insert(name, with_file(repo, sub.as_ref(), rest, blob), 0o040000).expect("insert")
+            }
+            [] => unreachable!("a path has a name"),
+        };
+        builder.write().expect("write tree")
+    }
+    let base = repo.find_commit(base).expect("base commit");
+    let blob = repo.blob(bytes).expect("blob");
+    let parts: Vec<&str> = path.split('/').collect();
+    let tree = repo.find_tree(with_file(repo, Some(&base.tree().expect("tree")), &parts, blob)).expect("tree");
+    repo.commit(None, &signature(), &signature(), "apply", &tree, &[&base]).expect("commit")
+}
