@@ -12,8 +12,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 fn main() {
     // `-- --generate DIR MEMBERS:COMMITS` only builds one repository, for profiling.
@@ -47,19 +47,11 @@ fn main() {
     }
 }
 
-#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
 fn run(bin: &str, repo: &Path) -> (Duration, i64, bool) {
-    let start = Instant::now();
-    let child = Command::new(bin)
-        .args(["check-pr", "--format", "json", "--as-of", "2026-11-22", "--base", "main", "--head", "pr"])
-        .args(["--author", "new-applicant", "--author-id", "99999999", "--repo"])
-        .arg(repo)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("run rollcall");
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; status and usage are valid out-pointers.
-    unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    (start.elapsed(), usage.ru_maxrss, libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0)
+    common::timed(
+        Command::new(bin)
+            .args(["check-pr", "--format", "json", "--as-of", "2026-11-22", "--base", "main", "--head", "pr"])
+            .args(["--author", "new-applicant", "--author-id", "99999999", "--repo"])
+            .arg(repo),
+    )
 }

@@ -9,8 +9,8 @@ mod common;
 
 use git2::{Oid, Repository};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 fn main() {
     let sizes: Vec<(usize, usize)> = std::env::args()
@@ -77,19 +77,11 @@ fn application(repo: &Repository, id: &str, account: u64) -> Oid {
     repo.commit(None, &sig, &sig, "apply", &tree, &[&main]).expect("commit")
 }
 
-#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
 fn run(bin: &str, repo: &Path, head: &str, id: &str, account: u64) -> (Duration, i64, bool) {
-    let start = Instant::now();
-    let child = Command::new(bin)
-        .args(["merge", "--format", "json", "--date", "2026-11-22", "--head", head, "--author", id])
-        .args(["--author-id", &account.to_string(), "--approved-by", "lena-hart,kofi-mensah", "--repo"])
-        .arg(repo)
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("run rollcall");
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; status and usage are valid out-pointers.
-    unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    (start.elapsed(), usage.ru_maxrss, libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0)
+    common::timed(
+        Command::new(bin)
+            .args(["merge", "--format", "json", "--date", "2026-11-22", "--head", head, "--author", id])
+            .args(["--author-id", &account.to_string(), "--approved-by", "lena-hart,kofi-mensah", "--repo"])
+            .arg(repo),
+    )
 }

@@ -12,7 +12,7 @@ mod common;
 use common::generate;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn main() {
     // `-- --generate DIR N` only writes a ledger of N members into DIR, for profiling.
@@ -51,25 +51,13 @@ fn main() {
     }
 }
 
-/// Runs the binary and returns its wall time, its peak RSS in KiB (from
-/// wait4), and whether it exited 0.
-#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
 fn run(bin: &str, repo: &Path, extra: &[&str]) -> (Duration, i64, bool) {
-    let start = Instant::now();
-    let child = Command::new(bin)
-        .args(["validate", "--format", "json", "--as-of", "2026-11-22", "--repo"])
-        .arg(repo)
-        .args(extra)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("run rollcall");
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child; status and usage are valid out-pointers.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
-    let elapsed = start.elapsed();
-    assert_eq!(pid, child.id() as i32);
-    (elapsed, usage.ru_maxrss, libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0)
+    common::timed(
+        Command::new(bin)
+            .args(["validate", "--format", "json", "--as-of", "2026-11-22", "--repo"])
+            .arg(repo)
+            .args(extra),
+    )
 }
 
 /// Commits the whole directory as one commit, through git2, and packs the

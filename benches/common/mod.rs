@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// Generated member `i`: its path and its canonical bytes.
 pub fn member(i: usize) -> (String, String) {
@@ -139,4 +140,19 @@ pub fn build(dir: &Path, members: usize, commits: usize) {
     commit(&mut out, mark + 1, &mut std::iter::once(file), "pr");
     drop(out);
     assert!(child.wait().expect("fast-import").success(), "git fast-import failed");
+}
+
+/// Runs `command` with its output discarded and returns its wall time, its
+/// peak RSS in KiB (from wait4), and whether it exited 0.
+#[allow(clippy::zombie_processes, reason = "reaped by wait4, which also reports its peak memory")]
+pub fn timed(command: &mut Command) -> (Duration, i64, bool) {
+    let start = Instant::now();
+    let child = command.stdout(Stdio::null()).spawn().expect("run rollcall");
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; status and usage are valid out-pointers.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let elapsed = start.elapsed();
+    assert_eq!(pid, child.id() as i32);
+    (elapsed, usage.ru_maxrss, libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0)
 }
