@@ -12,7 +12,7 @@ use crate::config::{self, Config, ConfigError};
 use crate::finding::{self, Finding};
 use crate::policy::{Kind, Tier};
 use crate::roll::Member;
-use crate::rules::{self, Check, Context, RULES, Sink};
+use crate::rules::{self, Context};
 use crate::schema::Compiled;
 use crate::source::{MEMBERS_DIR, Source};
 use crate::validate::{self, Options};
@@ -639,7 +639,7 @@ impl<'c> Session<'c> {
     /// file's own rules, then the rules across the roll with it added. Only
     /// its own findings are kept; once it has a valid id, its path is
     /// checked too (nothing there, nothing to write through).
-    fn check(&mut self) -> Result<Checked, Error> {
+    fn check(&self) -> Result<Checked, Error> {
         let path = self.path();
         let text = yaml::to_canonical(&self.ordered());
         let ctx = Context { config: &self.config, as_of: self.options.as_of };
@@ -649,13 +649,7 @@ impl<'c> Session<'c> {
             if path != UNNAMED && !findings.iter().any(|f| f.is_error() && f.path == "/id") {
                 check_target(&self.repo, &path)?;
             }
-            self.roll.push(member);
-            for rule in RULES {
-                if let Check::Roll(check) = rule.check {
-                    check(&self.roll, &ctx, &mut Sink::new(rule.name, &mut findings));
-                }
-            }
-            self.roll.pop();
+            findings.extend(crate::neighbours::caused_findings(&self.roll, &member, None, &ctx, &self.options));
         }
         findings.retain(|f| f.file == path);
         finding::sort_and_dedup(&mut findings);

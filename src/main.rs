@@ -120,15 +120,8 @@ struct CheckPrArgs {
     /// The branch the pull request targets; its rules judge the change.
     #[arg(long, value_name = "REV")]
     base: String,
-    /// The pull request's head commit.
-    #[arg(long, value_name = "REV")]
-    head: String,
-    /// The login of the pull request's author.
-    #[arg(long, value_name = "LOGIN")]
-    author: String,
-    /// The numeric GitHub account id of the pull request's author.
-    #[arg(long, value_name = "ID")]
-    author_id: u64,
+    #[command(flatten)]
+    pull_request: PullRequestArgs,
     /// Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
@@ -185,11 +178,10 @@ impl EventArgs {
     }
 }
 
+/// The pull request `check-pr` judges and `merge` records.
 #[derive(clap::Args)]
-struct MergeArgs {
-    #[command(flatten)]
-    event: EventArgs,
-    /// The pull request's head commit (fetched, never checked out).
+struct PullRequestArgs {
+    /// The pull request's head commit (fetched as objects, never checked out).
     #[arg(long, value_name = "REV")]
     head: String,
     /// The login of the pull request's author.
@@ -198,9 +190,23 @@ struct MergeArgs {
     /// The numeric GitHub account id of the pull request's author.
     #[arg(long, value_name = "ID")]
     author_id: u64,
+}
+
+impl PullRequestArgs {
+    fn author(&self) -> Author {
+        Author { login: self.author.clone(), id: self.author_id }
+    }
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    #[command(flatten)]
+    event: EventArgs,
+    #[command(flatten)]
+    pull_request: PullRequestArgs,
     /// The pull request's number, recorded in the event.
-    #[arg(long, value_name = "N")]
-    pull_request: Option<u64>,
+    #[arg(long = "pull-request", value_name = "N")]
+    number: Option<u64>,
     /// Take the approvers from GitHub's review list of the pull request
     /// (JSON, as `gh api --paginate --slurp …/reviews` prints it): those
     /// whose latest review approves --head.
@@ -426,9 +432,10 @@ fn validate_command(args: ValidateArgs) -> ExitCode {
 }
 
 fn check_pr_command(args: CheckPrArgs) -> ExitCode {
-    let author = Author { login: args.author.clone(), id: args.author_id };
+    let author = args.pull_request.author();
     let options = args.common.options();
-    let judgement = match pull_request::judge(&args.common.repo, &args.base, &args.head, &author, &options) {
+    let judgement = match pull_request::judge(&args.common.repo, &args.base, &args.pull_request.head, &author, &options)
+    {
         Ok(j) => j,
         Err(e) => return cannot_run(e),
     };
@@ -448,7 +455,7 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
             print!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &judgement.findings))
         }
         format => {
-            let sources: Vec<Source> = [&args.head, &args.base]
+            let sources: Vec<Source> = [&args.pull_request.head, &args.base]
                 .iter()
                 .filter_map(|rev| Source::revision(&args.common.repo, rev).ok())
                 .collect();
@@ -655,13 +662,13 @@ fn merge_command(args: MergeArgs) -> ExitCode {
         Err(code) => return code,
     };
     let pr = merge::PullRequest {
-        head: args.head.clone(),
-        author: Author { login: args.author.clone(), id: args.author_id },
-        number: args.pull_request,
+        head: args.pull_request.head.clone(),
+        author: args.pull_request.author(),
+        number: args.number,
     };
     let mut request = args.event.request();
     if let Some(path) = &args.reviews {
-        match reviewed_approvers(&args.event.repo, path, &args.head) {
+        match reviewed_approvers(&args.event.repo, path, &args.pull_request.head) {
             Ok(approvers) => request.approvers = approvers,
             Err(message) => return cannot_run(message),
         }
