@@ -34,6 +34,9 @@ pub struct Finding {
     pub path: String,
     pub message: String,
     pub help: String,
+    /// The commit of the ledger's history the finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 impl Finding {
@@ -55,7 +58,13 @@ impl Finding {
             path: path.to_owned(),
             message: message.into(),
             help: help.into(),
+            commit: None,
         }
+    }
+
+    /// The finding, as found in `commit` of the ledger's history.
+    pub fn in_commit(self, commit: git2::Oid) -> Finding {
+        Finding { commit: Some(commit.to_string()), ..self }
     }
 
     pub fn error(

@@ -72,6 +72,8 @@ enum Command {
     ChangeTier(ChangeTierArgs),
     /// Lapse every active membership whose term ended before --as-of (one event each).
     Expire(ExpireArgs),
+    /// The membership events of the ledger's history, newest first, each checked against its commit.
+    Log(LogArgs),
     /// List every rule a finding can name.
     Rules,
     /// Rewrite member files in the canonical layout (the values are kept).
@@ -125,6 +127,50 @@ struct CheckPrArgs {
     /// Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
+}
+
+/// What every command that reads the ledger's history takes.
+#[derive(clap::Args)]
+struct HistoryArgs {
+    /// The ledger repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// The branch whose history is the ledger.
+    #[arg(long, default_value = "main")]
+    branch: String,
+}
+
+impl HistoryArgs {
+    fn open(&self) -> Result<(git2::Repository, git2::Oid), String> {
+        let repo = git2::Repository::open(&self.repo)
+            .map_err(|e| format!("{} is not a git repository: {}", self.repo.display(), e.message()))?;
+        let tip = rollcall::ledger::Branch::open(&repo, &self.branch).map_err(|e| e.to_string())?.tip;
+        Ok((repo, tip))
+    }
+}
+
+/// How a listing command prints.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
+    Csv,
+}
+
+#[derive(clap::Args)]
+struct LogArgs {
+    #[command(flatten)]
+    history: HistoryArgs,
+    /// Only this member's events (its id).
+    member: Option<String>,
+    /// Only events on or after this date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    since: Option<Date>,
+    /// Only events on or before this date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    until: Option<Date>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
 }
 
 /// What every command that records ledger events takes.
@@ -392,6 +438,7 @@ fn main() -> ExitCode {
             expire_command(args.event)
         }
         Command::Apply(args) => apply_command(&args),
+        Command::Log(args) => log_command(&args),
         Command::Rules => {
             for rule in rules::RULES {
                 println!("{:<40} {}", rule.name, rule.summary);
@@ -464,6 +511,30 @@ fn check_pr_command(args: CheckPrArgs) -> ExitCode {
             println!("check-pr: {}: {}", if ok { "acceptable" } else { "not acceptable" }, judgement.change.describe());
             print!("{}", report::render(format, &judgement.findings, None, &line_of));
         }
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
+}
+
+fn log_command(args: &LogArgs) -> ExitCode {
+    let (repo, tip) = match args.history.open() {
+        Ok(opened) => opened,
+        Err(e) => return cannot_run(e),
+    };
+    let query = rollcall::log::Query { member: args.member.clone(), since: args.since, until: args.until };
+    let log = match rollcall::log::log(&repo, tip, &query) {
+        Ok(log) => log,
+        Err(e) => return cannot_run(e),
+    };
+    let ok = report::is_ok(&log.findings);
+    match args.format {
+        ListFormat::Json => {
+            print!("{}", report::json_with(ok, serde_json::json!({ "events": log.entries }), &log.findings))
+        }
+        ListFormat::Csv => print!("{}", rollcall::log::csv(&log.entries)),
+        ListFormat::Human => print!("{}", rollcall::log::human(&log.entries)),
+    }
+    if args.format != ListFormat::Json && !log.findings.is_empty() {
+        eprint!("{}", report::render(Format::Human, &log.findings, None, &|_, _| None));
     }
     if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
 }

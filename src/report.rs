@@ -93,6 +93,10 @@ fn human(
                 title.element(Level::NOTE.message(format!("{file}:{}:{} {path_label}", f.line, f.column))).element(help)
             }
         };
+        let group = match &f.commit {
+            Some(commit) => group.element(Level::NOTE.message(format!("in commit {commit}"))),
+            None => group,
+        };
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");
     }
