@@ -27,6 +27,7 @@ pub mod roll;
 pub mod rules;
 pub mod schema;
 pub mod sign;
+pub mod signers;
 pub mod source;
 pub mod summary;
 pub mod validate;
