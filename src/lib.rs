@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod approval;
 pub mod atomic;
+pub mod checkpoint;
 pub mod codeowners;
 pub mod config;
 pub mod event;

@@ -38,4 +38,14 @@ impl Signer {
             self.key.sign(NAMESPACE, HashAlg::Sha512, content).map_err(|e| format!("cannot sign the event: {e}"))?;
         signature.to_pem(LineEnding::LF).map_err(|e| format!("cannot encode the signature: {e}"))
     }
+
+    /// The raw Ed25519 key, for signatures that are not SSHSIGs (the
+    /// signed notes of [`crate::checkpoint`]).
+    pub fn ed25519(&self) -> Result<ed25519_dalek::SigningKey, String> {
+        let pair = self.key.key_data().ed25519().ok_or_else(|| {
+            format!("the signing key is {}; checkpoints are signed with ssh-ed25519 keys", self.key.algorithm())
+        })?;
+        // The conversion checks that the file's public half is its private half's.
+        ed25519_dalek::SigningKey::try_from(pair).map_err(|e| format!("the signing key is damaged: {e}"))
+    }
 }
