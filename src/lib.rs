@@ -32,6 +32,8 @@ pub mod signers;
 pub mod source;
 pub mod summary;
 pub mod validate;
+pub mod verify;
+pub mod voting;
 pub mod yaml;
 
 /// Today's date in UTC: the default `--as-of`.

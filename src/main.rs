@@ -72,8 +72,14 @@ enum Command {
     ChangeTier(ChangeTierArgs),
     /// Lapse every active membership whose term ended before --as-of (one event each).
     Expire(ExpireArgs),
+    /// The voting roll on a date, derived from history: each member's votes and the quorum.
+    Roll(RollArgs),
     /// The membership events of the ledger's history, newest first, each checked against its commit.
     Log(LogArgs),
+    /// Replay the ledger's history and check that every event on it was legal.
+    Verify(VerifyArgs),
+    /// Print a signed checkpoint (C2SP signed note) of the ledger's head, or cosign one as a witness.
+    Checkpoint(CheckpointArgs),
     /// List every rule a finding can name.
     Rules,
     /// Rewrite member files in the canonical layout (the values are kept).
@@ -171,6 +177,58 @@ struct LogArgs {
     until: Option<Date>,
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     format: ListFormat,
+}
+
+#[derive(clap::Args)]
+struct RollArgs {
+    #[command(flatten)]
+    history: HistoryArgs,
+    /// The roll of this date (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    #[command(flatten)]
+    history: HistoryArgs,
+    /// Start from this signed checkpoint: check that history extends it, then replay what came after.
+    #[arg(long, value_name = "FILE", requires = "key")]
+    checkpoint: Option<PathBuf>,
+    /// The ledger's checkpoint key: a file holding its verifier key (name+id+key) or OpenSSH public key (repeatable).
+    #[arg(long, value_name = "FILE")]
+    key: Vec<PathBuf>,
+    /// A witness whose cosignature the checkpoint must carry: a file holding its verifier key (repeatable).
+    #[arg(long, value_name = "FILE", requires = "checkpoint")]
+    witness: Vec<PathBuf>,
+    /// Judge event signatures by this allowed-signers file instead of each commit's schema/allowed_signers.
+    #[arg(long, value_name = "FILE")]
+    allowed_signers: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(clap::Args)]
+struct CheckpointArgs {
+    #[command(flatten)]
+    history: HistoryArgs,
+    /// The OpenSSH ed25519 private key that signs (the ledger's, or a witness's with --cosign).
+    #[arg(long, value_name = "KEYFILE")]
+    sign: PathBuf,
+    /// The signer's name (default: the ledger's origin, from the policy).
+    #[arg(long)]
+    name: Option<String>,
+    /// The commit to checkpoint (default: the branch's tip).
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
+    /// As a witness: add a cosignature to this checkpoint (check it first with `rollcall verify --checkpoint`).
+    #[arg(long, value_name = "FILE", conflicts_with = "rev")]
+    cosign: Option<PathBuf>,
+    /// Print the key's verifier key (what a foundation publishes) instead of a checkpoint.
+    #[arg(long, conflicts_with_all = ["rev", "cosign"])]
+    vkey: bool,
 }
 
 /// What every command that records ledger events takes.
@@ -439,6 +497,9 @@ fn main() -> ExitCode {
         }
         Command::Apply(args) => apply_command(&args),
         Command::Log(args) => log_command(&args),
+        Command::Roll(args) => roll_command(&args),
+        Command::Verify(args) => verify_command(&args),
+        Command::Checkpoint(args) => checkpoint_command(&args),
         Command::Rules => {
             for rule in rules::RULES {
                 println!("{:<40} {}", rule.name, rule.summary);
@@ -537,6 +598,197 @@ fn log_command(args: &LogArgs) -> ExitCode {
         eprint!("{}", report::render(Format::Human, &log.findings, None, &|_, _| None));
     }
     if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
+}
+
+fn roll_command(args: &RollArgs) -> ExitCode {
+    let (repo, tip) = match args.history.open() {
+        Ok(opened) => opened,
+        Err(e) => return cannot_run(e),
+    };
+    let roll = match rollcall::voting::roll(&repo, tip, args.as_of.unwrap_or_else(rollcall::today)) {
+        Ok(roll) => roll,
+        Err(e) => return cannot_run(e),
+    };
+    match args.format {
+        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&roll).unwrap_or_default()),
+        ListFormat::Csv => print!("{}", rollcall::voting::csv(&roll)),
+        ListFormat::Human => print!("{}", rollcall::voting::human(&roll)),
+    }
+    ExitCode::SUCCESS
+}
+
+/// Files given to rollcall that are not the ledger's: small, and read whole.
+fn read_small(path: &Path, what: &str) -> Result<String, String> {
+    const MAX: u64 = 1024 * 1024;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))?;
+    if !meta.is_file() || meta.len() > MAX {
+        return Err(format!("the {what} {} is not a file of at most {MAX} bytes", path.display()));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))
+}
+
+/// The ledger's origin, from the policy at `commit`.
+fn origin_at(repo: &git2::Repository, commit: git2::Oid) -> Result<String, String> {
+    let tree = repo.find_commit(commit).map_err(|e| e.message().to_owned())?.tree_id();
+    match config::load(&Source::Git { repo: repo.path().to_path_buf(), tree }) {
+        Ok(config) => Ok(config.policy.policy.foundation.origin),
+        Err(_) => Err(format!("the policy at {commit} cannot be read; run `rollcall validate --rev {commit}`")),
+    }
+}
+
+fn verify_command(args: &VerifyArgs) -> ExitCode {
+    use rollcall::checkpoint::{self, Verifier};
+    use rollcall::verify::{self, Start};
+    let (repo, tip) = match args.history.open() {
+        Ok(opened) => opened,
+        Err(e) => return cannot_run(e),
+    };
+    let signers = match &args.allowed_signers {
+        None => None,
+        Some(path) => match read_small(path, "allowed-signers file").and_then(|text| {
+            rollcall::signers::AllowedSigners::parse(&text).map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(|e| format!("{}: {e}", path.display())).collect();
+                lines.join("\n")
+            })
+        }) {
+            Ok(signers) => Some(signers),
+            Err(e) => return cannot_run(e),
+        },
+    };
+    let mut findings = Vec::new();
+    let start = match &args.checkpoint {
+        None => Start::Root,
+        Some(path) => {
+            let origin = match origin_at(&repo, tip) {
+                Ok(origin) => origin,
+                Err(e) => return cannot_run(e),
+            };
+            let key = |path: &PathBuf, witness: bool| -> Result<Verifier, String> {
+                let text = read_small(path, "key file")?;
+                let text = text.trim();
+                let parsed = if text.starts_with("ssh-") && !witness {
+                    Verifier::from_openssh(&origin, text)
+                } else {
+                    Verifier::parse(text)
+                };
+                parsed.map_err(|e| format!("{}: {e}", path.display()))
+            };
+            let keys: Result<Vec<Verifier>, String> = args.key.iter().map(|p| key(p, false)).collect();
+            let witnesses: Result<Vec<Verifier>, String> = args.witness.iter().map(|p| key(p, true)).collect();
+            let (keys, witnesses) = match (keys, witnesses) {
+                (Ok(k), Ok(w)) => (k, w),
+                (Err(e), _) | (_, Err(e)) => return cannot_run(e),
+            };
+            let note = match read_small(path, "checkpoint") {
+                Ok(note) => note,
+                Err(e) => return cannot_run(e),
+            };
+            let opened = match checkpoint::open(&note, &keys, &witnesses) {
+                Ok(opened) => opened,
+                Err(e) => {
+                    findings.push(rollcall::finding::Finding::error(
+                        "checkpoint.signature",
+                        &path.display().to_string(),
+                        rollcall::finding::Pos::START,
+                        "",
+                        format!("the checkpoint is not validly signed: {e}"),
+                        "get the checkpoint again from where the foundation publishes it, and the key from its policy",
+                    ));
+                    return verify_report(args.format, &findings, None);
+                }
+            };
+            if opened.checkpoint.origin != origin {
+                findings.push(rollcall::finding::Finding::error(
+                    "checkpoint.origin",
+                    &path.display().to_string(),
+                    rollcall::finding::Pos::START,
+                    "",
+                    format!("the checkpoint is of {:?}, this ledger is {origin:?}", opened.checkpoint.origin),
+                    "check that the checkpoint belongs to this ledger",
+                ));
+                return verify_report(args.format, &findings, None);
+            }
+            match verify::extends(&repo, tip, &opened.checkpoint) {
+                Ok(found) if found.is_empty() => Start::Checkpoint(opened.checkpoint.head),
+                Ok(found) => return verify_report(args.format, &found, None),
+                Err(e) => return cannot_run(e),
+            }
+        }
+    };
+    match verify::verify(&repo, tip, start, signers.as_ref()) {
+        Ok(verified) => verify_report(args.format, &verified.findings, Some(&verified)),
+        Err(e) => cannot_run(e),
+    }
+}
+
+fn verify_report(
+    format: Format,
+    findings: &[rollcall::finding::Finding],
+    verified: Option<&rollcall::verify::Verified>,
+) -> ExitCode {
+    let ok = findings.is_empty();
+    match format {
+        Format::Json => {
+            let counts = verified.map(|v| serde_json::json!({"commits": v.commits, "events": v.events}));
+            print!("{}", report::json_with(ok, serde_json::json!({ "verified": counts }), findings));
+        }
+        format => {
+            if let (true, Some(v)) = (ok, verified) {
+                println!("verify: {} commits replayed, {} events, every one legal", v.commits, v.events);
+            }
+            print!("{}", report::render(format, findings, None, &|_, _| None));
+        }
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
+}
+
+fn checkpoint_command(args: &CheckpointArgs) -> ExitCode {
+    use rollcall::checkpoint::{self, NoteSigner};
+    let (repo, tip) = match args.history.open() {
+        Ok(opened) => opened,
+        Err(e) => return cannot_run(e),
+    };
+    let head = match &args.rev {
+        None => tip,
+        Some(rev) => match repo.revparse_single(rev).and_then(|o| o.peel_to_commit()) {
+            Ok(commit) => commit.id(),
+            Err(e) => return cannot_run(format!("cannot read --rev {rev:?}: {}", e.message())),
+        },
+    };
+    let origin = match origin_at(&repo, head) {
+        Ok(origin) => origin,
+        Err(e) => return cannot_run(e),
+    };
+    let name = args.name.clone().unwrap_or_else(|| origin.clone());
+    let signer = match NoteSigner::from_file(&name, &args.sign) {
+        Ok(signer) => signer,
+        Err(e) => return cannot_run(e),
+    };
+    if args.vkey {
+        println!("{}", signer.verifier().vkey());
+        return ExitCode::SUCCESS;
+    }
+    if let Some(path) = &args.cosign {
+        let note = match read_small(path, "checkpoint") {
+            Ok(note) => note,
+            Err(e) => return cannot_run(e),
+        };
+        let now = jiff::Timestamp::now().as_second().max(0) as u64;
+        return match checkpoint::cosign(&note, &signer, now) {
+            Ok(cosigned) => {
+                print!("{cosigned}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => cannot_run(format!("{}: {e}", path.display())),
+        };
+    }
+    match rollcall::verify::checkpoint_of(&repo, head, &origin) {
+        Ok(checkpoint) => {
+            print!("{}", checkpoint::sign(&checkpoint, &signer));
+            ExitCode::SUCCESS
+        }
+        Err(e) => cannot_run(e),
+    }
 }
 
 /// Lines of the ledger's files, for showing findings in context: each file

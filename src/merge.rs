@@ -348,6 +348,16 @@ fn prepare(
     if findings.iter().any(Finding::is_error) {
         return Ok(Err(findings));
     }
+    let previous = ledger::previous_event(repo, branch.tip)?;
+    let previous_date = previous
+        .and_then(|p| repo.find_commit(p).ok())
+        .and_then(|c| c.message().ok().and_then(Event::parse))
+        .map(|e| e.date);
+    if let Some(date) = previous_date.filter(|d| *d > request.date) {
+        let why = format!("the event's date {} is before the branch's latest event ({date})", request.date);
+        let help = "events are recorded in date order: give --date on or after it";
+        return Ok(Err(vec![Finding::error(STAMP, &proposal.file, member.pos(""), "", why, help)]));
+    }
     let (pull_request, pull_request_head) = match proposal.pull_request {
         Some((number, head)) => (number, Some(head)),
         None => (None, None),
@@ -361,7 +371,7 @@ fn prepare(
         approvals: verdict.approvals,
         pull_request,
         pull_request_head,
-        previous: ledger::previous_event(repo, branch.tip)?,
+        previous,
     };
     let blob = Oid::hash_object(git2::ObjectType::Blob, bytes.as_bytes()).map_err(git)?;
     let entry = index::Entry::from_member(&stamped_member, blob);

@@ -131,6 +131,19 @@ pub struct Foundation {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Quorum {
+    pub members_percent: u32,
+    pub votes_percent: u32,
+}
+
+impl Default for Quorum {
+    fn default() -> Quorum {
+        Quorum { members_percent: 10, votes_percent: 10 }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Policy {
     pub foundation: Foundation,
     pub term_months: u32,
@@ -145,6 +158,9 @@ pub struct Policy {
     pub maintainers: Vec<Person>,
     /// ISO 3166-1 alpha-2 codes flagged for the committee (a warning).
     pub embargoed_countries: Vec<String>,
+    /// What makes a vote quorate (10% of voting members, 10% of votes, if unset).
+    #[serde(default)]
+    pub quorum: Quorum,
     /// Every ledger event must be SSH-signed.
     #[serde(default)]
     pub signed_events: bool,

@@ -1,0 +1,237 @@
+//! `rollcall roll --as-of DATE`: who was a member on a date and how many
+//! votes each held, under the policy in force that day. Derived from
+//! history: the roll of a date is the ledger as it stood after the last
+//! commit of that date or before, so a member who left since is on the
+//! roll of the days it was a member.
+
+use crate::config::{self, ConfigError};
+use crate::history::{self, HistoryError, Trees};
+use crate::policy::Policy;
+use crate::roll::Status;
+use crate::source::{MEMBERS_DIR, Source};
+use crate::yaml::{self, MEMBER_LIMITS};
+use git2::{Oid, Repository};
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::Value;
+
+/// What an unlisted member is shown as: it votes, but no export names it.
+pub const UNLISTED: &str = "(unlisted)";
+
+/// One member of the roll.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Voter {
+    pub member: String,
+    pub name: String,
+    pub tier: String,
+    pub admitted: Option<String>,
+    pub expires: Option<String>,
+    /// 0 until the membership is old enough to vote.
+    pub votes: u32,
+    /// The account that casts the votes: the member's own, or its
+    /// organization's representative.
+    pub voter: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TierTotal {
+    pub tier: String,
+    pub members: usize,
+    pub voting_members: usize,
+    pub votes: u64,
+}
+
+/// How many must take part for a vote to count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Quorum {
+    pub voting_members: usize,
+    pub votes: u64,
+    pub members_percent: u32,
+    pub votes_percent: u32,
+    /// At least this many voting members…
+    pub members_needed: u64,
+    /// …holding at least this many votes.
+    pub votes_needed: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Roll {
+    pub as_of: String,
+    /// The commit whose state the roll is; `None` before the ledger began.
+    pub commit: Option<String>,
+    /// Members active on the date, by member id.
+    pub members: Vec<Voter>,
+    pub totals: Vec<TierTotal>,
+    pub quorum: Quorum,
+}
+
+/// The voting roll of the first-parent history of `tip` on `as_of`.
+pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryError> {
+    let mut commit = Some(tip);
+    let mut state = None;
+    // Newest first: the first commit of the date or before is the state.
+    while let Some(oid) = commit {
+        let step = history::Step::read(repo, oid)?;
+        if step.date() <= as_of {
+            state = Some(step);
+            break;
+        }
+        commit = step.parents.first().copied();
+    }
+    let Some(state) = state else {
+        return Ok(tally(as_of, None, Vec::new(), &crate::policy::Quorum::default()));
+    };
+    let source = Source::Git { repo: repo.path().to_path_buf(), tree: state.tree };
+    let policy = match config::load(&source) {
+        Ok(config) => config.policy.policy,
+        Err(ConfigError::Invalid(findings)) => {
+            let first = findings.first().map(|f| format!("{}:{}: {}", f.file, f.line, f.message)).unwrap_or_default();
+            return Err(HistoryError(format!("the policy in force on {as_of} cannot be read: {first}")));
+        }
+        Err(ConfigError::Source(e)) => return Err(HistoryError(e.to_string())),
+    };
+    let files = member_files(repo, state.tree)?;
+    let path = repo.path().to_path_buf();
+    let parts = crate::parallel::for_each(
+        &files,
+        || Ok::<_, HistoryError>((Repository::open(&path).map_err(history::git)?, Vec::new())),
+        |(repo, voters), (file, blob)| {
+            let object = repo.find_blob(*blob).map_err(history::git)?;
+            let doc = yaml::load(file, object.content(), MEMBER_LIMITS, yaml::Layout::Free);
+            voters.extend(doc.value.and_then(|v| voter(&v, &policy, as_of)));
+            Ok(())
+        },
+    )?;
+    let mut members: Vec<Voter> = parts.into_iter().flat_map(|(_, v)| v).collect();
+    members.sort_by(|a, b| (&a.member, &a.voter).cmp(&(&b.member, &b.voter)));
+    let tiers: Vec<&str> = policy.tiers.iter().map(|t| t.name.as_str()).collect();
+    let mut roll = tally(as_of, Some(state.commit), members, &policy.quorum);
+    roll.totals.sort_by_key(|t| tiers.iter().position(|name| *name == t.tier));
+    Ok(roll)
+}
+
+/// The member a file holds, if it was an active member on `as_of`.
+pub fn voter(value: &Value, policy: &Policy, as_of: Date) -> Option<Voter> {
+    let text = |v: &Value, field: &str| v.get(field).and_then(Value::as_str).map(str::to_owned);
+    let date = |field: &str| text(value, field).and_then(|d| d.parse::<Date>().ok());
+    let status = text(value, "status").and_then(|s| Status::parse(&s));
+    let expires = date("expires");
+    if status != Some(Status::Active) || expires.is_some_and(|e| e < as_of) {
+        return None;
+    }
+    let tier = text(value, "tier")?;
+    let admitted = date("admitted");
+    // A ledger's first commit may bring members admitted after a date asked about.
+    if admitted.is_some_and(|a| a > as_of) {
+        return None;
+    }
+    let old_enough = admitted
+        .and_then(|a| a.checked_add(i64::from(policy.voting_min_days).days()).ok())
+        .is_some_and(|from| from <= as_of);
+    let votes = if old_enough { policy.tier(&tier).map_or(0, |t| t.votes) } else { 0 };
+    let holder = value.get("representative").unwrap_or(value);
+    let unlisted = value.get("unlisted") == Some(&Value::Bool(true));
+    let shown = |v: Option<String>| if unlisted { UNLISTED.to_owned() } else { v.unwrap_or_default() };
+    Some(Voter {
+        member: shown(text(value, "id")),
+        name: shown(text(value, "name")),
+        tier,
+        admitted: admitted.map(|d| d.to_string()),
+        expires: expires.map(|d| d.to_string()),
+        votes,
+        voter: shown(text(holder, "github")),
+    })
+}
+
+/// The totals per tier and the quorum of `members`.
+pub fn tally(as_of: Date, commit: Option<Oid>, members: Vec<Voter>, quorum: &crate::policy::Quorum) -> Roll {
+    let mut totals: Vec<TierTotal> = Vec::new();
+    for m in &members {
+        let total = match totals.iter_mut().position(|t| t.tier == m.tier) {
+            Some(i) => &mut totals[i],
+            None => {
+                totals.push(TierTotal { tier: m.tier.clone(), members: 0, voting_members: 0, votes: 0 });
+                totals.last_mut().expect("just pushed")
+            }
+        };
+        total.members += 1;
+        total.voting_members += usize::from(m.votes > 0);
+        total.votes += u64::from(m.votes);
+    }
+    let voting_members = totals.iter().map(|t| t.voting_members).sum::<usize>();
+    let votes = totals.iter().map(|t| t.votes).sum::<u64>();
+    let share = |of: u64, percent: u32| (of * u64::from(percent)).div_ceil(100);
+    Roll {
+        as_of: as_of.to_string(),
+        commit: commit.map(|c| c.to_string()),
+        members,
+        totals,
+        quorum: Quorum {
+            voting_members,
+            votes,
+            members_percent: quorum.members_percent,
+            votes_percent: quorum.votes_percent,
+            members_needed: share(voting_members as u64, quorum.members_percent),
+            votes_needed: share(votes, quorum.votes_percent),
+        },
+    }
+}
+
+/// Every regular file under `members/` at `tree`, with its blob.
+fn member_files(repo: &Repository, tree: Oid) -> Result<Vec<(String, Oid)>, HistoryError> {
+    let root = repo.find_tree(tree).map_err(history::git)?;
+    let Some(members) = root.get_name(MEMBERS_DIR).map(|e| e.id()) else { return Ok(Vec::new()) };
+    let changes = Trees::new(repo)?.changes(None, members)?;
+    Ok(changes
+        .into_iter()
+        .filter_map(|c| c.new.filter(|n| n.is_regular_file()).map(|n| (format!("{MEMBERS_DIR}/{}", c.path), n.id)))
+        .collect())
+}
+
+/// The roll for people: one line per member, then the totals and the quorum.
+pub fn human(roll: &Roll) -> String {
+    let mut out = format!("roll as of {}", roll.as_of);
+    if let Some(commit) = &roll.commit {
+        out.push_str(&format!(" (ledger at {})", &commit[..12.min(commit.len())]));
+    }
+    out.push('\n');
+    for m in &roll.members {
+        let note = if m.votes == 0 { "  (not yet voting)" } else { "" };
+        out.push_str(&format!("{:<40} {:<10} {:>3} votes, cast by {}{note}\n", m.member, m.tier, m.votes, m.voter));
+    }
+    out.push('\n');
+    for t in &roll.totals {
+        out.push_str(&format!(
+            "{:<10} {} member(s), {} voting, {} votes\n",
+            t.tier, t.members, t.voting_members, t.votes
+        ));
+    }
+    let q = &roll.quorum;
+    out.push_str(&format!(
+        "quorum: {} of {} voting members ({}%), holding {} of {} votes ({}%)\n",
+        q.members_needed, q.voting_members, q.members_percent, q.votes_needed, q.votes, q.votes_percent
+    ));
+    out
+}
+
+pub const CSV_HEADER: &str = "member,name,tier,admitted,expires,votes,voter\n";
+
+pub fn csv(roll: &Roll) -> String {
+    let mut out = String::from(CSV_HEADER);
+    for m in &roll.members {
+        let cells = [
+            &m.member,
+            &m.name,
+            &m.tier,
+            m.admitted.as_deref().unwrap_or_default(),
+            m.expires.as_deref().unwrap_or_default(),
+            &m.votes.to_string(),
+            &m.voter,
+        ];
+        let row: Vec<String> = cells.iter().map(|c| crate::log::csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
