@@ -319,10 +319,12 @@ pub fn changes_of(repo: &Repository, steps: &[Step], wanted: &[usize]) -> Result
     // for the commit that has it and again, from its cache, for the child.
     let chunks: Vec<&[usize]> = wanted.chunks(256).collect();
     let path = repo.path().to_path_buf();
+    /// Each worker's repository, and the chunks it did by their first position.
+    type Worker = (Repository, Vec<(usize, Vec<Vec<Change>>)>);
     let parts = crate::parallel::for_each(
         &chunks,
         || Ok((Repository::open(&path).map_err(git)?, Vec::new())),
-        |(repo, done): &mut (Repository, Vec<(usize, Vec<Vec<Change>>)>), chunk| {
+        |(repo, done): &mut Worker, chunk| {
             let mut trees = Trees::new(repo)?;
             let mut changes = Vec::with_capacity(chunk.len());
             for &i in *chunk {

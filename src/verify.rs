@@ -550,7 +550,7 @@ impl Roster {
             .and_then(|b| String::from_utf8(b.content().to_vec()).ok());
         let parsed = text.as_deref().and_then(index::parse);
         let (Some(members), Some(parsed)) = (members, parsed) else {
-            return Ok(Roster::summarised(repo, tree)?);
+            return Roster::summarised(repo, tree);
         };
         let mut roster = Roster::empty();
         for entry in parsed.entries {
@@ -620,13 +620,17 @@ impl Roster {
                 set.remove(path);
             }
         };
-        entry.account.map(|a| unlist(self.by_account.get_mut(&a)));
+        if let Some(account) = entry.account {
+            unlist(self.by_account.get_mut(&account));
+        }
         unlist(self.by_name.get_mut(&entry.id));
         if let Some(organization) = &entry.organization {
             unlist(self.by_name.get_mut(organization));
         }
         unlist(self.by_tier.get_mut(&entry.tier));
-        entry.number.map(|n| unlist(self.by_number.get_mut(&n)));
+        if let Some(number) = entry.number {
+            unlist(self.by_number.get_mut(&number));
+        }
     }
 
     /// The members `wanted` names, other than `skip`, read where not yet read.

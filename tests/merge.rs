@@ -4,34 +4,12 @@
 
 mod common;
 
-use common::{AS_OF, Ledger, Outcome, canonical, individual, sponsor};
-use git2::{Oid, Repository};
+use common::{AS_OF, Ledger, Outcome, canonical, desk, individual, propose, sponsor, tip};
+use git2::Oid;
 use rollcall::event::{Event, Kind, Role};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::Path;
-
-/// The shipped ledger committed on `main`, with its current roll.index.
-fn desk() -> Ledger {
-    let ledger = Ledger::shipped();
-    let mut options = git2::RepositoryInitOptions::new();
-    options.initial_head("main");
-    Repository::init_opts(ledger.path(), &options).expect("init");
-    assert_eq!(ledger.run(&["index"]).code, 0);
-    ledger.commit("the demonstration roll");
-    ledger
-}
-
-fn tip(ledger: &Ledger) -> Oid {
-    ledger.repo().refname_to_id("refs/heads/main").expect("main")
-}
-
-/// A pull request's head: `main` plus the member file of `value`, as a
-/// commit no branch points at (the merge workflow fetches it as objects).
-fn propose(ledger: &Ledger, value: &Value) -> String {
-    let path = rollcall::rules::member_path(value["id"].as_str().expect("id"));
-    propose_bytes(ledger, &path, canonical(value).as_bytes())
-}
 
 fn propose_bytes(ledger: &Ledger, path: &str, bytes: &[u8]) -> String {
     common::commit_with_file(&ledger.repo(), tip(ledger), path, bytes).to_string()

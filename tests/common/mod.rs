@@ -288,6 +288,14 @@ pub fn commit_raw_members(
 /// `bytes`, written as objects only: no branch moves (as a pull request's
 /// head, fetched and never checked out).
 pub fn commit_with_file(repo: &git2::Repository, base: git2::Oid, path: &str, bytes: &[u8]) -> git2::Oid {
+    let base = repo.find_commit(base).expect("base commit");
+    let blob = repo.blob(bytes).expect("blob");
+    let tree = repo.find_tree(tree_with_file(repo, base.tree_id(), path, blob)).expect("tree");
+    repo.commit(None, &signature(), &signature(), "apply", &tree, &[&base]).expect("commit")
+}
+
+/// `tree` with the regular file at `path` set to `blob`.
+pub fn tree_with_file(repo: &git2::Repository, tree: git2::Oid, path: &str, blob: git2::Oid) -> git2::Oid {
     fn with_file(repo: &git2::Repository, tree: Option<&git2::Tree>, parts: &[&str], blob: git2::Oid) -> git2::Oid {
         let mut builder = repo.treebuilder(tree).expect("tree builder");
         match parts {
@@ -300,9 +308,28 @@ pub fn commit_with_file(repo: &git2::Repository, base: git2::Oid, path: &str, by
         };
         builder.write().expect("write tree")
     }
-    let base = repo.find_commit(base).expect("base commit");
-    let blob = repo.blob(bytes).expect("blob");
     let parts: Vec<&str> = path.split('/').collect();
-    let tree = repo.find_tree(with_file(repo, Some(&base.tree().expect("tree")), &parts, blob)).expect("tree");
-    repo.commit(None, &signature(), &signature(), "apply", &tree, &[&base]).expect("commit")
+    with_file(repo, Some(&repo.find_tree(tree).expect("tree")), &parts, blob)
+}
+
+/// The shipped ledger committed on `main`, with its current roll.index.
+pub fn desk() -> Ledger {
+    let ledger = Ledger::shipped();
+    let mut options = git2::RepositoryInitOptions::new();
+    options.initial_head("main");
+    git2::Repository::init_opts(ledger.path(), &options).expect("init");
+    assert_eq!(ledger.run(&["index"]).code, 0);
+    ledger.commit("the demonstration roll");
+    ledger
+}
+
+pub fn tip(ledger: &Ledger) -> git2::Oid {
+    ledger.repo().refname_to_id("refs/heads/main").expect("main")
+}
+
+/// A pull request's head: `main` plus the member file of `value`, as a
+/// commit no branch points at (the merge workflow fetches it as objects).
+pub fn propose(ledger: &Ledger, value: &Value) -> String {
+    let path = rollcall::rules::member_path(value["id"].as_str().expect("id"));
+    commit_with_file(&ledger.repo(), tip(ledger), &path, canonical(value).as_bytes()).to_string()
 }

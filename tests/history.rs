@@ -1,0 +1,654 @@
+//! The ledger's history: histories built with the real merger, then
+//! tampered with in every way one can (each caught at the right commit by
+//! `rollcall verify`), signed events and their keys' windows, checkpoints
+//! against rewrites, `rollcall log`, and `roll --as-of` against a roll
+//! computed independently from the event list.
+
+mod common;
+
+use common::{Ledger, Outcome, canonical, desk, individual, propose, sponsor, tip, tree_with_file};
+use git2::{Oid, Repository};
+use rollcall::event::Event;
+use rollcall::sign::Signer;
+use serde_json::Value;
+use std::path::Path;
+
+const KEY: &str = "tests/fixtures/event-signing-key";
+const PUBLIC_KEY: &str = "tests/fixtures/event-signing-key.pub";
+
+fn fixture(path: &str) -> String {
+    common::repo_root().join(path).display().to_string()
+}
+
+const TWO: &str = "lena-hart,kofi-mensah";
+
+/// One event of a scripted history.
+enum Step {
+    Admit(Value, &'static str),
+    Lifecycle(&'static str, &'static str, &'static str),
+}
+
+/// Merges `steps` onto `ledger`'s main with the real binary, each on its
+/// date; `extra` goes to every command (e.g. `--sign`).
+fn record(ledger: &Ledger, steps: &[Step], extra: &[&str]) {
+    for step in steps {
+        let out = match step {
+            Step::Admit(value, date) => {
+                let head = propose(ledger, value);
+                let holder = value.get("representative").unwrap_or(value);
+                let (login, id) = (holder["github"].as_str().unwrap(), holder["github_id"].to_string());
+                let mut args = vec!["merge", "--head", &head, "--author", login, "--author-id", &id];
+                args.extend(["--approved-by", TWO, "--date", date]);
+                if value["tier"] != "individual" {
+                    args.extend(["--payment-usd", "2500", "--payment-reference", "invoice 1"]);
+                }
+                args.extend_from_slice(extra);
+                ledger.run(&args)
+            }
+            Step::Lifecycle(command, member, date) => {
+                let mut args = vec![*command, *member, "--date", date];
+                if *command == "renew" {
+                    args.extend(["--approved-by", "lena-hart"]);
+                }
+                args.extend_from_slice(extra);
+                ledger.run(&args)
+            }
+        };
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    }
+}
+
+fn script() -> Vec<Step> {
+    vec![
+        Step::Admit(individual("person-a", 93_000_001), "2026-01-05"),
+        Step::Admit(sponsor("acme-corp", "silver", "acme-rep", 93_000_002), "2026-01-10"),
+        Step::Admit(individual("person-b", 93_000_003), "2026-01-20"),
+        Step::Lifecycle("renew", "ada-quill", "2026-02-01"),
+        Step::Lifecycle("resign", "person-a", "2026-02-15"),
+        Step::Admit(individual("person-c", 93_000_004), "2026-03-01"),
+    ]
+}
+
+/// The demonstration roll, then the script's six events.
+fn merged() -> (Ledger, Oid) {
+    let ledger = desk();
+    let genesis = tip(&ledger);
+    record(&ledger, &script(), &[]);
+    (ledger, genesis)
+}
+
+/// One commit after the genesis, as a change to replay: the file it sets,
+/// the message, and whether it is signed.
+#[derive(Clone)]
+struct Item {
+    path: String,
+    blob: Oid,
+    message: String,
+    signed: bool,
+    /// Extra parents (a merge commit).
+    also_parents: Vec<Oid>,
+    /// The commit it was, for an item of the original history.
+    commit: Option<Oid>,
+}
+
+fn items(repo: &Repository, genesis: Oid) -> Vec<Item> {
+    let steps = rollcall::history::chain(repo, repo.refname_to_id("refs/heads/main").unwrap(), Some(genesis)).unwrap();
+    let mut trees = rollcall::history::Trees::new(repo).unwrap();
+    let mut out: Vec<Item> = steps
+        .iter()
+        .map(|step| {
+            let parent = repo.find_commit(step.parents[0]).unwrap().tree_id();
+            let changes = trees.changes(Some(parent), step.tree).unwrap();
+            let change = changes.iter().find(|c| c.path != "roll.index").expect("a changed file");
+            let commit = repo.find_commit(step.commit).unwrap();
+            Item {
+                path: change.path.clone(),
+                blob: change.new.unwrap().id,
+                message: commit.message().unwrap().to_owned(),
+                signed: repo.extract_signature(&step.commit, None).is_ok(),
+                also_parents: Vec::new(),
+                commit: Some(step.commit),
+            }
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
+/// Writes `items` as commits on `genesis` and moves main to the last one:
+/// the items still as the original history has them keep their commits,
+/// the rest are written anew. `relink` rewrites the previous-event trailers
+/// of the new ones as a careful forger would. Returns every commit.
+fn rebuild(repo: &Repository, genesis: Oid, items: &[Item], relink: bool) -> Vec<Oid> {
+    let signer = Signer::from_file(Path::new(&fixture(KEY))).unwrap();
+    let mut parent = genesis;
+    let mut previous_event = None;
+    let mut commits = Vec::new();
+    let mut kept = true;
+    for (i, item) in items.iter().enumerate() {
+        let original = item.commit.filter(|c| {
+            let commit = repo.find_commit(*c).unwrap();
+            let tree = tree_with_file(repo, repo.find_commit(parent).unwrap().tree_id(), &item.path, item.blob);
+            commit.parent_id(0).ok() == Some(parent)
+                && commit.tree_id() == tree
+                && commit.message() == Ok(item.message.as_str())
+                && item.also_parents.is_empty()
+                && repo.extract_signature(c, None).is_ok() == item.signed
+                && i == commits.len()
+        });
+        if let (true, Some(commit)) = (kept, original) {
+            if Event::parse(&item.message).is_some() {
+                previous_event = Some(commit);
+            }
+            commits.push(commit);
+            parent = commit;
+            continue;
+        }
+        kept = false;
+        let parent_commit = repo.find_commit(parent).unwrap();
+        let tree = repo.find_tree(tree_with_file(repo, parent_commit.tree_id(), &item.path, item.blob)).unwrap();
+        let mut message = item.message.clone();
+        if let Some(mut event) = Event::parse(&message).filter(|_| relink) {
+            event.previous = previous_event;
+            message = event.message();
+        }
+        let mut parents = vec![parent_commit];
+        parents.extend(item.also_parents.iter().map(|p| repo.find_commit(*p).unwrap()));
+        let parents: Vec<&git2::Commit> = parents.iter().collect();
+        let sig = common::signature();
+        let buffer = repo.commit_create_buffer(&sig, &sig, &message, &tree, &parents).unwrap();
+        let content = buffer.as_str().unwrap().to_owned();
+        let commit = if item.signed {
+            repo.commit_signed(&content, &signer.sign(content.as_bytes()).unwrap(), Some("gpgsig")).unwrap()
+        } else {
+            repo.odb().unwrap().write(git2::ObjectType::Commit, content.as_bytes()).unwrap()
+        };
+        if Event::parse(&message).is_some() {
+            previous_event = Some(commit);
+        }
+        commits.push(commit);
+        parent = commit;
+    }
+    repo.reference("refs/heads/main", parent, true, "rewrite").unwrap();
+    commits
+}
+
+fn set_field(repo: &Repository, item: &mut Item, edit: impl FnOnce(&mut Value)) {
+    let mut value: Value = serde_saphyr::from_slice(repo.find_blob(item.blob).unwrap().content()).unwrap();
+    edit(&mut value);
+    item.blob = repo.blob(canonical(&value).as_bytes()).unwrap();
+}
+
+fn set_event(item: &mut Item, edit: impl FnOnce(&mut Event)) {
+    let mut event = Event::parse(&item.message).expect("an event");
+    edit(&mut event);
+    item.message = event.message();
+}
+
+fn verify(ledger: &Ledger, extra: &[&str]) -> Outcome {
+    let mut args = vec!["verify", "--format", "json"];
+    args.extend_from_slice(extra);
+    ledger.run(&args)
+}
+
+/// The verdict's one finding, with the commit it names.
+#[track_caller]
+fn refused(out: &Outcome, rule: &str) -> String {
+    assert_eq!(out.code, 1, "verify must refuse: {}{}", out.stdout, out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).expect("a JSON report");
+    let findings = report["findings"].as_array().unwrap();
+    let found = findings.iter().find(|f| f["rule"] == rule).unwrap_or_else(|| panic!("no {rule} in {}", out.stdout));
+    found["commit"].as_str().expect("the finding names a commit").to_owned()
+}
+
+#[test]
+fn a_merged_history_verifies_and_logs_every_event() {
+    let (ledger, _) = merged();
+    let out = verify(&ledger, &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["verified"]["events"], 6);
+
+    let log: Value = serde_json::from_str(&ledger.run(&["log", "--format", "json"]).stdout).unwrap();
+    let kinds: Vec<&str> = log["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["admit", "resign", "renew", "admit", "admit", "admit"], "newest first");
+    assert_eq!(log["events"][0]["commit"], tip(&ledger).to_string());
+    assert_eq!(log["events"][5]["member_number"], 11);
+
+    let one: Value = serde_json::from_str(&ledger.run(&["log", "person-a", "--format", "json"]).stdout).unwrap();
+    let dates: Vec<&str> = one["events"].as_array().unwrap().iter().map(|e| e["date"].as_str().unwrap()).collect();
+    assert_eq!(dates, ["2026-02-15", "2026-01-05"]);
+
+    let window = ledger.run(&["log", "--since", "2026-01-10", "--until", "2026-02-01", "--format", "csv"]);
+    let lines: Vec<&str> = window.stdout.lines().collect();
+    assert_eq!(lines[0], rollcall::log::CSV_HEADER.trim_end());
+    let members: Vec<&str> = lines[1..].iter().map(|l| l.split(',').nth(3).unwrap()).collect();
+    assert_eq!(members, ["ada-quill", "person-b", "acme-corp"]);
+    assert!(lines[3].contains("lena-hart:91000011:committee;kofi-mensah:91000012:committee"));
+}
+
+/// The tampered history, the rule that must catch it, and the commit (by
+/// its position among the rebuilt commits) it must name.
+struct Tamper {
+    name: &'static str,
+    rule: &'static str,
+    at: usize,
+    edit: fn(&Repository, &mut Vec<Item>),
+}
+
+fn tampers() -> Vec<Tamper> {
+    vec![
+        Tamper {
+            name: "an edited old event (its member number)",
+            rule: "history.stamped",
+            at: 2,
+            edit: |repo, items| set_field(repo, &mut items[2], |v| v["member_number"] = 99.into()),
+        },
+        Tamper {
+            name: "an old event's approval struck from file and trailer",
+            rule: "approval.count",
+            at: 2,
+            edit: |repo, items| {
+                set_field(repo, &mut items[2], |v| {
+                    v["approvals"].as_array_mut().unwrap().pop();
+                });
+                set_event(&mut items[2], |e| {
+                    e.approvals.pop();
+                });
+            },
+        },
+        Tamper {
+            name: "a dropped event",
+            rule: "history.previous-event",
+            at: 2,
+            edit: |_, items| {
+                items.remove(2);
+            },
+        },
+        Tamper { name: "a reordered pair", rule: "history.previous-event", at: 2, edit: |_, items| items.swap(2, 3) },
+        Tamper {
+            name: "a forged event trailer on a maintenance commit",
+            rule: "history.event-change",
+            at: 6,
+            edit: |repo, items| {
+                let mut forged = items[5].clone();
+                forged.path = "README.md".into();
+                forged.blob = repo.blob(b"a maintenance change\n").unwrap();
+                let last = items[5].commit;
+                set_event(&mut forged, |e| {
+                    e.member = "ghost".into();
+                    e.previous = last;
+                });
+                forged.commit = None;
+                items.push(forged);
+            },
+        },
+        Tamper {
+            name: "a hand-written trailer",
+            rule: "history.malformed-event",
+            at: 6,
+            edit: |repo, items| {
+                let blob = repo.blob(b"docs\n").unwrap();
+                let message = "Fix the docs\n\nRollcall-Event: admit\nRollcall-Member: ghost\n".to_owned();
+                let item =
+                    Item { path: "README.md".into(), blob, message, signed: false, also_parents: vec![], commit: None };
+                items.push(item);
+            },
+        },
+        Tamper {
+            name: "a member file changed by a maintenance commit",
+            rule: "history.unrecorded-change",
+            at: 6,
+            edit: |repo, items| {
+                let mut edit = items[5].clone();
+                set_field(repo, &mut edit, |v| v["name"] = "Someone Else".into());
+                edit.message = "Tidy a name".into();
+                edit.commit = None;
+                items.push(edit);
+            },
+        },
+        Tamper {
+            name: "a member number reused",
+            rule: "history.number-reused",
+            at: 5,
+            edit: |repo, items| {
+                set_field(repo, &mut items[5], |v| v["member_number"] = 11.into());
+                set_event(&mut items[5], |e| e.member_number = Some(11));
+            },
+        },
+        Tamper {
+            name: "an event dated before the one before it",
+            rule: "history.date-order",
+            at: 5,
+            edit: |_, items| set_event(&mut items[5], |e| e.date = "2026-02-14".parse().unwrap()),
+        },
+        Tamper {
+            name: "a merge commit",
+            rule: "history.linear",
+            at: 5,
+            edit: |repo, items| {
+                let side = repo.refname_to_id("refs/heads/main").unwrap();
+                items[5].also_parents.push(side);
+            },
+        },
+        Tamper {
+            name: "a resignation of a member who had resigned",
+            rule: "lifecycle.transition",
+            at: 6,
+            edit: |repo, items| {
+                let mut again = items[4].clone();
+                set_field(repo, &mut again, |v| v["ended"] = "2026-03-02".into());
+                let last = items[5].commit;
+                set_event(&mut again, |e| {
+                    e.date = "2026-03-02".parse().unwrap();
+                    e.previous = last;
+                });
+                again.commit = None;
+                items.push(again);
+            },
+        },
+    ]
+}
+
+#[test]
+fn every_tampering_is_caught_at_its_commit() {
+    let (ledger, genesis) = merged();
+    let repo = ledger.repo();
+    let original = items(&repo, genesis);
+    assert_eq!(original.len(), 6);
+    for tamper in tampers() {
+        let mut edited = original.clone();
+        (tamper.edit)(&repo, &mut edited);
+        let commits = rebuild(&repo, genesis, &edited, false);
+        let named = refused(&verify(&ledger, &[]), tamper.rule);
+        assert_eq!(named, commits[tamper.at].to_string(), "{}: the wrong commit was named", tamper.name);
+    }
+    // The untouched history, rebuilt, verifies again.
+    rebuild(&repo, genesis, &original, true);
+    assert_eq!(verify(&ledger, &[]).code, 0);
+}
+
+/// The demonstration roll with a policy that requires signed events and
+/// an allowed-signers file naming the test key, then the script, signed.
+fn signed_ledger() -> (Ledger, Oid) {
+    let ledger = desk();
+    ledger.edit_policy(|p| p + "\nsigned_events: true\n");
+    let public = std::fs::read_to_string(fixture(PUBLIC_KEY)).unwrap();
+    ledger.write("schema/allowed_signers", format!("merger@example.org namespaces=\"git\" {public}"));
+    ledger.commit("require signed events");
+    let genesis = tip(&ledger);
+    record(&ledger, &script(), &["--sign", &fixture(KEY)]);
+    (ledger, genesis)
+}
+
+#[test]
+fn signed_events_are_checked_against_the_keys_allowed_on_their_dates() {
+    let (ledger, genesis) = signed_ledger();
+    assert_eq!(verify(&ledger, &[]).code, 0, "{}", verify(&ledger, &[]).stdout);
+    let public = std::fs::read_to_string(fixture(PUBLIC_KEY)).unwrap();
+    let signers = |options: &str| {
+        let path = ledger.path().join(".git/signers");
+        std::fs::write(&path, format!("merger@example.org {options} {public}")).unwrap();
+        path.display().to_string()
+    };
+    let repo = ledger.repo();
+    let commits = items(&repo, genesis);
+    let first = rollcall::history::chain(&repo, tip(&ledger), Some(genesis)).unwrap().last().unwrap().commit;
+
+    // Revoked before the first event's date, or valid only after it.
+    for window in ["valid-before=\"20260105\"", "valid-after=\"20260106\""] {
+        let file = signers(window);
+        let named = refused(&verify(&ledger, &["--allowed-signers", &file]), "history.signature");
+        assert_eq!(named, first.to_string(), "{window}");
+    }
+    // A window that holds every event's date.
+    let file = signers("valid-after=\"20260101\",valid-before=\"20260401\"");
+    assert_eq!(verify(&ledger, &["--allowed-signers", &file]).code, 0);
+
+    // An unsigned event among signed ones.
+    let mut unsigned = commits.clone();
+    unsigned[3].signed = false;
+    let rebuilt = rebuild(&repo, genesis, &unsigned, true);
+    assert_eq!(refused(&verify(&ledger, &[]), "history.signature"), rebuilt[3].to_string());
+    // A key the file does not name.
+    let other = ledger.path().join(".git/other");
+    let other_key = std::fs::read_to_string(fixture("tests/fixtures/other-signing-key.pub")).unwrap();
+    std::fs::write(&other, format!("other@example.org {other_key}")).unwrap();
+    let file = other.display().to_string();
+    rebuild(&repo, genesis, &commits, true);
+    assert_eq!(refused(&verify(&ledger, &["--allowed-signers", &file]), "history.signature"), first.to_string());
+}
+
+fn checkpoint(ledger: &Ledger, rev: &str) -> std::path::PathBuf {
+    let out = ledger.run(&["checkpoint", "--sign", &fixture(KEY), "--rev", rev]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = ledger.path().join(format!(".git/checkpoint-{rev}"));
+    std::fs::write(&path, out.stdout).unwrap();
+    path
+}
+
+#[test]
+fn a_checkpoint_catches_a_rewrite_that_verifies_on_its_own() {
+    let (ledger, genesis) = merged();
+    let repo = ledger.repo();
+    let at = rollcall::history::chain(&repo, tip(&ledger), None).unwrap()[2].commit.to_string();
+    let note = checkpoint(&ledger, &at);
+    let text = std::fs::read_to_string(&note).unwrap();
+    assert!(text.starts_with("example.org/members\n4\n"), "origin and event count: {text}");
+    let note = note.display().to_string();
+    let key = fixture(PUBLIC_KEY);
+    let from = |ledger: &Ledger| verify(ledger, &["--checkpoint", &note, "--key", &key]);
+    let out = from(&ledger);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["verified"]["events"], 2, "only the events after the checkpoint are replayed");
+
+    // A careful forger drops an event and relinks the rest: every event is
+    // legal, so verify from the first commit passes; the checkpoint does not.
+    let original = tip(&ledger);
+    let mut forged = items(&repo, genesis);
+    forged.remove(1);
+    rebuild(&repo, genesis, &forged, true);
+    assert_eq!(verify(&ledger, &[]).code, 0, "the rewrite is consistent on its own");
+    let out = from(&ledger);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("checkpoint.extends"), "{}", out.stdout);
+
+    // A checkpoint signed by another key is refused.
+    repo.reference("refs/heads/main", original, true, "restore").unwrap();
+    let other = fixture("tests/fixtures/other-signing-key.pub");
+    let out = verify(&ledger, &["--checkpoint", &note, "--key", &other]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("checkpoint.signature"), "{}", out.stdout);
+}
+
+#[test]
+fn every_single_byte_change_to_an_event_or_a_checkpoint_is_rejected() {
+    use rollcall::checkpoint::{NoteSigner, Verifier};
+    let ledger = desk();
+    let genesis = tip(&ledger);
+    let steps: Vec<Step> = (0..50)
+        .map(|i| {
+            let id: &'static str = Box::leak(format!("model-{i:02}").into_boxed_str());
+            let date: &'static str = Box::leak(format!("2026-01-{:02}", 1 + i / 2).into_boxed_str());
+            Step::Admit(individual(id, 94_000_000 + i as u64), date)
+        })
+        .collect();
+    record(&ledger, &steps, &[]);
+    let repo = ledger.repo();
+    let chain: Vec<Oid> = {
+        let mut c: Vec<Oid> =
+            rollcall::history::chain(&repo, tip(&ledger), Some(genesis)).unwrap().iter().map(|s| s.commit).collect();
+        c.reverse();
+        c
+    };
+    let signer = NoteSigner::from_file("example.org/members", &common::repo_root().join(KEY)).unwrap();
+    let keys: Vec<Verifier> = vec![signer.verifier()];
+    let original_tip = tip(&ledger);
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let mut rejected = 0;
+    for n in 1..=50 {
+        let head = chain[n - 1];
+        let cp = rollcall::verify::checkpoint_of(&repo, head, "example.org/members").unwrap();
+        assert_eq!(cp.events, n as u64);
+        let note = rollcall::checkpoint::sign(&cp, &signer);
+        // Every byte of the checkpoint, changed three ways.
+        for i in 0..note.len() {
+            for delta in [1u8, 0x20, 0x80] {
+                let mut bytes = note.clone().into_bytes();
+                bytes[i] = bytes[i].wrapping_add(delta);
+                let Ok(text) = String::from_utf8(bytes) else { continue };
+                let opened = rollcall::checkpoint::open(&text, &keys, &[]);
+                assert!(opened.is_err() || opened.unwrap().checkpoint != cp, "byte {i} of checkpoint {n}");
+                rejected += 1;
+            }
+        }
+        // A byte of one of its events (the commit or its member file), the
+        // history above it rebuilt on the change: the checkpoint rejects it.
+        for _ in 0..4 {
+            let k = next() as usize % n;
+            let commit = repo.find_commit(chain[k]).unwrap();
+            let odb = repo.odb().unwrap();
+            let (target, kind) = if next() % 2 == 0 {
+                (chain[k], git2::ObjectType::Commit)
+            } else {
+                let tree = commit.tree().unwrap();
+                let path = Event::parse(commit.message().unwrap()).unwrap().file;
+                (tree.get_path(Path::new(&path)).unwrap().id(), git2::ObjectType::Blob)
+            };
+            let mut bytes = odb.read(target).unwrap().data().to_vec();
+            let at = next() as usize % bytes.len();
+            bytes[at] = bytes[at].wrapping_add(1 + (next() % 255) as u8);
+            let changed = odb.write(kind, &bytes).unwrap();
+            let new_tip = reparent(&repo, &chain[..n], k, kind, changed);
+            // A commit that no longer parses stops the walk: rejected too.
+            if let Ok(found) = rollcall::verify::extends(&repo, new_tip, &cp) {
+                assert!(!found.is_empty(), "a change to byte {at} of event {k} under checkpoint {n} went unseen");
+            }
+            rejected += 1;
+        }
+    }
+    assert!(rejected > 10_000, "{rejected}");
+    repo.reference("refs/heads/main", original_tip, true, "restore").unwrap();
+    assert_eq!(verify(&ledger, &[]).code, 0);
+}
+
+/// History up to `chain`'s end with event `k` replaced: its commit by
+/// `changed`, or its member file's blob by `changed`; everything above it
+/// re-parented. Returns the new tip.
+fn reparent(repo: &Repository, chain: &[Oid], k: usize, kind: git2::ObjectType, changed: Oid) -> Oid {
+    let odb = repo.odb().unwrap();
+    let mut parent = None;
+    for (i, oid) in chain.iter().enumerate() {
+        let raw = odb.read(*oid).unwrap().data().to_vec();
+        let mut text = String::from_utf8(raw).unwrap();
+        if i == k && kind == git2::ObjectType::Commit {
+            parent = Some(changed);
+            continue;
+        }
+        if i == k {
+            let commit = repo.find_commit(*oid).unwrap();
+            let path = Event::parse(commit.message().unwrap()).unwrap().file;
+            let tree = tree_with_file(repo, commit.tree_id(), &path, changed);
+            text = text.replacen(&commit.tree_id().to_string(), &tree.to_string(), 1);
+        }
+        if let (Some(new), Some(old)) = (parent, (i > 0).then(|| chain[i - 1])) {
+            text = text.replacen(&format!("parent {old}"), &format!("parent {new}"), 1);
+        }
+        parent = Some(odb.write(git2::ObjectType::Commit, text.as_bytes()).unwrap());
+    }
+    parent.unwrap()
+}
+
+/// The roll on `date` as the event list says it, computed without
+/// `rollcall::voting`: who is active (admitted, renewed; not resigned),
+/// since when, until when, and the tier's votes once 60 days old.
+fn roll_from_events(ledger: &Ledger, date: &str) -> Vec<(String, u64)> {
+    let date: jiff::civil::Date = date.parse().unwrap();
+    let votes = |tier: &str| match tier {
+        "individual" | "mirror" => 1,
+        "silver" | "ruby" => 5,
+        "gold" => 15,
+        _ => 50,
+    };
+    // The demonstration roll as the first commit has it.
+    let mut members: std::collections::BTreeMap<String, (String, String, jiff::civil::Date, jiff::civil::Date)> =
+        Default::default();
+    for entry in walkdir::WalkDir::new(common::repo_root().join("members")).into_iter().filter_map(Result::ok) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let v: Value = serde_saphyr::from_slice(&std::fs::read(entry.path()).unwrap()).unwrap();
+        let d = |f: &str| v[f].as_str().and_then(|s| s.parse().ok()).unwrap_or(jiff::civil::Date::MAX);
+        let status = v["status"].as_str().unwrap().to_owned();
+        members.insert(
+            v["id"].as_str().unwrap().into(),
+            (status, v["tier"].as_str().unwrap().into(), d("admitted"), d("expires")),
+        );
+    }
+    let log: Value = serde_json::from_str(&ledger.run(&["log", "--format", "json"]).stdout).unwrap();
+    let mut events: Vec<&Value> = log["events"].as_array().unwrap().iter().collect();
+    events.reverse();
+    for e in events {
+        let when: jiff::civil::Date = e["date"].as_str().unwrap().parse().unwrap();
+        if when > date {
+            break;
+        }
+        let id = e["member"].as_str().unwrap().to_owned();
+        let year = |d: jiff::civil::Date| d.checked_add(jiff::Span::new().years(1)).unwrap();
+        match e["kind"].as_str().unwrap() {
+            "admit" => {
+                let tier = if id == "acme-corp" { "silver" } else { "individual" };
+                members.insert(id, ("active".into(), tier.into(), when, year(when)));
+            }
+            "renew" => {
+                let m = members.get_mut(&id).unwrap();
+                m.0 = "active".into();
+                m.3 = year(m.3);
+            }
+            "resign" => members.get_mut(&id).unwrap().0 = "resigned".into(),
+            other => panic!("the script has no {other}"),
+        }
+    }
+    let old_enough = |admitted: jiff::civil::Date| admitted.checked_add(jiff::Span::new().days(60)).unwrap() <= date;
+    members
+        .into_iter()
+        .filter(|(_, (status, _, admitted, expires))| status == "active" && *admitted <= date && *expires >= date)
+        .map(|(id, (_, tier, admitted, _))| {
+            let v = if old_enough(admitted) { votes(&tier) } else { 0 };
+            (id, v)
+        })
+        .collect()
+}
+
+#[test]
+fn the_roll_as_of_a_date_is_the_roll_the_event_list_gives() {
+    let (ledger, _) = merged();
+    for date in ["2025-12-31", "2026-01-05", "2026-01-19", "2026-02-15", "2026-03-06", "2026-04-20", "2026-06-30"] {
+        let out = ledger.run(&["roll", "--as-of", date, "--format", "json"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let roll: Value = serde_json::from_str(&out.stdout).unwrap();
+        let got: Vec<(String, u64)> = roll["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["member"].as_str().unwrap().to_owned(), m["votes"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(got, roll_from_events(&ledger, date), "the roll of {date}");
+        let total: u64 = got.iter().map(|(_, v)| v).sum();
+        let voting = got.iter().filter(|(_, v)| *v > 0).count() as u64;
+        assert_eq!(roll["quorum"]["votes"], total);
+        assert_eq!(roll["quorum"]["members_needed"], voting.div_ceil(10));
+        assert_eq!(roll["quorum"]["votes_needed"], total.div_ceil(10));
+    }
+    // A member who resigned since is on the roll of a day it was a member.
+    let past: Value =
+        serde_json::from_str(&ledger.run(&["roll", "--as-of", "2026-02-14", "--format", "json"]).stdout).unwrap();
+    assert!(past["members"].as_array().unwrap().iter().any(|m| m["member"] == "person-a"));
+}
