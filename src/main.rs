@@ -687,7 +687,7 @@ fn verify_command(args: &VerifyArgs) -> ExitCode {
                 Ok(opened) => opened,
                 Err(e) => {
                     findings.push(rollcall::finding::Finding::error(
-                        "checkpoint.signature",
+                        verify::CHECKPOINT_SIGNATURE,
                         &path.display().to_string(),
                         rollcall::finding::Pos::START,
                         "",
@@ -699,7 +699,7 @@ fn verify_command(args: &VerifyArgs) -> ExitCode {
             };
             if opened.checkpoint.origin != origin {
                 findings.push(rollcall::finding::Finding::error(
-                    "checkpoint.origin",
+                    verify::CHECKPOINT_ORIGIN,
                     &path.display().to_string(),
                     rollcall::finding::Pos::START,
                     "",

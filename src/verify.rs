@@ -36,6 +36,10 @@ pub const NUMBER_REUSED: &str = "history.number-reused";
 pub const STAMPED: &str = "history.stamped";
 pub const SIGNATURE: &str = "history.signature";
 pub const SIGNERS_FILE: &str = "history.allowed-signers";
+pub const EXTENDS: &str = "checkpoint.extends";
+pub const STATE_HASH: &str = "checkpoint.state";
+pub const CHECKPOINT_SIGNATURE: &str = "checkpoint.signature";
+pub const CHECKPOINT_ORIGIN: &str = "checkpoint.origin";
 
 /// Where a ledger keeps the keys that may sign its events, in the format
 /// of git's `gpg.ssh.allowedSignersFile`.
@@ -107,7 +111,7 @@ pub fn verify(
 
 fn not_extended(head: Oid) -> Finding {
     Finding::error(
-        "checkpoint.extends",
+        EXTENDS,
         "",
         Pos::START,
         "",
@@ -710,7 +714,7 @@ pub fn extends(
             }
             return Ok(vec![
                 about(
-                    "checkpoint.state",
+                    STATE_HASH,
                     "",
                     format!("the roll at the checkpoint's head {oid} does not hash to the checkpoint's state"),
                     "the repository's objects were altered: restore them from a trusted copy",

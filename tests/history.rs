@@ -652,3 +652,56 @@ fn the_roll_as_of_a_date_is_the_roll_the_event_list_gives() {
         serde_json::from_str(&ledger.run(&["roll", "--as-of", "2026-02-14", "--format", "json"]).stdout).unwrap();
     assert!(past["members"].as_array().unwrap().iter().any(|m| m["member"] == "person-a"));
 }
+
+#[test]
+fn a_policy_that_requires_signatures_needs_its_allowed_signers_file() {
+    let ledger = desk();
+    ledger.edit_policy(|p| p + "\nsigned_events: true\n");
+    ledger.commit("require signed events, naming no key");
+    record(&ledger, &script()[..1], &["--sign", &fixture(KEY)]);
+    let named = refused(&verify(&ledger, &[]), "history.allowed-signers");
+    assert_eq!(named, tip(&ledger).to_string());
+}
+
+#[test]
+fn a_checkpoint_of_another_ledger_or_another_state_is_refused() {
+    use rollcall::checkpoint::{Checkpoint, NoteSigner};
+    let (ledger, _) = merged();
+    let repo = ledger.repo();
+    let head = tip(&ledger);
+    let good = rollcall::verify::checkpoint_of(&repo, head, "example.org/members").unwrap();
+    let signer = NoteSigner::from_file("example.org/members", &common::repo_root().join(KEY)).unwrap();
+    let key = fixture(PUBLIC_KEY);
+    let cases = [
+        ("checkpoint.origin", Checkpoint { origin: "other.example/members".into(), ..good.clone() }),
+        ("checkpoint.state", Checkpoint { state: [7; 32], ..good.clone() }),
+    ];
+    for (rule, checkpoint) in cases {
+        let path = ledger.path().join(".git/forged-checkpoint");
+        std::fs::write(&path, rollcall::checkpoint::sign(&checkpoint, &signer)).unwrap();
+        let out = verify(&ledger, &["--checkpoint", path.to_str().unwrap(), "--key", &key]);
+        assert_eq!(out.code, 1, "{rule}: {}", out.stdout);
+        assert!(out.stdout.contains(rule), "{rule}: {}", out.stdout);
+    }
+    let path = ledger.path().join(".git/good-checkpoint");
+    std::fs::write(&path, rollcall::checkpoint::sign(&good, &signer)).unwrap();
+    assert_eq!(verify(&ledger, &["--checkpoint", path.to_str().unwrap(), "--key", &key]).code, 0);
+}
+
+/// The rules the tests above catch tampering with, beyond the table's.
+const CAUGHT_ELSEWHERE: [&str; 6] = [
+    "history.signature",
+    "history.allowed-signers",
+    "checkpoint.extends",
+    "checkpoint.signature",
+    "checkpoint.origin",
+    "checkpoint.state",
+];
+
+#[test]
+fn every_history_rule_has_a_failing_case() {
+    let caught: std::collections::BTreeSet<&str> = tampers().iter().map(|t| t.rule).chain(CAUGHT_ELSEWHERE).collect();
+    for rule in rollcall::rules::RULES.iter().filter(|r| matches!(r.check, rollcall::rules::Check::History)) {
+        assert!(caught.contains(rule.name), "no test makes history break {}", rule.name);
+    }
+}

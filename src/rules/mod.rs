@@ -21,7 +21,7 @@ use crate::pull_request as pr;
 use crate::roll::Member;
 use crate::source::Entry;
 use crate::yaml::{self, Spans};
-use crate::{approval, merge};
+use crate::{approval, log, merge, verify};
 use jiff::civil::Date;
 use serde_json::Value;
 
@@ -39,6 +39,8 @@ pub enum Check {
     PullRequest,
     /// Made while recording a ledger event (`merge` and the lifecycle commands).
     Event,
+    /// Made while reading the ledger's history (`log`, `verify`, checkpoints).
+    History,
 }
 
 pub struct Rule {
@@ -217,6 +219,20 @@ pub static RULES: &[Rule] = &[
     rule(merge::STAMP, "the event's dates and records are consistent", Check::Event),
     rule(merge::UNKNOWN_MEMBER, "a lifecycle event names a member of the roll", Check::Event),
     rule(merge::NOT_A_MEMBER_CHANGE, "merge records member changes only, not maintenance", Check::Event),
+    rule(log::EVENT_CHANGE, "an event's commit changes its member file and nothing else", Check::History),
+    rule(log::MALFORMED_EVENT, "ledger trailers are written by rollcall, whole", Check::History),
+    rule(log::UNRECORDED_CHANGE, "member files change only in ledger events", Check::History),
+    rule(verify::LINEAR, "the ledger's history has no merge commits", Check::History),
+    rule(verify::PREVIOUS_EVENT, "each event names the event before it on the branch", Check::History),
+    rule(verify::DATE_ORDER, "events are recorded in date order", Check::History),
+    rule(verify::NUMBER_REUSED, "a member number is given once, ever", Check::History),
+    rule(verify::STAMPED, "an event's member file is what the merger stamps for it", Check::History),
+    rule(verify::SIGNATURE, "where the policy requires it, events are signed by an allowed key", Check::History),
+    rule(verify::SIGNERS_FILE, "the allowed-signers file exists and reads", Check::History),
+    rule(verify::EXTENDS, "history extends the checkpoint: its head is an ancestor", Check::History),
+    rule(verify::STATE_HASH, "the roll at the checkpoint's head hashes to its state", Check::History),
+    rule(verify::CHECKPOINT_SIGNATURE, "a checkpoint is signed by the ledger's key", Check::History),
+    rule(verify::CHECKPOINT_ORIGIN, "a checkpoint is of this ledger", Check::History),
 ];
 
 /// Whether `name` may be given to `--skip`.
