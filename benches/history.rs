@@ -4,8 +4,9 @@
 //!
 //! `cargo bench --bench history [-- EVENTS …]` (default 1000, 10000 and
 //! 100000). Each history is built once with `common::build_history`; each
-//! command runs as one process, three times, and the table shows the median
-//! wall time and the peak resident memory of them all. Targets at 100k
+//! command runs as one process: once cold (without what rollcall remembers
+//! in the repository between runs), then three times warm; the table shows
+//! the cold time, the median warm time, and the peak resident memory. Targets at 100k
 //! events: `log` ≤ 2 s, `roll --as-of` ≤ 2 s, `verify` ≤ 60 s, `verify
 //! --checkpoint` ≤ 1 s. `-- --generate DIR EVENTS` builds one history and
 //! stops, for profiling.
@@ -35,7 +36,9 @@ fn main() {
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![1_000, 10_000, 100_000] } else { sizes };
     let bin = env!("CARGO_BIN_EXE_rollcall");
-    println!("| events | log | log MEMBER | roll mid | roll last | verify | verify from checkpoint | peak RSS |");
+    println!(
+        "| events | log (cold / warm) | log MEMBER | roll mid | roll last | verify (cold) | verify from checkpoint (cold) | peak RSS |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for n in sizes.into_iter().filter(|&n| n > 0) {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -49,26 +52,32 @@ fn main() {
         let back = n.checked_sub(CHECKPOINT_BACK + 1).map_or(history.genesis, |i| history.events[i]).to_string();
         let checkpoint = dir.path().join("checkpoint.txt");
         let mut peak_kib = 0;
-        let mut median = |args: &[&str]| {
-            let (elapsed, rss) = median_of_runs(bin, args, n);
-            peak_kib = peak_kib.max(rss);
-            elapsed
+        // Cold: without what earlier commands remembered in the repository
+        // (checked commits, read member files); warm: the median of the
+        // runs after, each remembering what the one before read.
+        let mut run = |args: &[&str]| {
+            forget(dir.path());
+            let (cold_time, rss) = median_of_runs(bin, args, n, 1);
+            let (warm_time, warm_rss) = median_of_runs(bin, args, n, RUNS);
+            peak_kib = peak_kib.max(rss).max(warm_rss);
+            (cold_time, warm_time)
         };
-        let log = median(&["log", "--repo", repo, "--format", "json"]);
-        let log_member = median(&["log", &history.member, "--repo", repo]);
-        let roll_mid = median(&["roll", "--as-of", &mid, "--repo", repo, "--format", "json"]);
-        let roll_last = median(&["roll", "--as-of", &last, "--repo", repo, "--format", "json"]);
-        let verify = median(&["verify", "--repo", repo]);
+        let log = run(&["log", "--repo", repo, "--format", "json"]);
+        let log_member = run(&["log", &history.member, "--repo", repo]);
+        let roll_mid = run(&["roll", "--as-of", &mid, "--repo", repo, "--format", "json"]);
+        let roll_last = run(&["roll", "--as-of", &last, "--repo", repo, "--format", "json"]);
+        let verify = run(&["verify", "--repo", repo]).0;
         write_checkpoint(bin, &["checkpoint", "--sign", SIGNING_KEY, "--rev", &back, "--repo", repo], &checkpoint, n);
         let checkpoint = checkpoint.to_str().expect("a UTF-8 temp dir");
-        let from_checkpoint = median(&["verify", "--checkpoint", checkpoint, "--key", VERIFYING_KEY, "--repo", repo]);
+        let from_checkpoint = run(&["verify", "--checkpoint", checkpoint, "--key", VERIFYING_KEY, "--repo", repo]).0;
         let s = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+        let both = |(cold, warm): (Duration, Duration)| format!("{} / {}", s(cold), s(warm));
         println!(
             "| {n} | {} | {} | {} | {} | {} | {} | {:.0} MB |",
-            s(log),
-            s(log_member),
-            s(roll_mid),
-            s(roll_last),
+            both(log),
+            both(log_member),
+            both(roll_mid),
+            both(roll_last),
             s(verify),
             s(from_checkpoint),
             peak_kib as f64 / 1024.0
@@ -94,18 +103,25 @@ fn describe(history: &common::History, took: Duration) -> String {
     )
 }
 
-/// `rollcall ARGS` run RUNS times: the median wall time and the peak RSS.
-fn median_of_runs(bin: &str, args: &[&str], events: usize) -> (Duration, i64) {
-    let mut times = Vec::with_capacity(RUNS);
+/// Removes what rollcall remembers in the repository between runs.
+fn forget(repo: &Path) {
+    for file in ["rollcall-checked", "rollcall-roll-cache"] {
+        let _ = std::fs::remove_file(repo.join(".git").join(file));
+    }
+}
+
+/// `rollcall ARGS` run `runs` times: the median wall time and the peak RSS.
+fn median_of_runs(bin: &str, args: &[&str], events: usize, runs: usize) -> (Duration, i64) {
+    let mut times = Vec::with_capacity(runs);
     let mut peak_kib = 0;
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let (elapsed, rss, ok) = common::timed(Command::new(bin).args(args));
         assert!(ok, "`rollcall {}` did not exit 0 on the {events}-event history", args.join(" "));
         times.push(elapsed);
         peak_kib = peak_kib.max(rss);
     }
     times.sort();
-    (times[RUNS / 2], peak_kib)
+    (times[runs / 2], peak_kib)
 }
 
 /// Runs `rollcall ARGS` (a checkpoint) and writes what it prints to `file`.

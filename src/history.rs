@@ -8,7 +8,7 @@ use crate::source::MEMBERS_DIR;
 use git2::{FileMode, ObjectType, Oid, Repository};
 use jiff::civil::Date;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// The only file outside `members/` an event may change: the merger
@@ -309,6 +309,61 @@ impl<'b> Iterator for Entries<'b> {
             }
             _ => Some(Err(())),
         }
+    }
+}
+
+/// Commits whose change was checked against what they say, remembered in
+/// the repository (`.git/rollcall-checked`): a commit's id fixes its tree
+/// and its parent's, so a check passed once holds for good, and `log` need
+/// not read 100,000 commits' trees again. `verify` never trusts it; it
+/// checks everything and records what passed.
+pub struct Checked {
+    path: std::path::PathBuf,
+    known: HashSet<Oid>,
+    added: usize,
+}
+
+const CHECKED_FILE: &str = "rollcall-checked";
+const CHECKED_HEADER: &[u8] = b"rollcall checked commits v1\n";
+/// Room for 3 million commits; a larger file is not rollcall's and is ignored.
+const MAX_CHECKED_BYTES: u64 = 64 * 1024 * 1024;
+
+impl Checked {
+    /// What the repository remembers; nothing if the file is missing or not rollcall's.
+    pub fn open(repo: &Repository) -> Checked {
+        let path = repo.path().join(CHECKED_FILE);
+        let bytes = std::fs::symlink_metadata(&path)
+            .ok()
+            .filter(|m| m.is_file() && m.len() <= MAX_CHECKED_BYTES)
+            .and_then(|_| std::fs::read(&path).ok())
+            .unwrap_or_default();
+        let known = bytes
+            .strip_prefix(CHECKED_HEADER)
+            .filter(|ids| ids.len() % 20 == 0)
+            .map(|ids| ids.chunks_exact(20).filter_map(|id| Oid::from_bytes(id).ok()).collect())
+            .unwrap_or_default();
+        Checked { path, known, added: 0 }
+    }
+
+    pub fn contains(&self, commit: Oid) -> bool {
+        self.known.contains(&commit)
+    }
+
+    pub fn add(&mut self, commit: Oid) {
+        self.added += usize::from(self.known.insert(commit));
+    }
+
+    /// Writes what is known, if anything was added. A repository rollcall
+    /// may not write to (a read-only checkout) is only not remembered.
+    pub fn save(&self) {
+        if self.added == 0 {
+            return;
+        }
+        let mut ids: Vec<&Oid> = self.known.iter().collect();
+        ids.sort();
+        let mut bytes = CHECKED_HEADER.to_vec();
+        ids.iter().for_each(|id| bytes.extend_from_slice(id.as_bytes()));
+        let _ = crate::atomic::write(&self.path, &bytes);
     }
 }
 

@@ -71,9 +71,11 @@ pub struct Log {
 /// The events on the first-parent history of `tip` that `query` asks for.
 pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryError> {
     let steps = history::chain(repo, tip, None)?;
+    let mut remembered = history::Checked::open(repo);
     // The events asked for, and every maintenance commit but the first
-    // (which brings the roll): the changes to check.
+    // (which brings the roll): the changes to check, unless checked before.
     let wanted: Vec<usize> = (0..steps.len())
+        .filter(|&i| !remembered.contains(steps[i].commit))
         .filter(|&i| match &steps[i].record {
             Record::Event(event) => query.wants(event),
             Record::Maintenance => !steps[i].parents.is_empty(),
@@ -85,22 +87,34 @@ pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryErr
     let mut log = Log { entries: Vec::new(), findings: Vec::new() };
     for (i, step) in steps.iter().enumerate() {
         let changes = checked.next_if(|(w, _)| **w == i).map(|(_, c)| c.as_slice());
+        let mut passed = true;
         match (&step.record, changes) {
             (Record::Event(event), Some(changes)) => match history::event_change(event, changes) {
                 Ok(_) => log.entries.push(Entry::of(step.commit, event)),
-                Err(why) => log.findings.push(not_its_change(event, &why, step.commit)),
+                Err(why) => {
+                    passed = false;
+                    log.findings.push(not_its_change(event, &why, step.commit));
+                }
             },
+            (Record::Event(event), None) if query.wants(event) => log.entries.push(Entry::of(step.commit, event)),
             (Record::Malformed, _) => log.findings.push(malformed(step.commit)),
-            (Record::Maintenance, Some(changes)) => log.findings.extend(
-                changes
+            (Record::Maintenance, Some(changes)) => {
+                let unrecorded: Vec<Finding> = changes
                     .iter()
                     .filter(|c| history::is_member_path(&c.path))
                     .filter(|c| query.member.as_ref().is_none_or(|m| c.path == crate::rules::member_path(m)))
-                    .map(|c| unrecorded(&c.path, step.commit)),
-            ),
+                    .map(|c| unrecorded(&c.path, step.commit))
+                    .collect();
+                passed = unrecorded.is_empty() && changes.iter().all(|c| !history::is_member_path(&c.path));
+                log.findings.extend(unrecorded);
+            }
             _ => {}
         }
+        if passed && changes.is_some() {
+            remembered.add(step.commit);
+        }
     }
+    remembered.save();
     Ok(log)
 }
 
@@ -139,6 +153,15 @@ pub fn unrecorded(path: &str, commit: Oid) -> Finding {
         "member files change only through rollcall merge and the lifecycle commands; restore the branch from a trusted copy",
     )
     .in_commit(commit)
+}
+
+/// The JSON report: the events, then the findings.
+pub fn json(log: &Log) -> String {
+    #[derive(Serialize)]
+    struct Events<'a> {
+        events: &'a [Entry],
+    }
+    crate::report::json_with(crate::report::is_ok(&log.findings), Events { events: &log.entries }, &log.findings)
 }
 
 /// One line per event, for people.

@@ -588,9 +588,7 @@ fn log_command(args: &LogArgs) -> ExitCode {
     };
     let ok = report::is_ok(&log.findings);
     match args.format {
-        ListFormat::Json => {
-            print!("{}", report::json_with(ok, serde_json::json!({ "events": log.entries }), &log.findings))
-        }
+        ListFormat::Json => print!("{}", rollcall::log::json(&log)),
         ListFormat::Csv => print!("{}", rollcall::log::csv(&log.entries)),
         ListFormat::Human => print!("{}", rollcall::log::human(&log.entries)),
     }

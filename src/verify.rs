@@ -97,6 +97,7 @@ pub fn verify(
     };
     let skip = usize::from(stop.is_none());
     let mut verified = Verified { commits: skip, events: 0, findings: Vec::new() };
+    let mut remembered = history::Checked::open(repo);
     for step in &steps[skip..] {
         let outcome = replay.step(step)?;
         verified.commits += 1;
@@ -104,8 +105,10 @@ pub fn verify(
             verified.findings = findings.into_iter().map(|f| f.in_commit(step.commit)).collect();
             break;
         }
+        remembered.add(step.commit);
         verified.events += usize::from(step.event().is_some());
     }
+    remembered.save();
     Ok(verified)
 }
 

@@ -13,8 +13,9 @@ use crate::yaml::{self, MEMBER_LIMITS};
 use git2::{Oid, Repository};
 use jiff::ToSpan;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// What an unlisted member is shown as: it votes, but no export names it.
 pub const UNLISTED: &str = "(unlisted)";
@@ -92,18 +93,28 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryErr
         Err(ConfigError::Source(e)) => return Err(HistoryError(e.to_string())),
     };
     let files = member_files(repo, state.tree)?;
+    let mut cache = Summaries::open(repo);
+    let unread: Vec<&(String, Oid)> = files.iter().filter(|(_, blob)| !cache.known.contains_key(blob)).collect();
     let path = repo.path().to_path_buf();
     let parts = crate::parallel::for_each(
-        &files,
+        &unread,
         || Ok::<_, HistoryError>((Repository::open(&path).map_err(history::git)?, Vec::new())),
-        |(repo, voters), (file, blob)| {
+        |(repo, read), (file, blob)| {
             let object = repo.find_blob(*blob).map_err(history::git)?;
             let doc = yaml::load(file, object.content(), MEMBER_LIMITS, yaml::Layout::Free);
-            voters.extend(doc.value.and_then(|v| voter(&v, &policy, as_of)));
+            read.push((*blob, doc.value.as_ref().map(Summary::of)));
             Ok(())
         },
     )?;
-    let mut members: Vec<Voter> = parts.into_iter().flat_map(|(_, v)| v).collect();
+    for (blob, summary) in parts.into_iter().flat_map(|(_, read)| read) {
+        cache.add(blob, summary);
+    }
+    cache.save();
+    let mut members: Vec<Voter> = files
+        .iter()
+        .filter_map(|(_, blob)| cache.known.get(blob)?.as_ref())
+        .filter_map(|summary| voter(summary, &policy, as_of))
+        .collect();
     members.sort_by(|a, b| (&a.member, &a.voter).cmp(&(&b.member, &b.voter)));
     let tiers: Vec<&str> = policy.tiers.iter().map(|t| t.name.as_str()).collect();
     let mut roll = tally(as_of, Some(state.commit), members, &policy.quorum);
@@ -111,17 +122,47 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryErr
     Ok(roll)
 }
 
+/// What the roll reads of a member file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Summary {
+    id: Option<String>,
+    name: Option<String>,
+    tier: Option<String>,
+    status: Option<String>,
+    admitted: Option<String>,
+    expires: Option<String>,
+    /// The member's own login, or its representative's.
+    voter: Option<String>,
+    unlisted: bool,
+}
+
+impl Summary {
+    pub fn of(value: &Value) -> Summary {
+        let text = |v: &Value, field: &str| v.get(field).and_then(Value::as_str).map(str::to_owned);
+        let holder = value.get("representative").unwrap_or(value);
+        Summary {
+            id: text(value, "id"),
+            name: text(value, "name"),
+            tier: text(value, "tier"),
+            status: text(value, "status"),
+            admitted: text(value, "admitted"),
+            expires: text(value, "expires"),
+            voter: text(holder, "github"),
+            unlisted: value.get("unlisted") == Some(&Value::Bool(true)),
+        }
+    }
+}
+
 /// The member a file holds, if it was an active member on `as_of`.
-pub fn voter(value: &Value, policy: &Policy, as_of: Date) -> Option<Voter> {
-    let text = |v: &Value, field: &str| v.get(field).and_then(Value::as_str).map(str::to_owned);
-    let date = |field: &str| text(value, field).and_then(|d| d.parse::<Date>().ok());
-    let status = text(value, "status").and_then(|s| Status::parse(&s));
-    let expires = date("expires");
+pub fn voter(summary: &Summary, policy: &Policy, as_of: Date) -> Option<Voter> {
+    let date = |field: &Option<String>| field.as_ref().and_then(|d| d.parse::<Date>().ok());
+    let status = summary.status.as_deref().and_then(Status::parse);
+    let expires = date(&summary.expires);
     if status != Some(Status::Active) || expires.is_some_and(|e| e < as_of) {
         return None;
     }
-    let tier = text(value, "tier")?;
-    let admitted = date("admitted");
+    let tier = summary.tier.clone()?;
+    let admitted = date(&summary.admitted);
     // A ledger's first commit may bring members admitted after a date asked about.
     if admitted.is_some_and(|a| a > as_of) {
         return None;
@@ -130,18 +171,72 @@ pub fn voter(value: &Value, policy: &Policy, as_of: Date) -> Option<Voter> {
         .and_then(|a| a.checked_add(i64::from(policy.voting_min_days).days()).ok())
         .is_some_and(|from| from <= as_of);
     let votes = if old_enough { policy.tier(&tier).map_or(0, |t| t.votes) } else { 0 };
-    let holder = value.get("representative").unwrap_or(value);
-    let unlisted = value.get("unlisted") == Some(&Value::Bool(true));
-    let shown = |v: Option<String>| if unlisted { UNLISTED.to_owned() } else { v.unwrap_or_default() };
+    let shown = |v: &Option<String>| if summary.unlisted { UNLISTED.to_owned() } else { v.clone().unwrap_or_default() };
     Some(Voter {
-        member: shown(text(value, "id")),
-        name: shown(text(value, "name")),
+        member: shown(&summary.id),
+        name: shown(&summary.name),
         tier,
         admitted: admitted.map(|d| d.to_string()),
         expires: expires.map(|d| d.to_string()),
         votes,
-        voter: shown(text(holder, "github")),
+        voter: shown(&summary.voter),
     })
+}
+
+/// Member files as the roll reads them, kept by blob id in the repository
+/// (`.git/rollcall-roll-cache`): a blob never changes, so a file read once
+/// for a roll need not be read again, and a roll reads only what events
+/// changed since the last one.
+struct Summaries {
+    path: std::path::PathBuf,
+    /// `None`: the blob is not a YAML mapping.
+    known: HashMap<Oid, Option<Summary>>,
+    added: usize,
+}
+
+const CACHE_FILE: &str = "rollcall-roll-cache";
+const CACHE_HEADER: &str = "rollcall roll cache v1";
+/// About 200 bytes a member; a larger file is not rollcall's and is ignored.
+const MAX_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
+impl Summaries {
+    fn open(repo: &Repository) -> Summaries {
+        let path = repo.path().join(CACHE_FILE);
+        let text = std::fs::symlink_metadata(&path)
+            .ok()
+            .filter(|m| m.is_file() && m.len() <= MAX_CACHE_BYTES)
+            .and_then(|_| std::fs::read_to_string(&path).ok())
+            .unwrap_or_default();
+        let mut lines = text.lines();
+        let known = match lines.next() {
+            Some(CACHE_HEADER) => lines
+                .map(|line| {
+                    let (blob, summary): (String, Option<Summary>) = serde_json::from_str(line).ok()?;
+                    Some((Oid::from_str(&blob).ok()?, summary))
+                })
+                .collect::<Option<HashMap<_, _>>>()
+                .unwrap_or_default(),
+            _ => HashMap::new(),
+        };
+        Summaries { path, known, added: 0 }
+    }
+
+    fn add(&mut self, blob: Oid, summary: Option<Summary>) {
+        self.added += usize::from(self.known.insert(blob, summary).is_none());
+    }
+
+    /// A repository rollcall may not write to is only not remembered.
+    fn save(&self) {
+        if self.added == 0 {
+            return;
+        }
+        let mut out = format!("{CACHE_HEADER}\n");
+        for (blob, summary) in &self.known {
+            out.push_str(&serde_json::to_string(&(blob.to_string(), summary)).unwrap_or_default());
+            out.push('\n');
+        }
+        let _ = crate::atomic::write(&self.path, out.as_bytes());
+    }
 }
 
 /// The totals per tier and the quorum of `members`.

@@ -362,6 +362,11 @@ fn every_tampering_is_caught_at_its_commit() {
         let commits = rebuild(&repo, genesis, &edited, false);
         let named = refused(&verify(&ledger, &[]), tamper.rule);
         assert_eq!(named, commits[tamper.at].to_string(), "{}: the wrong commit was named", tamper.name);
+        // `log` checks each commit against its change too, and names it the same.
+        if ["history.event-change", "history.malformed-event", "history.unrecorded-change"].contains(&tamper.rule) {
+            let named = refused(&ledger.run(&["log", "--format", "json"]), tamper.rule);
+            assert_eq!(named, commits[tamper.at].to_string(), "{}: log named the wrong commit", tamper.name);
+        }
     }
     // The untouched history, rebuilt, verifies again.
     rebuild(&repo, genesis, &original, true);
@@ -704,4 +709,35 @@ fn every_history_rule_has_a_failing_case() {
     for rule in rollcall::rules::RULES.iter().filter(|r| matches!(r.check, rollcall::rules::Check::History)) {
         assert!(caught.contains(rule.name), "no test makes history break {}", rule.name);
     }
+}
+
+#[test]
+fn what_log_and_roll_remember_changes_no_answer() {
+    let (ledger, _) = merged();
+    let run = |args: &[&str]| {
+        let out = ledger.run(args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let log = run(&["log", "--format", "json"]);
+    let roll = run(&["roll", "--as-of", "2026-03-06", "--format", "json"]);
+    let git = ledger.path().join(".git");
+    assert!(git.join("rollcall-checked").is_file() && git.join("rollcall-roll-cache").is_file());
+    // Remembered: the same answers.
+    assert_eq!(run(&["log", "--format", "json"]), log);
+    assert_eq!(run(&["roll", "--as-of", "2026-03-06", "--format", "json"]), roll);
+    // Garbled, truncated or replaced by a directory: ignored, and the same answers.
+    for garble in [&b"rollcall checked commits v1\n\x01\x02"[..], b"", b"not rollcall's\n"] {
+        std::fs::write(git.join("rollcall-checked"), garble).unwrap();
+        std::fs::write(git.join("rollcall-roll-cache"), garble).unwrap();
+        assert_eq!(run(&["log", "--format", "json"]), log);
+        assert_eq!(run(&["roll", "--as-of", "2026-03-06", "--format", "json"]), roll);
+    }
+    // A cached summary that lies about a blob is what a cache keyed by
+    // content cannot have; one about a blob no longer on the roll is unused.
+    let mut lines: Vec<String> =
+        std::fs::read_to_string(git.join("rollcall-roll-cache")).unwrap().lines().map(str::to_owned).collect();
+    lines.push(format!("[\"{}\",null]", "0".repeat(40)));
+    std::fs::write(git.join("rollcall-roll-cache"), lines.join("\n") + "\n").unwrap();
+    assert_eq!(run(&["roll", "--as-of", "2026-03-06", "--format", "json"]), roll);
 }

@@ -220,8 +220,11 @@ impl Mix {
 /// it can still be renewed), 5% resignations of an active member picked at
 /// random. Member numbers follow the shipped roll's highest. Dates start at
 /// 2023-01-01, 100 events a day, and the committer time follows the date.
-/// No `roll.index`: with one, the merger would refresh it every 256 events.
+/// Every 256th event also writes a refreshed `roll.index`, as the merger
+/// does (naming the members tree before the event, which readers overlay).
 pub fn build_history(dir: &Path, events: usize) -> History {
+    /// How often the merger refreshes `roll.index`.
+    const INDEX_REFRESH: usize = 256;
     use rollcall::approval::Payment;
     use rollcall::event::{Approval, Event, Role};
     use rollcall::lifecycle::{self, Stamp};
@@ -261,10 +264,27 @@ pub fn build_history(dir: &Path, events: usize) -> History {
     // Writes one commit on main and returns its id, which fast-import tells
     // (`get-mark`) once it has written it.
     let mut mark = 0;
+    // Given the roll's index entries, the commit also writes `roll.index`,
+    // naming the previous commit's members tree (which fast-import tells,
+    // `ls`), as the merger refreshes it every 256 events.
     let mut commit = |out: &mut std::io::BufWriter<std::process::ChildStdin>,
                       time: i64,
                       message: &str,
-                      files: &[(&str, &[u8])]| {
+                      files: &[(&str, &[u8])],
+                      index: Option<&std::collections::BTreeMap<String, rollcall::index::Entry>>| {
+        let index = index.map(|entries| {
+            writeln!(out, "ls :{mark} members").unwrap();
+            out.flush().expect("write to git fast-import");
+            let mut line = String::new();
+            marks.read_line(&mut line).expect("read from git fast-import");
+            let tree = line.split_whitespace().nth(2).and_then(|t| git2::Oid::from_str(t).ok());
+            let entries = entries.values().cloned().collect();
+            rollcall::index::render(&rollcall::index::Index { members_tree: tree, entries })
+        });
+        let mut files = files.to_vec();
+        if let Some(text) = &index {
+            files.push((rollcall::index::INDEX_FILE, text.as_bytes()));
+        }
         mark += 1;
         let who = format!("rollcall <rollcall@localhost> {time} +0000");
         write!(out, "commit refs/heads/main\nmark :{mark}\nauthor {who}\ncommitter {who}\ndata {}\n", message.len())
@@ -283,7 +303,15 @@ pub fn build_history(dir: &Path, events: usize) -> History {
     };
 
     let files: Vec<(&str, &[u8])> = shipped.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
-    let genesis = commit(&mut out, start - 86_400, "Start the ledger: the shipped schema, policy and roll\n", &files);
+    let genesis =
+        commit(&mut out, start - 86_400, "Start the ledger: the shipped schema, policy and roll\n", &files, None);
+    let entry = |path: &str, bytes: &[u8]| {
+        let member = rollcall::neighbours::summarise(path, bytes).expect("a member file");
+        let blob = git2::Oid::hash_object(git2::ObjectType::Blob, bytes).expect("hash");
+        rollcall::index::Entry::from_member(&member, blob)
+    };
+    let mut index: std::collections::BTreeMap<String, rollcall::index::Entry> =
+        shipped.iter().filter(|(p, _)| p.starts_with("members/")).map(|(p, b)| (p.clone(), entry(p, b))).collect();
     let mut history = History {
         genesis,
         events: Vec::with_capacity(events),
@@ -408,7 +436,9 @@ pub fn build_history(dir: &Path, events: usize) -> History {
         };
         let message = event.message();
         assert_eq!(Event::parse(&message).as_ref(), Some(&event), "the message reads back as its event");
-        let id = commit(&mut out, time, &message, &[(member.path.as_str(), member.bytes.as_bytes())]);
+        let refresh = (k % INDEX_REFRESH == INDEX_REFRESH - 1).then_some(&index);
+        let id = commit(&mut out, time, &message, &[(member.path.as_str(), member.bytes.as_bytes())], refresh);
+        index.insert(member.path.clone(), entry(&member.path, member.bytes.as_bytes()));
         previous = Some(id);
         history.events.push(id);
         history.kinds.push(kind);
