@@ -195,10 +195,11 @@ struct VerifyArgs {
     #[command(flatten)]
     history: HistoryArgs,
     /// Start from this signed checkpoint: check that history extends it, then replay what came after.
-    #[arg(long, value_name = "FILE", requires = "key")]
-    checkpoint: Option<PathBuf>,
-    /// The ledger's checkpoint key: a file holding its verifier key (name+id+key) or OpenSSH public key (repeatable).
     #[arg(long, value_name = "FILE")]
+    checkpoint: Option<PathBuf>,
+    /// The ledger's checkpoint key: a file holding its verifier key (name+id+key) or OpenSSH public key
+    /// (repeatable; default: the keys the branch publishes in schema/checkpoint.vkey).
+    #[arg(long, value_name = "FILE", requires = "checkpoint")]
     key: Vec<PathBuf>,
     /// A witness whose cosignature the checkpoint must carry: a file holding its verifier key (repeatable).
     #[arg(long, value_name = "FILE", requires = "checkpoint")]
@@ -635,7 +636,7 @@ fn origin_at(repo: &git2::Repository, commit: git2::Oid) -> Result<String, Strin
 }
 
 fn verify_command(args: &VerifyArgs) -> ExitCode {
-    use rollcall::checkpoint::{self, Verifier};
+    use rollcall::checkpoint::Verifier;
     use rollcall::verify::{self, Start};
     let (repo, tip) = match args.history.open() {
         Ok(opened) => opened,
@@ -653,7 +654,6 @@ fn verify_command(args: &VerifyArgs) -> ExitCode {
             Err(e) => return cannot_run(e),
         },
     };
-    let mut findings = Vec::new();
     let start = match &args.checkpoint {
         None => Start::Root,
         Some(path) => {
@@ -671,7 +671,11 @@ fn verify_command(args: &VerifyArgs) -> ExitCode {
                 };
                 parsed.map_err(|e| format!("{}: {e}", path.display()))
             };
-            let keys: Result<Vec<Verifier>, String> = args.key.iter().map(|p| key(p, false)).collect();
+            let keys: Result<Vec<Verifier>, String> = if args.key.is_empty() {
+                verify::published_keys(&repo, tip)
+            } else {
+                args.key.iter().map(|p| key(p, false)).collect()
+            };
             let witnesses: Result<Vec<Verifier>, String> = args.witness.iter().map(|p| key(p, true)).collect();
             let (keys, witnesses) = match (keys, witnesses) {
                 (Ok(k), Ok(w)) => (k, w),
@@ -681,34 +685,11 @@ fn verify_command(args: &VerifyArgs) -> ExitCode {
                 Ok(note) => note,
                 Err(e) => return cannot_run(e),
             };
-            let opened = match checkpoint::open(&note, &keys, &witnesses) {
-                Ok(opened) => opened,
-                Err(e) => {
-                    findings.push(rollcall::finding::Finding::error(
-                        verify::CHECKPOINT_SIGNATURE,
-                        &path.display().to_string(),
-                        rollcall::finding::Pos::START,
-                        "",
-                        format!("the checkpoint is not validly signed: {e}"),
-                        "get the checkpoint again from where the foundation publishes it, and the key from its policy",
-                    ));
-                    return verify_report(args.format, &findings, None);
-                }
-            };
-            if opened.checkpoint.origin != origin {
-                findings.push(rollcall::finding::Finding::error(
-                    verify::CHECKPOINT_ORIGIN,
-                    &path.display().to_string(),
-                    rollcall::finding::Pos::START,
-                    "",
-                    format!("the checkpoint is of {:?}, this ledger is {origin:?}", opened.checkpoint.origin),
-                    "check that the checkpoint belongs to this ledger",
-                ));
-                return verify_report(args.format, &findings, None);
-            }
-            match verify::extends(&repo, tip, &opened.checkpoint) {
-                Ok(found) if found.is_empty() => Start::Checkpoint(opened.checkpoint.head),
-                Ok(found) => return verify_report(args.format, &found, None),
+            let given =
+                verify::Given { note: &note, file: &path.display().to_string(), keys: &keys, witnesses: &witnesses };
+            match verify::extended(&repo, tip, &origin, &given) {
+                Ok(Ok(head)) => Start::Checkpoint(head),
+                Ok(Err(findings)) => return verify_report(args.format, &findings, None),
                 Err(e) => return cannot_run(e),
             }
         }

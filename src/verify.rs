@@ -9,6 +9,7 @@
 //! are judged.
 
 use crate::approval::{self, Approver, Payment, Subject};
+use crate::checkpoint::Verifier;
 use crate::config::{self, Config, ConfigError};
 use crate::event::{Event, Kind};
 use crate::finding::{Finding, Pos, Severity};
@@ -44,6 +45,9 @@ pub const CHECKPOINT_ORIGIN: &str = "checkpoint.origin";
 /// Where a ledger keeps the keys that may sign its events, in the format
 /// of git's `gpg.ssh.allowedSignersFile`.
 pub const ALLOWED_SIGNERS_FILE: &str = "schema/allowed_signers";
+
+/// Where a ledger publishes the verifier keys of its checkpoints, one a line.
+pub const CHECKPOINT_KEYS_FILE: &str = "schema/checkpoint.vkey";
 
 /// Where the replay starts.
 pub enum Start {
@@ -699,6 +703,62 @@ pub fn checkpoint_of(
     let events = history::chain(repo, head, None)?.iter().filter(|s| s.event().is_some()).count() as u64;
     let tree = repo.find_commit(head).map_err(history::git)?.tree_id();
     Ok(crate::checkpoint::Checkpoint { origin: origin.to_owned(), events, head, state: state_hash(repo, tree)? })
+}
+
+/// A checkpoint as given to `verify`, with the keys to check it by.
+pub struct Given<'a> {
+    pub note: &'a str,
+    /// Where the note came from, for the findings.
+    pub file: &'a str,
+    pub keys: &'a [Verifier],
+    pub witnesses: &'a [Verifier],
+}
+
+/// The head of a checkpoint of this ledger (`origin`), validly signed, that
+/// the branch at `tip` still extends; findings if it is not all of that.
+pub fn extended(
+    repo: &Repository,
+    tip: Oid,
+    origin: &str,
+    given: &Given,
+) -> Result<Result<Oid, Vec<Finding>>, HistoryError> {
+    let refuse =
+        |rule: &'static str, message: String, help: &str| Ok(Err(vec![about(rule, given.file, message, help)]));
+    let opened = match crate::checkpoint::open(given.note, given.keys, given.witnesses) {
+        Ok(opened) => opened,
+        Err(e) => {
+            return refuse(
+                CHECKPOINT_SIGNATURE,
+                format!("the checkpoint is not validly signed: {e}"),
+                "get the checkpoint again from where the foundation publishes it, and its key",
+            );
+        }
+    };
+    if opened.checkpoint.origin != origin {
+        let message = format!("the checkpoint is of {:?}, this ledger is {origin:?}", opened.checkpoint.origin);
+        return refuse(CHECKPOINT_ORIGIN, message, "check that the checkpoint belongs to this ledger");
+    }
+    let found = extends(repo, tip, &opened.checkpoint)?;
+    Ok(if found.is_empty() { Ok(opened.checkpoint.head) } else { Err(found) })
+}
+
+/// The checkpoint keys the branch publishes, one verifier key a line. A
+/// rewritten branch may publish another key, but a checkpoint signed before
+/// the rewrite is not signed by it, so it is refused all the same.
+pub fn published_keys(repo: &Repository, tip: Oid) -> Result<Vec<Verifier>, String> {
+    let missing =
+        || format!("no checkpoint key: give --key FILE, or publish the ledger's key in {CHECKPOINT_KEYS_FILE}");
+    let tree = repo.find_commit(tip).and_then(|c| c.tree()).map_err(|e| e.message().to_owned())?;
+    let entry = tree.get_path(Path::new(CHECKPOINT_KEYS_FILE)).map_err(|_| missing())?;
+    let blob = repo.find_blob(entry.id()).map_err(|_| missing())?;
+    let text = std::str::from_utf8(blob.content()).ok().filter(|_| blob.size() <= 64 * 1024).ok_or_else(missing)?;
+    let keys: Vec<Verifier> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| Verifier::parse(l).map_err(|e| format!("{CHECKPOINT_KEYS_FILE}: {e}")))
+        .collect::<Result<_, _>>()?;
+    if keys.is_empty() { Err(missing()) } else { Ok(keys) }
 }
 
 /// Whether the branch at `tip` still extends `checkpoint`: its head on the

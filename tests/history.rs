@@ -741,3 +741,35 @@ fn what_log_and_roll_remember_changes_no_answer() {
     std::fs::write(git.join("rollcall-roll-cache"), lines.join("\n") + "\n").unwrap();
     assert_eq!(run(&["roll", "--as-of", "2026-03-06", "--format", "json"]), roll);
 }
+
+#[test]
+fn a_checkpoint_is_checked_against_the_key_the_branch_publishes() {
+    let ledger = desk();
+    let vkey = ledger.run(&["checkpoint", "--sign", &fixture(KEY), "--vkey"]);
+    assert_eq!(vkey.code, 0, "{}", vkey.stderr);
+    assert!(vkey.stdout.starts_with("example.org/members+"), "{}", vkey.stdout);
+    ledger.write(rollcall::verify::CHECKPOINT_KEYS_FILE, format!("# the ledger's checkpoint key\n{}", vkey.stdout));
+    ledger.commit("publish the checkpoint key");
+    record(&ledger, &script()[..3], &[]);
+    let note = checkpoint(&ledger, "main~1");
+    let note = note.to_str().unwrap();
+    record(&ledger, &script()[3..4], &[]);
+    let out = verify(&ledger, &["--checkpoint", note]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // Signed by another key than the one published: refused.
+    let other = ledger.path().join(".git/other-checkpoint");
+    let signer =
+        rollcall::checkpoint::NoteSigner::from_file("example.org/members", &common::repo_root().join(KEY)).unwrap();
+    let theirs = rollcall::checkpoint::NoteSigner::from_file(
+        "example.org/members",
+        &common::repo_root().join("tests/fixtures/other-signing-key"),
+    )
+    .unwrap();
+    let head = tip(&ledger);
+    let checkpoint = rollcall::verify::checkpoint_of(&ledger.repo(), head, "example.org/members").unwrap();
+    assert!(rollcall::checkpoint::sign(&checkpoint, &signer).contains("head"));
+    std::fs::write(&other, rollcall::checkpoint::sign(&checkpoint, &theirs)).unwrap();
+    let out = verify(&ledger, &["--checkpoint", other.to_str().unwrap()]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("checkpoint.signature"), "{}", out.stdout);
+}
