@@ -480,6 +480,11 @@ fn main() -> ExitCode {
     // every read was a quarter of a merge's time at 100,000 members.
     git2::opts::strict_hash_verification(false);
     let cli = Cli::parse();
+    // Reading history touches each commit once: libgit2's object cache
+    // would only hold 100,000 parsed commits in memory for nothing.
+    if matches!(cli.command, Command::Log(_) | Command::Roll(_) | Command::Verify(_) | Command::Checkpoint(_)) {
+        git2::opts::enable_caching(false);
+    }
     match cli.command {
         Command::Validate(args) => validate_command(args),
         Command::CheckPr(args) => check_pr_command(args),
