@@ -485,6 +485,11 @@ fn main() -> ExitCode {
     if matches!(cli.command, Command::Log(_) | Command::Roll(_) | Command::Verify(_) | Command::Checkpoint(_)) {
         git2::opts::enable_caching(false);
     }
+    // An audit trusts no object it has not hashed: a byte changed on disk
+    // is refused, not replayed.
+    if matches!(cli.command, Command::Verify(_) | Command::Checkpoint(_)) {
+        git2::opts::strict_hash_verification(true);
+    }
     match cli.command {
         Command::Validate(args) => validate_command(args),
         Command::CheckPr(args) => check_pr_command(args),

@@ -773,3 +773,31 @@ fn a_checkpoint_is_checked_against_the_key_the_branch_publishes() {
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("checkpoint.signature"), "{}", out.stdout);
 }
+
+#[test]
+fn an_object_changed_on_disk_is_refused_by_verify() {
+    let (ledger, _) = merged();
+    let repo = ledger.repo();
+    let steps = rollcall::history::chain(&repo, tip(&ledger), None).unwrap();
+    let event = steps[3].event().unwrap().clone();
+    let tree = repo.find_commit(steps[3].commit).unwrap().tree().unwrap();
+    let blob = tree.get_path(Path::new(&event.file)).unwrap().id();
+    // The member file's loose object, overwritten with another content's
+    // (a valid object file, for the wrong id).
+    let mut bytes = repo.find_blob(blob).unwrap().content().to_vec();
+    bytes[0] ^= 0x20;
+    let other = repo.blob(&bytes).unwrap();
+    let loose = |oid: Oid| {
+        let hex = oid.to_string();
+        ledger.path().join(".git/objects").join(&hex[..2]).join(&hex[2..])
+    };
+    assert!(loose(blob).is_file(), "the merger writes loose objects");
+    let mut permissions = std::fs::metadata(loose(blob)).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    permissions.set_readonly(false);
+    std::fs::set_permissions(loose(blob), permissions).unwrap();
+    std::fs::copy(loose(other), loose(blob)).unwrap();
+    let out = verify(&ledger, &[]);
+    assert_ne!(out.code, 0, "{}", out.stdout);
+    assert!(out.stderr.contains("hash"), "{}", out.stderr);
+}
