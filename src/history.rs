@@ -153,11 +153,18 @@ const MAX_TREE_BYTES: usize = 32 * 1024 * 1024;
 pub struct Trees<'r> {
     odb: git2::Odb<'r>,
     cache: HashMap<Oid, Rc<[u8]>>,
+    cached_bytes: usize,
 }
+
+/// What the tree cache may hold.
+const MAX_CACHED_BYTES: usize = 64 * 1024 * 1024;
+/// `members/<shard>/<id>.yaml` is three levels deep; a ledger's other
+/// folders are shallow too. Deeper trees are refused, not recursed into.
+const MAX_DEPTH: usize = 16;
 
 impl<'r> Trees<'r> {
     pub fn new(repo: &'r Repository) -> Result<Trees<'r>, HistoryError> {
-        Ok(Trees { odb: repo.odb().map_err(git)?, cache: HashMap::new() })
+        Ok(Trees { odb: repo.odb().map_err(git)?, cache: HashMap::new(), cached_bytes: 0 })
     }
 
     fn read(&mut self, oid: Oid) -> Result<Rc<[u8]>, HistoryError> {
@@ -172,9 +179,11 @@ impl<'r> Trees<'r> {
         }
         let bytes: Rc<[u8]> = Rc::from(object.data());
         // Recent trees are the ones asked for again; the rest go.
-        if self.cache.len() >= 512 {
+        if self.cache.len() >= 512 || self.cached_bytes + bytes.len() > MAX_CACHED_BYTES {
             self.cache.clear();
+            self.cached_bytes = 0;
         }
+        self.cached_bytes += bytes.len();
         self.cache.insert(oid, bytes.clone());
         Ok(bytes)
     }
@@ -194,10 +203,18 @@ impl<'r> Trees<'r> {
         new: Option<Oid>,
         out: &mut Vec<Change>,
     ) -> Result<(), HistoryError> {
+        if prefix.matches('/').count() > MAX_DEPTH {
+            return Err(corrupt(prefix));
+        }
         let old = old.map(|o| self.read(o)).transpose()?;
         let new = new.map(|n| self.read(n)).transpose()?;
         let mut olds = Entries { bytes: old.as_deref().unwrap_or_default() }.peekable();
         let mut news = Entries { bytes: new.as_deref().unwrap_or_default() }.peekable();
+        // The entry each side had last: a tree's entries must be in git's
+        // order, each name once, or two readers could see two different
+        // trees in it (libgit2 finds a name by binary search). Entries both
+        // sides share were checked when the old tree was the new one.
+        let (mut last_old, mut last_new): (Option<RawEntry>, Option<RawEntry>) = (None, None);
         loop {
             // A merge of two sorted lists. A hostile, unsorted tree can only
             // make more entries differ: an entry is skipped only when both
@@ -206,8 +223,8 @@ impl<'r> Trees<'r> {
                 (None, None) => break,
                 (Some(o), Some(n)) => match (o, n) {
                     (Ok(o), Ok(n)) if o.raw == n.raw => {
-                        olds.next();
-                        news.next();
+                        last_old = olds.next().and_then(Result::ok);
+                        last_new = news.next().and_then(Result::ok);
                         continue;
                     }
                     (Ok(o), Ok(n)) => o.order(n),
@@ -221,8 +238,18 @@ impl<'r> Trees<'r> {
                 Ordering::Greater => (None, news.next()),
                 Ordering::Equal => (olds.next(), news.next()),
             };
-            let o = o.transpose().map_err(|_| corrupt(prefix))?.map(|e| e.decode(prefix)).transpose()?;
-            let n = n.transpose().map_err(|_| corrupt(prefix))?.map(|e| e.decode(prefix)).transpose()?;
+            let o = o.transpose().map_err(|_| corrupt(prefix))?;
+            let n = n.transpose().map_err(|_| corrupt(prefix))?;
+            for (last, next) in [(&mut last_old, &o), (&mut last_new, &n)] {
+                if let Some(next) = next {
+                    if last.as_ref().is_some_and(|l| !l.order(next).is_lt()) {
+                        return Err(corrupt(prefix));
+                    }
+                    *last = Some(RawEntry { ..*next });
+                }
+            }
+            let o = o.map(|e| e.decode(prefix)).transpose()?;
+            let n = n.map(|e| e.decode(prefix)).transpose()?;
             let name = o.as_ref().or(n.as_ref()).map(|(name, _)| *name).unwrap_or_default();
             let path = format!("{prefix}{}", String::from_utf8_lossy(name));
             let subtree = |e: &Option<(&[u8], Side)>| {
@@ -274,9 +301,21 @@ impl<'b> RawEntry<'b> {
         }
     }
 
+    /// The entry's name and side, if its mode is one git writes and its
+    /// name one path segment.
     fn decode(&self, prefix: &str) -> Result<(&'b [u8], Side), HistoryError> {
-        let mode = std::str::from_utf8(&self.raw[..self.space]).ok().and_then(|m| i32::from_str_radix(m, 8).ok());
-        let mode = mode.ok_or_else(|| corrupt(prefix))?;
+        let mode = match &self.raw[..self.space] {
+            b"40000" => 0o040000,
+            b"100644" => 0o100644,
+            b"100755" => 0o100755,
+            b"120000" => 0o120000,
+            b"160000" => 0o160000,
+            _ => return Err(corrupt(prefix)),
+        };
+        let name = self.name();
+        if name == b"." || name == b".." || name.contains(&b'/') {
+            return Err(corrupt(prefix));
+        }
         let id = Oid::from_bytes(&self.raw[self.nul + 1..]).map_err(|_| corrupt(prefix))?;
         let kind = match mode {
             0o040000 => ObjectType::Tree,

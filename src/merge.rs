@@ -175,11 +175,21 @@ pub fn lifecycle(
                 "give the member's id, as in members/<shard>/<id>.yaml",
             )]));
         };
+        let before = Some(document.value.clone());
+        // A tier change is judged, approved and paid for as the new tier.
+        let after = match &event.tier {
+            Some(tier) => {
+                let mut value = document.value;
+                value["tier"] = Value::String(tier.clone());
+                MemberDocument::of(&file, value)
+            }
+            None => document,
+        };
         Ok(Ok(Proposal {
             kind: event.kind,
             file,
-            before: Some(document.value.clone()),
-            after: document,
+            before,
+            after,
             termination: event.termination.clone(),
             tier: event.tier.clone(),
             pull_request: None,

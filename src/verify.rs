@@ -35,6 +35,7 @@ pub const PREVIOUS_EVENT: &str = "history.previous-event";
 pub const DATE_ORDER: &str = "history.date-order";
 pub const NUMBER_REUSED: &str = "history.number-reused";
 pub const STAMPED: &str = "history.stamped";
+pub const MEMBER_FIELDS: &str = "history.member-fields";
 pub const SIGNATURE: &str = "history.signature";
 pub const SIGNERS_FILE: &str = "history.allowed-signers";
 pub const EXTENDS: &str = "checkpoint.extends";
@@ -357,6 +358,17 @@ impl<'r> Replay<'r> {
         if event.member_number != after.member_number {
             return Ok(Err(stamp_finding("the event's member number is not the file's".to_owned())));
         }
+        if let Some(field) = forbidden_change(event, before_value.as_ref(), &after_value, &self.config) {
+            let pointer = format!("/{}", crate::finding::pointer_segment(&field));
+            return Ok(Err(vec![Finding::error(
+                MEMBER_FIELDS,
+                file,
+                after.pos(""),
+                &pointer,
+                format!("a {} event changed `{field}`, which it may not change", event.kind.as_str()),
+                "an event changes only what its kind records; the file was edited by hand",
+            )]));
+        }
         let proposal = proposal(&after_value, before_value.as_ref(), &self.config);
         let payment = new_payment(&after_value, before_value.as_ref());
         let stamp = Stamp {
@@ -416,6 +428,37 @@ impl MemberFrom {
         let spans = yaml::load(file, bytes.as_bytes(), MEMBER_LIMITS, yaml::Layout::Free).spans;
         Member::from_document(file, value, &spans)
     }
+}
+
+/// The first of the member's own fields an event changed that its kind may
+/// not, as `check-pr` and the lifecycle commands allow: a lifecycle event
+/// changes none of them (a tier change only the tier), a member's update
+/// or tier change never who the member is, a resignation nothing else.
+fn forbidden_change(event: &Event, before: Option<&Value>, after: &Value, config: &Config) -> Option<String> {
+    let before = before?.as_object()?;
+    let after = after.as_object()?;
+    let merger = &config.policy.policy.merger_fields;
+    let mut fields: Vec<&String> = before.keys().chain(after.keys()).collect();
+    fields.sort();
+    fields.dedup();
+    let changed =
+        fields.into_iter().filter(|f| !merger.contains(f) && f.as_str() != "status" && before.get(*f) != after.get(*f));
+    // A representative's login may be renamed; its account is the organization's.
+    let account =
+        |v: &serde_json::Map<String, Value>| v.get("representative").and_then(|r| r.get("github_id")).cloned();
+    let identity = |f: &str| {
+        ["id", "kind", "github_id", "organization"].contains(&f)
+            || (f == "representative" && account(before) != account(after))
+    };
+    let from_pull_request = event.pull_request_head.is_some();
+    let allowed = |f: &str| match event.kind {
+        Kind::Update => !identity(f) && f != "tier",
+        Kind::ChangeTier if from_pull_request => !identity(f),
+        Kind::ChangeTier => f == "tier",
+        _ => false,
+    };
+    let mut forbidden = changed.filter(|f| !allowed(f)).map(|f| f.to_owned());
+    forbidden.next()
 }
 
 /// What the merger was given: the member's own fields as they are after

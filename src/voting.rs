@@ -69,18 +69,21 @@ pub struct Roll {
 
 /// The voting roll of the first-parent history of `tip` on `as_of`.
 pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryError> {
+    // Newest first: the state is the tip, or the parent of the oldest of
+    // the events dated after `as_of`. Only events' own dates count, not
+    // the committer's clock of a maintenance commit.
+    let mut state = Some(tip);
     let mut commit = Some(tip);
-    let mut state = None;
-    // Newest first: the first commit of the date or before is the state.
     while let Some(oid) = commit {
         let step = history::Step::read(repo, oid)?;
-        if step.date() <= as_of {
-            state = Some(step);
-            break;
+        match step.event() {
+            Some(event) if event.date <= as_of => break,
+            Some(_) => state = step.parents.first().copied(),
+            None => {}
         }
         commit = step.parents.first().copied();
     }
-    let Some(state) = state else {
+    let Some(state) = state.map(|oid| history::Step::read(repo, oid)).transpose()? else {
         return Ok(tally(as_of, None, Vec::new(), &crate::policy::Quorum::default()));
     };
     let source = Source::Git { repo: repo.path().to_path_buf(), tree: state.tree };
@@ -176,8 +179,9 @@ pub fn voter(summary: &Summary, policy: &Policy, as_of: Date) -> Option<Voter> {
         member: shown(&summary.id),
         name: shown(&summary.name),
         tier,
-        admitted: admitted.map(|d| d.to_string()),
-        expires: expires.map(|d| d.to_string()),
+        // Dates would tell an unlisted member apart; its tier and votes count.
+        admitted: admitted.filter(|_| !summary.unlisted).map(|d| d.to_string()),
+        expires: expires.filter(|_| !summary.unlisted).map(|d| d.to_string()),
         votes,
         voter: shown(&summary.voter),
     })

@@ -323,6 +323,12 @@ fn tampers() -> Vec<Tamper> {
             edit: |_, items| set_event(&mut items[5], |e| e.date = "2026-02-14".parse().unwrap()),
         },
         Tamper {
+            name: "a renewal that also renames the member",
+            rule: "history.member-fields",
+            at: 3,
+            edit: |repo, items| set_field(repo, &mut items[3], |v| v["name"] = "Ada Quill-Renamed".into()),
+        },
+        Tamper {
             name: "a merge commit",
             rule: "history.linear",
             at: 5,
@@ -800,4 +806,58 @@ fn an_object_changed_on_disk_is_refused_by_verify() {
     let out = verify(&ledger, &[]);
     assert_ne!(out.code, 0, "{}", out.stdout);
     assert!(out.stderr.contains("hash"), "{}", out.stderr);
+}
+
+#[test]
+fn a_tree_that_names_members_twice_is_refused() {
+    let (ledger, _) = merged();
+    let repo = ledger.repo();
+    let main = repo.find_commit(tip(&ledger)).unwrap();
+    let root = main.tree().unwrap();
+    let members = root.get_name("members").unwrap().id();
+    // A second `members` entry, after the first, holding a roll of one.
+    let forged =
+        repo.find_tree(tree_with_file(&repo, root.id(), "members/ev/evil.yaml", repo.blob(b"x").unwrap())).unwrap();
+    let evil_members = forged.get_name("members").unwrap().id();
+    let mut entries: Vec<(String, String, Oid)> =
+        root.iter().map(|e| (format!("{:o}", e.filemode()), e.name().unwrap().to_owned(), e.id())).collect();
+    let at = entries.iter().position(|(_, name, _)| name == "members").unwrap();
+    entries.insert(at + 1, ("40000".into(), "members".into(), evil_members));
+    assert_eq!(entries[at].2, members);
+    let mut raw = Vec::new();
+    for (mode, name, id) in &entries {
+        raw.extend_from_slice(format!("{} {name}\0", mode.trim_start_matches('0')).as_bytes());
+        raw.extend_from_slice(id.as_bytes());
+    }
+    let tree = repo.odb().unwrap().write(git2::ObjectType::Tree, &raw).unwrap();
+    let sig = common::signature();
+    let text = repo.commit_create_buffer(&sig, &sig, "Tidy up", &repo.find_tree(tree).unwrap(), &[&main]).unwrap();
+    let commit = repo.odb().unwrap().write(git2::ObjectType::Commit, text.as_str().unwrap().as_bytes()).unwrap();
+    repo.reference("refs/heads/main", commit, true, "forge").unwrap();
+    let out = verify(&ledger, &[]);
+    assert_ne!(out.code, 0, "{}", out.stdout);
+    assert!(out.stderr.contains("corrupt"), "{}", out.stderr);
+    assert_ne!(ledger.run(&["log"]).code, 0);
+}
+
+#[test]
+fn a_maintenance_commit_with_an_old_clock_does_not_move_the_roll_of_a_date() {
+    let (ledger, _) = merged();
+    let repo = ledger.repo();
+    let main = repo.find_commit(tip(&ledger)).unwrap();
+    let tree = tree_with_file(&repo, main.tree_id(), "README.md", repo.blob(b"docs\n").unwrap());
+    let old = git2::Signature::new("Maintainer", "m@example.org", &git2::Time::new(946_684_800, 0)).unwrap();
+    let commit = repo.commit(None, &old, &old, "Docs", &repo.find_tree(tree).unwrap(), &[&main]).unwrap();
+    repo.reference("refs/heads/main", commit, true, "docs").unwrap();
+    for date in ["2026-02-14", "2026-03-06"] {
+        let roll: Value =
+            serde_json::from_str(&ledger.run(&["roll", "--as-of", date, "--format", "json"]).stdout).unwrap();
+        let got: Vec<(String, u64)> = roll["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["member"].as_str().unwrap().to_owned(), m["votes"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(got, roll_from_events(&ledger, date), "the roll of {date}");
+    }
 }

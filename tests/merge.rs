@@ -367,12 +367,26 @@ fn illegal_cases() -> Vec<Illegal> {
         (
             "change-tier",
             "ada-quill",
-            vec!["--tier", "gold", "--approved-by", "lena-hart,kofi-mensah"],
+            vec!["--tier", "gold", "--approved-by", "lena-hart,kofi-mensah", "--payment-usd", "20000"]
+                .into_iter()
+                .chain(["--payment-reference", "INV-11"])
+                .collect(),
             "tier.holder-kind",
             "",
             "tier:",
         ),
         ("resign", "nobody-here", vec![], "lifecycle.unknown-member", "no member", ""),
+        (
+            "change-tier",
+            "rubycore",
+            vec!["--tier", "gold", "--approved-by", "lena-hart,kofi-mensah", "--payment-usd", "5000"]
+                .into_iter()
+                .chain(["--payment-reference", "INV-12"])
+                .collect(),
+            "approval.payment",
+            "gold",
+            "tier:",
+        ),
     ]
 }
 

@@ -227,6 +227,7 @@ pub static RULES: &[Rule] = &[
     rule(verify::DATE_ORDER, "events are recorded in date order", Check::History),
     rule(verify::NUMBER_REUSED, "a member number is given once, ever", Check::History),
     rule(verify::STAMPED, "an event's member file is what the merger stamps for it", Check::History),
+    rule(verify::MEMBER_FIELDS, "an event changes only the member fields its kind may", Check::History),
     rule(verify::SIGNATURE, "where the policy requires it, events are signed by an allowed key", Check::History),
     rule(verify::SIGNERS_FILE, "the allowed-signers file exists and reads", Check::History),
     rule(verify::EXTENDS, "history extends the checkpoint: its head is an ancestor", Check::History),
