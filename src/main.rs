@@ -204,6 +204,9 @@ struct VerifyArgs {
     /// A witness whose cosignature the checkpoint must carry: a file holding its verifier key (repeatable).
     #[arg(long, value_name = "FILE", requires = "checkpoint")]
     witness: Vec<PathBuf>,
+    /// Do not judge this rule (repeatable): one the events were merged with `--skip`.
+    #[arg(long, value_name = "RULE")]
+    skip: Vec<String>,
     /// Judge event signatures by this allowed-signers file instead of each commit's schema/allowed_signers.
     #[arg(long, value_name = "FILE")]
     allowed_signers: Option<PathBuf>,
@@ -704,7 +707,22 @@ fn verify_command(args: &VerifyArgs) -> ExitCode {
             }
         }
     };
-    match verify::verify(&repo, tip, start, signers.as_ref()) {
+    if !args.skip.is_empty() {
+        let tree = match repo.find_commit(tip) {
+            Ok(commit) => commit.tree_id(),
+            Err(e) => return cannot_run(e.message()),
+        };
+        let config = config::load(&Source::Git { repo: repo.path().to_path_buf(), tree });
+        let known = |rule: &str| match &config {
+            Ok(config) => rules::is_known(rule, config),
+            Err(_) => rules::RULES.iter().any(|r| r.name == rule),
+        };
+        if let Some(unknown) = args.skip.iter().find(|r| !known(r)) {
+            return cannot_run(format!("--skip {unknown}: no such rule (`rollcall rules` lists them)"));
+        }
+    }
+    let skip = args.skip.iter().cloned().collect();
+    match verify::verify(&repo, tip, start, signers.as_ref(), &skip) {
         Ok(verified) => verify_report(args.format, &verified.findings, Some(&verified)),
         Err(e) => cannot_run(e),
     }

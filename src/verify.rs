@@ -69,12 +69,14 @@ pub struct Verified {
 }
 
 /// Replays the first-parent history of `tip` from `start`. `signers`, if
-/// given, replaces the allowed-signers file of every commit.
+/// given, replaces the allowed-signers file of every commit; `skip` names
+/// rules not judged (those the events were merged with `--skip`).
 pub fn verify(
     repo: &Repository,
     tip: Oid,
     start: Start,
     signers: Option<&AllowedSigners>,
+    skip: &BTreeSet<String>,
 ) -> Result<Verified, HistoryError> {
     let stop = match start {
         Start::Root => None,
@@ -87,7 +89,7 @@ pub fn verify(
             let Some(first) = steps.first() else {
                 return Ok(Verified { commits: 0, events: 0, findings: Vec::new() });
             };
-            match Replay::genesis(repo, first, signers)? {
+            match Replay::genesis(repo, first, signers, skip)? {
                 Ok(replay) => replay,
                 Err(findings) => return Ok(Verified { commits: 1, events: 0, findings }),
             }
@@ -97,7 +99,7 @@ pub fn verify(
             if steps.first().is_some_and(|oldest| oldest.parents.first() != Some(&head)) {
                 return Ok(Verified { commits: 0, events: 0, findings: vec![not_extended(head)] });
             }
-            Replay::at_checkpoint(repo, head, signers)?
+            Replay::at_checkpoint(repo, head, signers, skip)?
         }
     };
     let skip = usize::from(stop.is_none());
@@ -146,6 +148,7 @@ struct Replay<'r> {
     signers: Option<&'r AllowedSigners>,
     /// The previous commit's tree.
     tree: Oid,
+    skip: BTreeSet<String>,
 }
 
 type Judged = Result<(), Vec<Finding>>;
@@ -156,12 +159,13 @@ impl<'r> Replay<'r> {
         repo: &'r Repository,
         first: &Step,
         signers: Option<&'r AllowedSigners>,
+        skip: &BTreeSet<String>,
     ) -> Result<Result<Replay<'r>, Vec<Finding>>, HistoryError> {
         let config = match load_config(repo, first.tree)? {
             Ok(config) => config,
             Err(findings) => return Ok(Err(findings)),
         };
-        let (roster, findings) = Roster::validated(repo, first.tree, &config, first.date())?;
+        let (roster, findings) = Roster::validated(repo, first.tree, &config, first.date(), skip)?;
         if !findings.is_empty() {
             return Ok(Err(findings));
         }
@@ -175,6 +179,7 @@ impl<'r> Replay<'r> {
             trees: Trees::new(repo)?,
             signers,
             tree: first.tree,
+            skip: skip.clone(),
         }))
     }
 
@@ -183,6 +188,7 @@ impl<'r> Replay<'r> {
         repo: &'r Repository,
         head: Oid,
         signers: Option<&'r AllowedSigners>,
+        skip: &BTreeSet<String>,
     ) -> Result<Replay<'r>, HistoryError> {
         let tree = repo.find_commit(head).map_err(history::git)?.tree_id();
         let config = load_config(repo, tree)?.map_err(|f| {
@@ -198,7 +204,8 @@ impl<'r> Replay<'r> {
             .transpose()?
             .and_then(|s| s.event().map(|e| (s.commit, e.date)));
         let numbers = roster.numbers();
-        Ok(Replay { repo, config, roster, last_event, numbers, trees: Trees::new(repo)?, signers, tree })
+        let skip = skip.clone();
+        Ok(Replay { repo, config, roster, last_event, numbers, trees: Trees::new(repo)?, signers, tree, skip })
     }
 
     fn step(&mut self, step: &Step) -> Result<Judged, HistoryError> {
@@ -228,7 +235,7 @@ impl<'r> Replay<'r> {
             Ok(config) => config,
             Err(findings) => return Ok(Err(findings)),
         };
-        let (roster, findings) = Roster::validated(self.repo, step.tree, &self.config, step.date())?;
+        let (roster, findings) = Roster::validated(self.repo, step.tree, &self.config, step.date(), &self.skip)?;
         if !findings.is_empty() {
             return Ok(Err(findings));
         }
@@ -294,7 +301,7 @@ impl<'r> Replay<'r> {
     fn judge(&mut self, event: &Event, change: &Change) -> Result<Judged, HistoryError> {
         let file = event.file.as_str();
         let ctx = Context { config: &self.config, as_of: event.date };
-        let options = Options { as_of: event.date, skip: BTreeSet::new() };
+        let options = Options { as_of: event.date, skip: self.skip.clone() };
         let after_blob = change.new.map(|s| s.id).unwrap_or(Oid::ZERO_SHA1);
         let mut findings = Vec::new();
         let Some(after_bytes) = read(self.repo, after_blob, file, &mut findings)? else { return Ok(Err(findings)) };
@@ -302,7 +309,7 @@ impl<'r> Replay<'r> {
         else {
             return Ok(Err(findings));
         };
-        findings.retain(Finding::is_error);
+        findings.retain(|f| f.is_error() && !self.skip.contains(f.rule.as_ref()));
         if !findings.is_empty() {
             return Ok(Err(findings));
         }
@@ -410,7 +417,7 @@ impl<'r> Replay<'r> {
         if lifecycle::ends_membership(event.kind) {
             caused.retain(|f| !f.rule.starts_with("board."));
         }
-        caused.retain(|f| f.severity == Severity::Error);
+        caused.retain(|f| f.severity == Severity::Error && !self.skip.contains(f.rule.as_ref()));
         if !caused.is_empty() {
             return Ok(Err(caused));
         }
@@ -579,9 +586,10 @@ impl Roster {
         tree: Oid,
         config: &Config,
         as_of: Date,
+        skip: &BTreeSet<String>,
     ) -> Result<(Roster, Vec<Finding>), HistoryError> {
         let source = Source::Git { repo: repo.path().to_path_buf(), tree };
-        let options = Options { as_of, skip: BTreeSet::new() };
+        let options = Options { as_of, skip: skip.clone() };
         let validated = validate::validate_with(&source, config, &options).map_err(source_error)?;
         let findings: Vec<Finding> = validated.findings.into_iter().filter(Finding::is_error).collect();
         let blobs = member_blobs(repo, tree)?;

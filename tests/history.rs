@@ -861,3 +861,31 @@ fn a_maintenance_commit_with_an_old_clock_does_not_move_the_roll_of_a_date() {
         assert_eq!(got, roll_from_events(&ledger, date), "the roll of {date}");
     }
 }
+
+#[test]
+fn a_rule_an_event_was_merged_without_is_skipped_by_verify_too() {
+    let ledger = desk();
+    let mut application = individual("mailer", 93_000_009);
+    application["name"] = "Mail me at mailer@example.org".into();
+    let head = propose(&ledger, &application);
+    let out = ledger.run(&[
+        "merge",
+        "--head",
+        &head,
+        "--author",
+        "mailer",
+        "--author-id",
+        "93000009",
+        "--approved-by",
+        TWO,
+        "--date",
+        "2026-01-05",
+        "--skip",
+        "privacy.contact-details",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(refused(&verify(&ledger, &[]), "privacy.contact-details"), tip(&ledger).to_string());
+    let out = verify(&ledger, &["--skip", "privacy.contact-details"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(verify(&ledger, &["--skip", "no.such-rule"]).code, 2);
+}
