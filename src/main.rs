@@ -789,7 +789,7 @@ fn checkpoint_command(args: &CheckpointArgs) -> ExitCode {
             Err(e) => cannot_run(format!("{}: {e}", path.display())),
         };
     }
-    match rollcall::verify::checkpoint_of(&repo, head, &origin) {
+    match rollcall::verify::checkpoint_of(&repo, tip, head, &origin) {
         Ok(checkpoint) => {
             print!("{}", checkpoint::sign(&checkpoint, &signer));
             ExitCode::SUCCESS

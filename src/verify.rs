@@ -744,14 +744,22 @@ pub fn state_hash(repo: &Repository, tree: Oid) -> Result<[u8; 32], HistoryError
     Ok(hash.finalize().into())
 }
 
-/// The checkpoint of the history at `head`: its events counted from the
-/// first commit, its state hashed.
+/// The checkpoint of the history at `head`, a commit on the first-parent
+/// history of `tip`: its events counted from the first commit, its state
+/// hashed.
 pub fn checkpoint_of(
     repo: &Repository,
+    tip: Oid,
     head: Oid,
     origin: &str,
 ) -> Result<crate::checkpoint::Checkpoint, HistoryError> {
-    let events = history::chain(repo, head, None)?.iter().filter(|s| s.event().is_some()).count() as u64;
+    let steps = history::chain(repo, tip, None)?;
+    let Some(at) = steps.iter().position(|s| s.commit == head) else {
+        return Err(HistoryError(format!(
+            "{head} is not on the branch's first-parent history: it is not the ledger's"
+        )));
+    };
+    let events = steps[at..].iter().filter(|s| s.event().is_some()).count() as u64;
     let tree = repo.find_commit(head).map_err(history::git)?.tree_id();
     Ok(crate::checkpoint::Checkpoint { origin: origin.to_owned(), events, head, state: state_hash(repo, tree)? })
 }

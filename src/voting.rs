@@ -103,6 +103,12 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryErr
         &unread,
         || Ok::<_, HistoryError>((Repository::open(&path).map_err(history::git)?, Vec::new())),
         |(repo, read), (file, blob)| {
+            // No member file is larger; a larger blob is no member's.
+            let (size, _) = repo.odb().and_then(|odb| odb.read_header(*blob)).map_err(history::git)?;
+            if size as u64 > MEMBER_LIMITS.max_bytes {
+                read.push((*blob, None));
+                return Ok(());
+            }
             let object = repo.find_blob(*blob).map_err(history::git)?;
             let doc = yaml::load(file, object.content(), MEMBER_LIMITS, yaml::Layout::Free);
             read.push((*blob, doc.value.as_ref().map(Summary::of)));

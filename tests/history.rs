@@ -464,6 +464,10 @@ fn a_checkpoint_catches_a_rewrite_that_verifies_on_its_own() {
     let out = from(&ledger);
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("checkpoint.extends"), "{}", out.stdout);
+    // Nor is a commit off the branch's history signed as its checkpoint.
+    let off = ledger.run(&["checkpoint", "--sign", &fixture(KEY), "--rev", &at]);
+    assert_eq!(off.code, 2, "{}", off.stdout);
+    assert!(off.stderr.contains("first-parent history"), "{}", off.stderr);
 
     // A checkpoint signed by another key is refused.
     repo.reference("refs/heads/main", original, true, "restore").unwrap();
@@ -506,7 +510,7 @@ fn every_single_byte_change_to_an_event_or_a_checkpoint_is_rejected() {
     let mut rejected = 0;
     for n in 1..=50 {
         let head = chain[n - 1];
-        let cp = rollcall::verify::checkpoint_of(&repo, head, "example.org/members").unwrap();
+        let cp = rollcall::verify::checkpoint_of(&repo, chain[n - 1], head, "example.org/members").unwrap();
         assert_eq!(cp.events, n as u64);
         let note = rollcall::checkpoint::sign(&cp, &signer);
         // Every byte of the checkpoint, changed three ways.
@@ -680,7 +684,7 @@ fn a_checkpoint_of_another_ledger_or_another_state_is_refused() {
     let (ledger, _) = merged();
     let repo = ledger.repo();
     let head = tip(&ledger);
-    let good = rollcall::verify::checkpoint_of(&repo, head, "example.org/members").unwrap();
+    let good = rollcall::verify::checkpoint_of(&repo, head, head, "example.org/members").unwrap();
     let signer = NoteSigner::from_file("example.org/members", &common::repo_root().join(KEY)).unwrap();
     let key = fixture(PUBLIC_KEY);
     let cases = [
@@ -772,7 +776,7 @@ fn a_checkpoint_is_checked_against_the_key_the_branch_publishes() {
     )
     .unwrap();
     let head = tip(&ledger);
-    let checkpoint = rollcall::verify::checkpoint_of(&ledger.repo(), head, "example.org/members").unwrap();
+    let checkpoint = rollcall::verify::checkpoint_of(&ledger.repo(), head, head, "example.org/members").unwrap();
     assert!(rollcall::checkpoint::sign(&checkpoint, &signer).contains("head"));
     std::fs::write(&other, rollcall::checkpoint::sign(&checkpoint, &theirs)).unwrap();
     let out = verify(&ledger, &["--checkpoint", other.to_str().unwrap()]);
