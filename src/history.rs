@@ -440,6 +440,15 @@ pub fn changes_of(repo: &Repository, steps: &[Step], wanted: &[usize]) -> Result
     Ok(done.into_iter().flat_map(|(_, changes)| changes).collect())
 }
 
+/// Every file under `members/` at `tree` (symbolic links and the like
+/// included: they are part of the state), with its side.
+pub fn member_files(repo: &Repository, tree: Oid) -> Result<Vec<(String, Side)>, HistoryError> {
+    let root = repo.find_tree(tree).map_err(git)?;
+    let Some(members) = root.get_name(MEMBERS_DIR).map(|e| e.id()) else { return Ok(Vec::new()) };
+    let changes = Trees::new(repo)?.changes(None, members)?;
+    Ok(changes.into_iter().filter_map(|c| c.new.map(|n| (format!("{MEMBERS_DIR}/{}", c.path), n))).collect())
+}
+
 pub fn is_member_path(path: &str) -> bool {
     path.strip_prefix(MEMBERS_DIR).is_some_and(|rest| rest.starts_with('/'))
 }

@@ -406,16 +406,16 @@ fn approver_accounts(config: &Config, approvers: &[Approver]) -> Vec<u64> {
 
 /// A member file read for an event: its value, its summary for the rules,
 /// and where each of its values sits.
-struct MemberDocument {
-    value: Value,
-    member: Member,
-    spans: Spans,
+pub(crate) struct MemberDocument {
+    pub(crate) value: Value,
+    pub(crate) member: Member,
+    pub(crate) spans: Spans,
 }
 
 impl MemberDocument {
     /// A document the merger holds as a value (member files are canonical,
     /// so its lines are the writer's).
-    fn of(file: &str, value: Value) -> MemberDocument {
+    pub(crate) fn of(file: &str, value: Value) -> MemberDocument {
         let bytes = yaml::to_canonical(&value);
         let spans = yaml::load(file, bytes.as_bytes(), MEMBER_LIMITS, yaml::Layout::Free).spans;
         MemberDocument { member: Member::from_document(file, &value, &spans), value, spans }

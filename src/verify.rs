@@ -17,6 +17,7 @@ use crate::history::{self, Change, HistoryError, Record, Step, Trees};
 use crate::index;
 use crate::lifecycle::{self, Stamp, Termination};
 use crate::log;
+use crate::merge::MemberDocument;
 use crate::neighbours::{self, Wanted};
 use crate::roll::{Member, Status};
 use crate::rules::Context;
@@ -315,12 +316,15 @@ impl<'r> Replay<'r> {
         }
         let before_value = match change.old {
             Some(old) => match read(self.repo, old.id, file, &mut findings)? {
-                Some(bytes) => yaml::load(file, &bytes, MEMBER_LIMITS, yaml::Layout::Free).value,
+                Some(bytes) => {
+                    let doc = yaml::load(file, &bytes, MEMBER_LIMITS, yaml::Layout::Free);
+                    doc.value.map(|value| (Member::from_document(file, &value, &doc.spans), value))
+                }
                 None => return Ok(Err(findings)),
             },
             None => None,
         };
-        let before = before_value.as_ref().map(|v| MemberFrom::value(file, v));
+        let (before, before_value) = before_value.unzip();
         let from = before.as_ref().and_then(|b| b.status).unwrap_or(Status::Applicant);
         let stamp_finding = |message: String| {
             vec![Finding::error(
@@ -367,10 +371,11 @@ impl<'r> Replay<'r> {
         }
         if let Some(field) = forbidden_change(event, before_value.as_ref(), &after_value, &self.config) {
             let pointer = format!("/{}", crate::finding::pointer_segment(&field));
+            let spans = MemberDocument::of(file, after_value.clone()).spans;
             return Ok(Err(vec![Finding::error(
                 MEMBER_FIELDS,
                 file,
-                after.pos(""),
+                spans.locate(&pointer),
                 &pointer,
                 format!("a {} event changed `{field}`, which it may not change", event.kind.as_str()),
                 "an event changes only what its kind records; the file was edited by hand",
@@ -395,13 +400,12 @@ impl<'r> Replay<'r> {
             Err(why) => return Ok(Err(stamp_finding(why))),
         }
         // The approvals against the proposal, as merge judged them.
-        let proposed = MemberFrom::value(file, &proposal);
-        let proposed_bytes = yaml::to_canonical(&proposal);
-        let spans = yaml::load(file, proposed_bytes.as_bytes(), MEMBER_LIMITS, yaml::Layout::Free).spans;
+        let proposed = MemberDocument::of(file, proposal);
         let mut wanted = Wanted::of(&after, before.as_ref(), &ctx);
         wanted.accounts.extend(event.approvals.iter().map(|a| a.id));
         let neighbours = self.roster.neighbours(self.repo, file, &wanted)?;
-        let subject = Subject { member: &proposed, value: &proposal, spans: &spans, roll: &neighbours };
+        let subject =
+            Subject { member: &proposed.member, value: &proposed.value, spans: &proposed.spans, roll: &neighbours };
         let approvers: Vec<Approver> =
             event.approvals.iter().map(|a| Approver { login: a.login.clone(), id: Some(a.id) }).collect();
         let needs = lifecycle::needs(event.kind);
@@ -423,17 +427,6 @@ impl<'r> Replay<'r> {
         }
         self.roster.put(index::Entry::from_member(&after, after_blob), Some(after));
         Ok(Ok(()))
-    }
-}
-
-/// The member summary of a value the replay holds.
-struct MemberFrom;
-
-impl MemberFrom {
-    fn value(file: &str, value: &Value) -> Member {
-        let bytes = yaml::to_canonical(value);
-        let spans = yaml::load(file, bytes.as_bytes(), MEMBER_LIMITS, yaml::Layout::Free).spans;
-        Member::from_document(file, value, &spans)
     }
 }
 
@@ -592,7 +585,7 @@ impl Roster {
         let options = Options { as_of, skip: skip.clone() };
         let validated = validate::validate_with(&source, config, &options).map_err(source_error)?;
         let findings: Vec<Finding> = validated.findings.into_iter().filter(Finding::is_error).collect();
-        let blobs = member_blobs(repo, tree)?;
+        let blobs: HashMap<String, Oid> = member_blobs(repo, tree)?.into_iter().collect();
         let mut roster = Roster::empty();
         for member in validated.members {
             let blob = blobs.get(&member.file).copied().unwrap_or(Oid::ZERO_SHA1);
@@ -734,7 +727,7 @@ fn source_error(e: SourceError) -> HistoryError {
 /// contents; the roll is 1,000 trees to read, not 100,000 files.
 pub fn state_hash(repo: &Repository, tree: Oid) -> Result<[u8; 32], HistoryError> {
     use sha2::Digest;
-    let mut files: Vec<(String, Oid)> = member_blobs(repo, tree)?.into_iter().collect();
+    let mut files = member_blobs(repo, tree)?;
     files.sort();
     let mut hash = sha2::Sha256::new();
     hash.update(b"rollcall state v1\n");
@@ -798,7 +791,16 @@ pub fn extended(
         return refuse(CHECKPOINT_ORIGIN, message, "check that the checkpoint belongs to this ledger");
     }
     let found = extends(repo, tip, &opened.checkpoint)?;
-    Ok(if found.is_empty() { Ok(opened.checkpoint.head) } else { Err(found) })
+    if found.is_empty() {
+        return Ok(Ok(opened.checkpoint.head));
+    }
+    // Point at the line of the note that history no longer bears out:
+    // the state hash (line 3) or the head (line 4).
+    let located = |f: Finding| {
+        let line = if f.rule == STATE_HASH { 3 } else { 4 };
+        Finding { file: given.file.to_owned(), line, ..f }
+    };
+    Ok(Err(found.into_iter().map(located).collect()))
 }
 
 /// The checkpoint keys the branch publishes, one verifier key a line. A
@@ -850,10 +852,6 @@ pub fn extends(
 }
 
 /// Every file under `members/` at `tree`, with its blob.
-fn member_blobs(repo: &Repository, tree: Oid) -> Result<HashMap<String, Oid>, HistoryError> {
-    let root = repo.find_tree(tree).map_err(history::git)?;
-    let Some(members) = root.get_name(MEMBERS_DIR).map(|e| e.id()) else { return Ok(HashMap::new()) };
-    let mut trees = Trees::new(repo)?;
-    let changes = trees.changes(None, members)?;
-    Ok(changes.into_iter().filter_map(|c| c.new.map(|n| (format!("{MEMBERS_DIR}/{}", c.path), n.id))).collect())
+fn member_blobs(repo: &Repository, tree: Oid) -> Result<Vec<(String, Oid)>, HistoryError> {
+    Ok(history::member_files(repo, tree)?.into_iter().map(|(path, side)| (path, side.id)).collect())
 }

@@ -5,10 +5,10 @@
 //! roll of the days it was a member.
 
 use crate::config::{self, ConfigError};
-use crate::history::{self, HistoryError, Trees};
+use crate::history::{self, HistoryError};
 use crate::policy::Policy;
 use crate::roll::Status;
-use crate::source::{MEMBERS_DIR, Source};
+use crate::source::Source;
 use crate::yaml::{self, MEMBER_LIMITS};
 use git2::{Oid, Repository};
 use jiff::ToSpan;
@@ -95,7 +95,11 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryErr
         }
         Err(ConfigError::Source(e)) => return Err(HistoryError(e.to_string())),
     };
-    let files = member_files(repo, state.tree)?;
+    let files: Vec<(String, Oid)> = history::member_files(repo, state.tree)?
+        .into_iter()
+        .filter(|(_, side)| side.is_regular_file())
+        .map(|(path, side)| (path, side.id))
+        .collect();
     let mut cache = Summaries::open(repo);
     let unread: Vec<&(String, Oid)> = files.iter().filter(|(_, blob)| !cache.known.contains_key(blob)).collect();
     let path = repo.path().to_path_buf();
@@ -277,17 +281,6 @@ pub fn tally(as_of: Date, commit: Option<Oid>, members: Vec<Voter>, quorum: &cra
             votes_needed: share(votes, quorum.votes_percent),
         },
     }
-}
-
-/// Every regular file under `members/` at `tree`, with its blob.
-fn member_files(repo: &Repository, tree: Oid) -> Result<Vec<(String, Oid)>, HistoryError> {
-    let root = repo.find_tree(tree).map_err(history::git)?;
-    let Some(members) = root.get_name(MEMBERS_DIR).map(|e| e.id()) else { return Ok(Vec::new()) };
-    let changes = Trees::new(repo)?.changes(None, members)?;
-    Ok(changes
-        .into_iter()
-        .filter_map(|c| c.new.filter(|n| n.is_regular_file()).map(|n| (format!("{MEMBERS_DIR}/{}", c.path), n.id)))
-        .collect())
 }
 
 /// The roll for people: one line per member, then the totals and the quorum.

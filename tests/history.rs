@@ -21,6 +21,8 @@ fn fixture(path: &str) -> String {
 }
 
 const TWO: &str = "lena-hart,kofi-mensah";
+/// The script's first event's file.
+const PERSON_A: &str = "members/pe/person-a.yaml";
 
 /// One event of a scripted history.
 enum Step {
@@ -191,14 +193,21 @@ fn verify(ledger: &Ledger, extra: &[&str]) -> Outcome {
     ledger.run(&args)
 }
 
-/// The verdict's one finding, with the commit it names.
+/// The verdict's finding of `rule`, which must be at `file` and `line`.
 #[track_caller]
-fn refused(out: &Outcome, rule: &str) -> String {
+fn located(out: &Outcome, rule: &str, file: &str, line: u64) -> Value {
     assert_eq!(out.code, 1, "verify must refuse: {}{}", out.stdout, out.stderr);
     let report: Value = serde_json::from_str(&out.stdout).expect("a JSON report");
     let findings = report["findings"].as_array().unwrap();
     let found = findings.iter().find(|f| f["rule"] == rule).unwrap_or_else(|| panic!("no {rule} in {}", out.stdout));
-    found["commit"].as_str().expect("the finding names a commit").to_owned()
+    assert_eq!((found["file"].as_str(), found["line"].as_u64()), (Some(file), Some(line)), "where {rule} points");
+    found.clone()
+}
+
+/// The verdict's finding of `rule`, at `file` and `line`: the commit it names.
+#[track_caller]
+fn refused(out: &Outcome, rule: &str, file: &str, line: u64) -> String {
+    located(out, rule, file, line)["commit"].as_str().expect("the finding names a commit").to_owned()
 }
 
 #[test]
@@ -232,6 +241,9 @@ fn a_merged_history_verifies_and_logs_every_event() {
 struct Tamper {
     name: &'static str,
     rule: &'static str,
+    /// The file and line the finding points at (none for a commit's own fault).
+    file: &'static str,
+    line: u64,
     at: usize,
     edit: fn(&Repository, &mut Vec<Item>),
 }
@@ -241,12 +253,16 @@ fn tampers() -> Vec<Tamper> {
         Tamper {
             name: "an edited old event (its member number)",
             rule: "history.stamped",
+            file: "members/pe/person-b.yaml",
+            line: 1,
             at: 2,
             edit: |repo, items| set_field(repo, &mut items[2], |v| v["member_number"] = 99.into()),
         },
         Tamper {
             name: "an old event's approval struck from file and trailer",
             rule: "approval.count",
+            file: "members/pe/person-b.yaml",
+            line: 4,
             at: 2,
             edit: |repo, items| {
                 set_field(repo, &mut items[2], |v| {
@@ -260,15 +276,26 @@ fn tampers() -> Vec<Tamper> {
         Tamper {
             name: "a dropped event",
             rule: "history.previous-event",
+            file: "members/ad/ada-quill.yaml",
+            line: 1,
             at: 2,
             edit: |_, items| {
                 items.remove(2);
             },
         },
-        Tamper { name: "a reordered pair", rule: "history.previous-event", at: 2, edit: |_, items| items.swap(2, 3) },
+        Tamper {
+            name: "a reordered pair",
+            rule: "history.previous-event",
+            file: "members/ad/ada-quill.yaml",
+            line: 1,
+            at: 2,
+            edit: |_, items| items.swap(2, 3),
+        },
         Tamper {
             name: "a forged event trailer on a maintenance commit",
             rule: "history.event-change",
+            file: "members/pe/person-c.yaml",
+            line: 1,
             at: 6,
             edit: |repo, items| {
                 let mut forged = items[5].clone();
@@ -286,6 +313,8 @@ fn tampers() -> Vec<Tamper> {
         Tamper {
             name: "a hand-written trailer",
             rule: "history.malformed-event",
+            file: "",
+            line: 1,
             at: 6,
             edit: |repo, items| {
                 let blob = repo.blob(b"docs\n").unwrap();
@@ -298,6 +327,8 @@ fn tampers() -> Vec<Tamper> {
         Tamper {
             name: "a member file changed by a maintenance commit",
             rule: "history.unrecorded-change",
+            file: "members/pe/person-c.yaml",
+            line: 1,
             at: 6,
             edit: |repo, items| {
                 let mut edit = items[5].clone();
@@ -310,6 +341,8 @@ fn tampers() -> Vec<Tamper> {
         Tamper {
             name: "a member number reused",
             rule: "history.number-reused",
+            file: "members/pe/person-c.yaml",
+            line: 13,
             at: 5,
             edit: |repo, items| {
                 set_field(repo, &mut items[5], |v| v["member_number"] = 11.into());
@@ -319,18 +352,24 @@ fn tampers() -> Vec<Tamper> {
         Tamper {
             name: "an event dated before the one before it",
             rule: "history.date-order",
+            file: "members/pe/person-c.yaml",
+            line: 1,
             at: 5,
             edit: |_, items| set_event(&mut items[5], |e| e.date = "2026-02-14".parse().unwrap()),
         },
         Tamper {
             name: "a renewal that also renames the member",
             rule: "history.member-fields",
+            file: "members/ad/ada-quill.yaml",
+            line: 2,
             at: 3,
             edit: |repo, items| set_field(repo, &mut items[3], |v| v["name"] = "Ada Quill-Renamed".into()),
         },
         Tamper {
             name: "a merge commit",
             rule: "history.linear",
+            file: "",
+            line: 1,
             at: 5,
             edit: |repo, items| {
                 let side = repo.refname_to_id("refs/heads/main").unwrap();
@@ -340,6 +379,8 @@ fn tampers() -> Vec<Tamper> {
         Tamper {
             name: "a resignation of a member who had resigned",
             rule: "lifecycle.transition",
+            file: "members/pe/person-a.yaml",
+            line: 5,
             at: 6,
             edit: |repo, items| {
                 let mut again = items[4].clone();
@@ -366,11 +407,11 @@ fn every_tampering_is_caught_at_its_commit() {
         let mut edited = original.clone();
         (tamper.edit)(&repo, &mut edited);
         let commits = rebuild(&repo, genesis, &edited, false);
-        let named = refused(&verify(&ledger, &[]), tamper.rule);
+        let named = refused(&verify(&ledger, &[]), tamper.rule, tamper.file, tamper.line);
         assert_eq!(named, commits[tamper.at].to_string(), "{}: the wrong commit was named", tamper.name);
         // `log` checks each commit against its change too, and names it the same.
         if ["history.event-change", "history.malformed-event", "history.unrecorded-change"].contains(&tamper.rule) {
-            let named = refused(&ledger.run(&["log", "--format", "json"]), tamper.rule);
+            let named = refused(&ledger.run(&["log", "--format", "json"]), tamper.rule, tamper.file, tamper.line);
             assert_eq!(named, commits[tamper.at].to_string(), "{}: log named the wrong commit", tamper.name);
         }
     }
@@ -409,7 +450,7 @@ fn signed_events_are_checked_against_the_keys_allowed_on_their_dates() {
     // Revoked before the first event's date, or valid only after it.
     for window in ["valid-before=\"20260105\"", "valid-after=\"20260106\""] {
         let file = signers(window);
-        let named = refused(&verify(&ledger, &["--allowed-signers", &file]), "history.signature");
+        let named = refused(&verify(&ledger, &["--allowed-signers", &file]), "history.signature", PERSON_A, 1);
         assert_eq!(named, first.to_string(), "{window}");
     }
     // A window that holds every event's date.
@@ -420,14 +461,18 @@ fn signed_events_are_checked_against_the_keys_allowed_on_their_dates() {
     let mut unsigned = commits.clone();
     unsigned[3].signed = false;
     let rebuilt = rebuild(&repo, genesis, &unsigned, true);
-    assert_eq!(refused(&verify(&ledger, &[]), "history.signature"), rebuilt[3].to_string());
+    assert_eq!(
+        refused(&verify(&ledger, &[]), "history.signature", "members/ad/ada-quill.yaml", 1),
+        rebuilt[3].to_string()
+    );
     // A key the file does not name.
     let other = ledger.path().join(".git/other");
     let other_key = std::fs::read_to_string(fixture("tests/fixtures/other-signing-key.pub")).unwrap();
     std::fs::write(&other, format!("other@example.org {other_key}")).unwrap();
     let file = other.display().to_string();
     rebuild(&repo, genesis, &commits, true);
-    assert_eq!(refused(&verify(&ledger, &["--allowed-signers", &file]), "history.signature"), first.to_string());
+    let out = verify(&ledger, &["--allowed-signers", &file]);
+    assert_eq!(refused(&out, "history.signature", PERSON_A, 1), first.to_string());
 }
 
 fn checkpoint(ledger: &Ledger, rev: &str) -> std::path::PathBuf {
@@ -461,9 +506,7 @@ fn a_checkpoint_catches_a_rewrite_that_verifies_on_its_own() {
     forged.remove(1);
     rebuild(&repo, genesis, &forged, true);
     assert_eq!(verify(&ledger, &[]).code, 0, "the rewrite is consistent on its own");
-    let out = from(&ledger);
-    assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("checkpoint.extends"), "{}", out.stdout);
+    located(&from(&ledger), "checkpoint.extends", &note, 4);
     // Nor is a commit off the branch's history signed as its checkpoint.
     let off = ledger.run(&["checkpoint", "--sign", &fixture(KEY), "--rev", &at]);
     assert_eq!(off.code, 2, "{}", off.stdout);
@@ -472,9 +515,7 @@ fn a_checkpoint_catches_a_rewrite_that_verifies_on_its_own() {
     // A checkpoint signed by another key is refused.
     repo.reference("refs/heads/main", original, true, "restore").unwrap();
     let other = fixture("tests/fixtures/other-signing-key.pub");
-    let out = verify(&ledger, &["--checkpoint", &note, "--key", &other]);
-    assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("checkpoint.signature"), "{}", out.stdout);
+    located(&verify(&ledger, &["--checkpoint", &note, "--key", &other]), "checkpoint.signature", &note, 1);
 }
 
 #[test]
@@ -674,7 +715,7 @@ fn a_policy_that_requires_signatures_needs_its_allowed_signers_file() {
     ledger.edit_policy(|p| p + "\nsigned_events: true\n");
     ledger.commit("require signed events, naming no key");
     record(&ledger, &script()[..1], &["--sign", &fixture(KEY)]);
-    let named = refused(&verify(&ledger, &[]), "history.allowed-signers");
+    let named = refused(&verify(&ledger, &[]), "history.allowed-signers", "schema/allowed_signers", 1);
     assert_eq!(named, tip(&ledger).to_string());
 }
 
@@ -688,15 +729,14 @@ fn a_checkpoint_of_another_ledger_or_another_state_is_refused() {
     let signer = NoteSigner::from_file("example.org/members", &common::repo_root().join(KEY)).unwrap();
     let key = fixture(PUBLIC_KEY);
     let cases = [
-        ("checkpoint.origin", Checkpoint { origin: "other.example/members".into(), ..good.clone() }),
-        ("checkpoint.state", Checkpoint { state: [7; 32], ..good.clone() }),
+        ("checkpoint.origin", 1, Checkpoint { origin: "other.example/members".into(), ..good.clone() }),
+        ("checkpoint.state", 3, Checkpoint { state: [7; 32], ..good.clone() }),
     ];
-    for (rule, checkpoint) in cases {
+    for (rule, line, checkpoint) in cases {
         let path = ledger.path().join(".git/forged-checkpoint");
         std::fs::write(&path, rollcall::checkpoint::sign(&checkpoint, &signer)).unwrap();
-        let out = verify(&ledger, &["--checkpoint", path.to_str().unwrap(), "--key", &key]);
-        assert_eq!(out.code, 1, "{rule}: {}", out.stdout);
-        assert!(out.stdout.contains(rule), "{rule}: {}", out.stdout);
+        let path = path.to_str().unwrap();
+        located(&verify(&ledger, &["--checkpoint", path, "--key", &key]), rule, path, line);
     }
     let path = ledger.path().join(".git/good-checkpoint");
     std::fs::write(&path, rollcall::checkpoint::sign(&good, &signer)).unwrap();
@@ -779,9 +819,8 @@ fn a_checkpoint_is_checked_against_the_key_the_branch_publishes() {
     let checkpoint = rollcall::verify::checkpoint_of(&ledger.repo(), head, head, "example.org/members").unwrap();
     assert!(rollcall::checkpoint::sign(&checkpoint, &signer).contains("head"));
     std::fs::write(&other, rollcall::checkpoint::sign(&checkpoint, &theirs)).unwrap();
-    let out = verify(&ledger, &["--checkpoint", other.to_str().unwrap()]);
-    assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("checkpoint.signature"), "{}", out.stdout);
+    let other = other.to_str().unwrap();
+    located(&verify(&ledger, &["--checkpoint", other]), "checkpoint.signature", other, 1);
 }
 
 #[test]
@@ -888,7 +927,8 @@ fn a_rule_an_event_was_merged_without_is_skipped_by_verify_too() {
         "privacy.contact-details",
     ]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert_eq!(refused(&verify(&ledger, &[]), "privacy.contact-details"), tip(&ledger).to_string());
+    let out = verify(&ledger, &[]);
+    assert_eq!(refused(&out, "privacy.contact-details", "members/ma/mailer.yaml", 2), tip(&ledger).to_string());
     let out = verify(&ledger, &["--skip", "privacy.contact-details"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert_eq!(verify(&ledger, &["--skip", "no.such-rule"]).code, 2);
