@@ -87,7 +87,7 @@ fn main() {
 
 /// One line for stderr: how the history was made and what it holds.
 fn describe(history: &common::History, took: Duration) -> String {
-    use rollcall::event::Kind;
+    use rollcall::change::event::Kind;
     let count = |kind| history.kinds.iter().filter(|&&k| k == kind).count();
     format!(
         "generated {} events in {:.1} s ({} admissions, {} renewals, {} resignations; {} to {}); {} has {} events",

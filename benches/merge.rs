@@ -60,8 +60,8 @@ fn application(repo: &Repository, id: &str, account: u64) -> Oid {
             "links": [format!("https://github.com/example-os/packages/pulls?q=author%3A{id}")]}
     });
     let main = repo.find_reference("refs/heads/main").and_then(|r| r.peel_to_commit()).expect("main");
-    let blob = repo.blob(rollcall::yaml::to_canonical(&value).as_bytes()).expect("blob");
-    let path = rollcall::rules::member_path(id);
+    let blob = repo.blob(rollcall::roll::yaml::to_canonical(&value).as_bytes()).expect("blob");
+    let path = rollcall::roll::layout::member_path(id);
     let (shard, name) = path.strip_prefix("members/").unwrap().split_once('/').unwrap();
     let root = main.tree().unwrap();
     let members = repo.find_tree(root.get_name("members").unwrap().id()).unwrap();

@@ -126,7 +126,7 @@ pub fn parent_pointer(pointer: &str) -> &str {
 /// for places where escaping alone would let it act (a file name in a
 /// summary or an annotation).
 pub fn visible(text: &str) -> Cow<'_, str> {
-    let hidden = |c: char| c.is_control() || crate::yaml::is_invisible(c);
+    let hidden = |c: char| c.is_control() || crate::roll::yaml::is_invisible(c);
     if !text.chars().any(hidden) {
         return Cow::Borrowed(text);
     }

@@ -3,40 +3,19 @@
 //! Each member is one YAML file under `members/`; the rules are data under
 //! `schema/`. This library loads and judges the roll; the `rollcall` binary
 //! parses arguments and prints what the library decides.
+//!
+//! One folder per concept, lowest layer first; a module imports only from its
+//! own layer or a lower one (`tests/layers.rs` keeps it so):
+//!
+//! - [`util`] and [`finding`]: plumbing every layer may use;
+//! - [`roll`]: the roll at one tree: files, rules, validation, index;
+//! - [`change`]: a change to the roll: pull requests, approvals, merges, events;
+//! - [`history`]: the chain of changes: log, roll as of a date, verify, checkpoints;
+//! - [`output`]: how findings and judgements are printed.
 
-pub mod apply;
-pub mod approval;
-pub mod atomic;
-pub mod checkpoint;
-pub mod codeowners;
-pub mod config;
-pub mod event;
+pub mod change;
 pub mod finding;
 pub mod history;
-pub mod index;
-pub mod ledger;
-pub mod lifecycle;
-pub mod log;
-pub mod merge;
-pub mod neighbours;
-pub mod parallel;
-pub mod policy;
-pub mod pull_request;
-pub mod report;
-pub mod reviews;
+pub mod output;
 pub mod roll;
-pub mod rules;
-pub mod schema;
-pub mod sign;
-pub mod signers;
-pub mod source;
-pub mod summary;
-pub mod validate;
-pub mod verify;
-pub mod voting;
-pub mod yaml;
-
-/// Today's date in UTC: the default `--as-of`.
-pub fn today() -> jiff::civil::Date {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
-}
+pub mod util;

@@ -2,16 +2,22 @@
 
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
-use rollcall::approval::{Approver, Payment};
-use rollcall::event::Kind;
-use rollcall::lifecycle::Termination;
-use rollcall::merge::{self, Outcome};
-use rollcall::pull_request::{self, Author};
-use rollcall::report::{self, Format};
-use rollcall::sign::Signer;
-use rollcall::source::Source;
-use rollcall::validate::{self, Options};
-use rollcall::{apply, codeowners, config, index, rules, summary, yaml};
+use rollcall::change::apply;
+use rollcall::change::approval::{Approver, Payment};
+use rollcall::change::event::Kind;
+use rollcall::change::lifecycle::Termination;
+use rollcall::change::merge::{self, Outcome};
+use rollcall::change::pull_request::{self, Author};
+use rollcall::change::sign::Signer;
+use rollcall::output::codeowners;
+use rollcall::output::report::{self, Format};
+use rollcall::output::summary;
+use rollcall::roll::config;
+use rollcall::roll::index;
+use rollcall::roll::rules;
+use rollcall::roll::source::Source;
+use rollcall::roll::validate::{self, Options};
+use rollcall::roll::yaml;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -108,7 +114,7 @@ struct CheckingArgs {
 
 impl CheckingArgs {
     fn options(&self) -> Options {
-        Options { as_of: self.as_of.unwrap_or_else(rollcall::today), skip: self.skip.iter().cloned().collect() }
+        Options { as_of: self.as_of.unwrap_or_else(rollcall::util::today), skip: self.skip.iter().cloned().collect() }
     }
 }
 
@@ -150,7 +156,7 @@ impl HistoryArgs {
     fn open(&self) -> Result<(git2::Repository, git2::Oid), String> {
         let repo = git2::Repository::open(&self.repo)
             .map_err(|e| format!("{} is not a git repository: {}", self.repo.display(), e.message()))?;
-        let tip = rollcall::ledger::Branch::open(&repo, &self.branch).map_err(|e| e.to_string())?.tip;
+        let tip = rollcall::change::ledger::Branch::open(&repo, &self.branch).map_err(|e| e.to_string())?.tip;
         Ok((repo, tip))
     }
 }
@@ -280,7 +286,7 @@ impl EventArgs {
             branch: self.branch.clone(),
             approvers: self.approved_by.iter().map(|login| Approver { login: login.clone(), id: None }).collect(),
             payment,
-            date: self.date.unwrap_or_else(rollcall::today),
+            date: self.date.unwrap_or_else(rollcall::util::today),
             skip: self.skip.iter().cloned().collect(),
         }
     }
@@ -595,16 +601,16 @@ fn log_command(args: &LogArgs) -> ExitCode {
         Ok(opened) => opened,
         Err(e) => return cannot_run(e),
     };
-    let query = rollcall::log::Query { member: args.member.clone(), since: args.since, until: args.until };
-    let log = match rollcall::log::log(&repo, tip, &query) {
+    let query = rollcall::history::log::Query { member: args.member.clone(), since: args.since, until: args.until };
+    let log = match rollcall::history::log::log(&repo, tip, &query) {
         Ok(log) => log,
         Err(e) => return cannot_run(e),
     };
     let ok = report::is_ok(&log.findings);
     match args.format {
-        ListFormat::Json => print!("{}", rollcall::log::json(&log)),
-        ListFormat::Csv => print!("{}", rollcall::log::csv(&log.entries)),
-        ListFormat::Human => print!("{}", rollcall::log::human(&log.entries)),
+        ListFormat::Json => print!("{}", rollcall::history::log::json(&log)),
+        ListFormat::Csv => print!("{}", rollcall::history::log::csv(&log.entries)),
+        ListFormat::Human => print!("{}", rollcall::history::log::human(&log.entries)),
     }
     if args.format != ListFormat::Json && !log.findings.is_empty() {
         eprint!("{}", report::render(Format::Human, &log.findings, None, &|_, _| None));
@@ -617,14 +623,14 @@ fn roll_command(args: &RollArgs) -> ExitCode {
         Ok(opened) => opened,
         Err(e) => return cannot_run(e),
     };
-    let roll = match rollcall::voting::roll(&repo, tip, args.as_of.unwrap_or_else(rollcall::today)) {
+    let roll = match rollcall::history::voting::roll(&repo, tip, args.as_of.unwrap_or_else(rollcall::util::today)) {
         Ok(roll) => roll,
         Err(e) => return cannot_run(e),
     };
     match args.format {
         ListFormat::Json => println!("{}", serde_json::to_string_pretty(&roll).unwrap_or_default()),
-        ListFormat::Csv => print!("{}", rollcall::voting::csv(&roll)),
-        ListFormat::Human => print!("{}", rollcall::voting::human(&roll)),
+        ListFormat::Csv => print!("{}", rollcall::history::voting::csv(&roll)),
+        ListFormat::Human => print!("{}", rollcall::history::voting::human(&roll)),
     }
     ExitCode::SUCCESS
 }
@@ -649,8 +655,8 @@ fn origin_at(repo: &git2::Repository, commit: git2::Oid) -> Result<String, Strin
 }
 
 fn verify_command(args: &VerifyArgs) -> ExitCode {
-    use rollcall::checkpoint::Verifier;
-    use rollcall::verify::{self, Start};
+    use rollcall::history::checkpoint::Verifier;
+    use rollcall::history::verify::{self, Start};
     let (repo, tip) = match args.history.open() {
         Ok(opened) => opened,
         Err(e) => return cannot_run(e),
@@ -658,7 +664,7 @@ fn verify_command(args: &VerifyArgs) -> ExitCode {
     let signers = match &args.allowed_signers {
         None => None,
         Some(path) => match read_small(path, "allowed-signers file").and_then(|text| {
-            rollcall::signers::AllowedSigners::parse(&text).map_err(|errors| {
+            rollcall::history::signers::AllowedSigners::parse(&text).map_err(|errors| {
                 let lines: Vec<String> = errors.iter().map(|e| format!("{}: {e}", path.display())).collect();
                 lines.join("\n")
             })
@@ -731,7 +737,7 @@ fn verify_command(args: &VerifyArgs) -> ExitCode {
 fn verify_report(
     format: Format,
     findings: &[rollcall::finding::Finding],
-    verified: Option<&rollcall::verify::Verified>,
+    verified: Option<&rollcall::history::verify::Verified>,
 ) -> ExitCode {
     let ok = findings.is_empty();
     match format {
@@ -750,7 +756,7 @@ fn verify_report(
 }
 
 fn checkpoint_command(args: &CheckpointArgs) -> ExitCode {
-    use rollcall::checkpoint::{self, NoteSigner};
+    use rollcall::history::checkpoint::{self, NoteSigner};
     let (repo, tip) = match args.history.open() {
         Ok(opened) => opened,
         Err(e) => return cannot_run(e),
@@ -789,7 +795,7 @@ fn checkpoint_command(args: &CheckpointArgs) -> ExitCode {
             Err(e) => cannot_run(format!("{}: {e}", path.display())),
         };
     }
-    match rollcall::verify::checkpoint_of(&repo, tip, head, &origin) {
+    match rollcall::history::verify::checkpoint_of(&repo, tip, head, &origin) {
         Ok(checkpoint) => {
             print!("{}", checkpoint::sign(&checkpoint, &signer));
             ExitCode::SUCCESS
@@ -903,7 +909,7 @@ fn index_command(repo: &Path, check: bool, stale_ok: bool) -> ExitCode {
     };
     let path = repo.join(index::INDEX_FILE);
     if !check {
-        return match rollcall::atomic::write(&path, wanted.as_bytes()) {
+        return match rollcall::util::atomic::write(&path, wanted.as_bytes()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => cannot_run(format!("cannot write {}: {e}", path.display())),
         };
@@ -978,7 +984,7 @@ fn fmt_file(path: &Path) -> Result<bool, String> {
     if canonical.as_bytes() == bytes.as_slice() {
         return Ok(false);
     }
-    rollcall::atomic::write(path, canonical.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
+    rollcall::util::atomic::write(path, canonical.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
     Ok(true)
 }
 
@@ -1080,12 +1086,14 @@ fn reviewed_approvers(repo: &Path, path: &Path, head: &str) -> Result<Vec<Approv
         .and_then(|r| r.revparse_single(head).and_then(|o| o.peel_to_commit()).map(|c| c.id().to_string()))
         .map_err(|e| format!("cannot read --head {head:?}: {}", e.message()))?;
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let accounts = rollcall::reviews::approvers(&bytes, &head).map_err(|e| format!("{}: {e}", path.display()))?;
+    let accounts =
+        rollcall::change::reviews::approvers(&bytes, &head).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(accounts.into_iter().map(|a| Approver { login: a.login, id: Some(a.id) }).collect())
 }
 
 /// Whether the events' branch is the repository's checked-out branch.
 fn branch_checked_out(args: &EventArgs) -> bool {
     let Ok(repo) = git2::Repository::open(&args.repo) else { return false };
-    rollcall::ledger::Branch::open(&repo, &args.branch).is_ok_and(|b| rollcall::ledger::is_checked_out(&repo, &b))
+    rollcall::change::ledger::Branch::open(&repo, &args.branch)
+        .is_ok_and(|b| rollcall::change::ledger::is_checked_out(&repo, &b))
 }

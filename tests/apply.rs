@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use rollcall::apply::{self, Given};
+use rollcall::change::apply::{self, Given};
 use serde_json::Value;
 use std::io::Cursor;
 use std::path::Path;
@@ -112,7 +112,7 @@ fn every_tier_from_flags_writes_its_example_byte_for_byte_and_validates() {
         let (value, text) = example(tier);
         let out = apply_flags(&ledger, &flags_of(&value));
         assert_eq!(out.code, 0, "{tier}: {}{}", out.stdout, out.stderr);
-        let path = rollcall::rules::member_path(value["id"].as_str().unwrap());
+        let path = rollcall::roll::layout::member_path(value["id"].as_str().unwrap());
         let written = std::fs::read_to_string(ledger.path().join(&path)).expect("the file is written");
         assert_eq!(written, text, "{tier}: the written file is the canonical example");
         assert!(out.stdout.contains(&format!("git add {path}")), "{tier}: next steps name the file");
@@ -295,7 +295,7 @@ fn yaml_special_answers_round_trip_exactly_as_text() {
         let text = std::fs::read_to_string(ledger.path().join("members/ro/round-trip.yaml")).unwrap();
         let value: Value = serde_saphyr::from_str(&text).unwrap();
         assert_eq!(value["name"], name, "{name:?} reads back as written:\n{text}");
-        assert_eq!(text, rollcall::yaml::to_canonical(&value), "{name:?}: canonical");
+        assert_eq!(text, rollcall::roll::yaml::to_canonical(&value), "{name:?}: canonical");
         ledger.validate(&[]).assert_clean();
     }
 }

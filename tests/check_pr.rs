@@ -685,7 +685,9 @@ fn every_pull_request_rule_fails_its_fixture_at_the_right_place() {
 #[test]
 fn every_pull_request_rule_has_a_fixture() {
     let covered: Vec<&str> = pr_fixtures().iter().map(|f| f.rule).collect();
-    for rule in rollcall::rules::RULES.iter().filter(|r| matches!(r.check, rollcall::rules::Check::PullRequest)) {
+    for rule in
+        rollcall::roll::rules::RULES.iter().filter(|r| matches!(r.check, rollcall::roll::rules::Check::PullRequest))
+    {
         // A history without a merge base cannot be made by editing a work
         // tree: `unrelated_history_is_rejected` covers it.
         if rule.name != "pr.unrelated-history" {

@@ -8,7 +8,7 @@ use base64ct::{Base64, Encoding};
 use ed25519_dalek::{Signer as _, SigningKey, Verifier as _};
 use git2::Oid;
 use proptest::prelude::*;
-use rollcall::checkpoint::{
+use rollcall::history::checkpoint::{
     Checkpoint, CheckpointError, MAX_NOTE_BYTES, MAX_SIGNATURES, NoteSigner, Verifier, cosign, open, open_note, sign,
 };
 use sha2::{Digest, Sha256};

@@ -57,7 +57,7 @@ fn a_merge_killed_at_any_point_leaves_the_branch_before_or_after() {
         let _ = child.kill();
         let _ = child.wait();
         let now = self::tip(&ledger);
-        let path = rollcall::rules::member_path(&id);
+        let path = rollcall::roll::layout::member_path(&id);
         if now == tip {
             before += 1;
             let mut now_files = files(&ledger);
@@ -110,6 +110,6 @@ fn tip(ledger: &Ledger) -> git2::Oid {
 /// A pull request head adding an application, as objects only.
 fn propose(ledger: &Ledger, id: &str, account: u64) -> String {
     let bytes = common::canonical(&individual(id, account));
-    let path = rollcall::rules::member_path(id);
+    let path = rollcall::roll::layout::member_path(id);
     common::commit_with_file(&ledger.repo(), tip(ledger), &path, bytes.as_bytes()).to_string()
 }

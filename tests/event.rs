@@ -4,7 +4,7 @@
 
 use git2::Oid;
 use proptest::prelude::*;
-use rollcall::event::{Approval, Event, Kind, Role};
+use rollcall::change::event::{Approval, Event, Kind, Role};
 
 fn event(kind: usize, number: Option<u64>, approvals: usize, pr: Option<u64>, previous: bool) -> Event {
     Event {

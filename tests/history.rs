@@ -8,8 +8,8 @@ mod common;
 
 use common::{Ledger, Outcome, canonical, desk, individual, propose, sponsor, tip, tree_with_file};
 use git2::{Oid, Repository};
-use rollcall::event::Event;
-use rollcall::sign::Signer;
+use rollcall::change::event::Event;
+use rollcall::change::sign::Signer;
 use serde_json::Value;
 use std::path::Path;
 
@@ -230,7 +230,7 @@ fn a_merged_history_verifies_and_logs_every_event() {
 
     let window = ledger.run(&["log", "--since", "2026-01-10", "--until", "2026-02-01", "--format", "csv"]);
     let lines: Vec<&str> = window.stdout.lines().collect();
-    assert_eq!(lines[0], rollcall::log::CSV_HEADER.trim_end());
+    assert_eq!(lines[0], rollcall::history::log::CSV_HEADER.trim_end());
     let members: Vec<&str> = lines[1..].iter().map(|l| l.split(',').nth(3).unwrap()).collect();
     assert_eq!(members, ["ada-quill", "person-b", "acme-corp"]);
     assert!(lines[3].contains("lena-hart:91000011:committee;kofi-mensah:91000012:committee"));
@@ -520,7 +520,7 @@ fn a_checkpoint_catches_a_rewrite_that_verifies_on_its_own() {
 
 #[test]
 fn every_single_byte_change_to_an_event_or_a_checkpoint_is_rejected() {
-    use rollcall::checkpoint::{NoteSigner, Verifier};
+    use rollcall::history::checkpoint::{NoteSigner, Verifier};
     let ledger = desk();
     let genesis = tip(&ledger);
     let steps: Vec<Step> = (0..50)
@@ -551,16 +551,16 @@ fn every_single_byte_change_to_an_event_or_a_checkpoint_is_rejected() {
     let mut rejected = 0;
     for n in 1..=50 {
         let head = chain[n - 1];
-        let cp = rollcall::verify::checkpoint_of(&repo, chain[n - 1], head, "example.org/members").unwrap();
+        let cp = rollcall::history::verify::checkpoint_of(&repo, chain[n - 1], head, "example.org/members").unwrap();
         assert_eq!(cp.events, n as u64);
-        let note = rollcall::checkpoint::sign(&cp, &signer);
+        let note = rollcall::history::checkpoint::sign(&cp, &signer);
         // Every byte of the checkpoint, changed three ways.
         for i in 0..note.len() {
             for delta in [1u8, 0x20, 0x80] {
                 let mut bytes = note.clone().into_bytes();
                 bytes[i] = bytes[i].wrapping_add(delta);
                 let Ok(text) = String::from_utf8(bytes) else { continue };
-                let opened = rollcall::checkpoint::open(&text, &keys, &[]);
+                let opened = rollcall::history::checkpoint::open(&text, &keys, &[]);
                 assert!(opened.is_err() || opened.unwrap().checkpoint != cp, "byte {i} of checkpoint {n}");
                 rejected += 1;
             }
@@ -584,7 +584,7 @@ fn every_single_byte_change_to_an_event_or_a_checkpoint_is_rejected() {
             let changed = odb.write(kind, &bytes).unwrap();
             let new_tip = reparent(&repo, &chain[..n], k, kind, changed);
             // A commit that no longer parses stops the walk: rejected too.
-            if let Ok(found) = rollcall::verify::extends(&repo, new_tip, &cp) {
+            if let Ok(found) = rollcall::history::verify::extends(&repo, new_tip, &cp) {
                 assert!(!found.is_empty(), "a change to byte {at} of event {k} under checkpoint {n} went unseen");
             }
             rejected += 1;
@@ -623,7 +623,7 @@ fn reparent(repo: &Repository, chain: &[Oid], k: usize, kind: git2::ObjectType, 
 }
 
 /// The roll on `date` as the event list says it, computed without
-/// `rollcall::voting`: who is active (admitted, renewed; not resigned),
+/// `rollcall::history::voting`: who is active (admitted, renewed; not resigned),
 /// since when, until when, and the tier's votes once 60 days old.
 fn roll_from_events(ledger: &Ledger, date: &str) -> Vec<(String, u64)> {
     let date: jiff::civil::Date = date.parse().unwrap();
@@ -721,11 +721,11 @@ fn a_policy_that_requires_signatures_needs_its_allowed_signers_file() {
 
 #[test]
 fn a_checkpoint_of_another_ledger_or_another_state_is_refused() {
-    use rollcall::checkpoint::{Checkpoint, NoteSigner};
+    use rollcall::history::checkpoint::{Checkpoint, NoteSigner};
     let (ledger, _) = merged();
     let repo = ledger.repo();
     let head = tip(&ledger);
-    let good = rollcall::verify::checkpoint_of(&repo, head, head, "example.org/members").unwrap();
+    let good = rollcall::history::verify::checkpoint_of(&repo, head, head, "example.org/members").unwrap();
     let signer = NoteSigner::from_file("example.org/members", &common::repo_root().join(KEY)).unwrap();
     let key = fixture(PUBLIC_KEY);
     let cases = [
@@ -734,12 +734,12 @@ fn a_checkpoint_of_another_ledger_or_another_state_is_refused() {
     ];
     for (rule, line, checkpoint) in cases {
         let path = ledger.path().join(".git/forged-checkpoint");
-        std::fs::write(&path, rollcall::checkpoint::sign(&checkpoint, &signer)).unwrap();
+        std::fs::write(&path, rollcall::history::checkpoint::sign(&checkpoint, &signer)).unwrap();
         let path = path.to_str().unwrap();
         located(&verify(&ledger, &["--checkpoint", path, "--key", &key]), rule, path, line);
     }
     let path = ledger.path().join(".git/good-checkpoint");
-    std::fs::write(&path, rollcall::checkpoint::sign(&good, &signer)).unwrap();
+    std::fs::write(&path, rollcall::history::checkpoint::sign(&good, &signer)).unwrap();
     assert_eq!(verify(&ledger, &["--checkpoint", path.to_str().unwrap(), "--key", &key]).code, 0);
 }
 
@@ -756,7 +756,8 @@ const CAUGHT_ELSEWHERE: [&str; 6] = [
 #[test]
 fn every_history_rule_has_a_failing_case() {
     let caught: std::collections::BTreeSet<&str> = tampers().iter().map(|t| t.rule).chain(CAUGHT_ELSEWHERE).collect();
-    for rule in rollcall::rules::RULES.iter().filter(|r| matches!(r.check, rollcall::rules::Check::History)) {
+    for rule in rollcall::roll::rules::RULES.iter().filter(|r| matches!(r.check, rollcall::roll::rules::Check::History))
+    {
         assert!(caught.contains(rule.name), "no test makes history break {}", rule.name);
     }
 }
@@ -798,7 +799,10 @@ fn a_checkpoint_is_checked_against_the_key_the_branch_publishes() {
     let vkey = ledger.run(&["checkpoint", "--sign", &fixture(KEY), "--vkey"]);
     assert_eq!(vkey.code, 0, "{}", vkey.stderr);
     assert!(vkey.stdout.starts_with("example.org/members+"), "{}", vkey.stdout);
-    ledger.write(rollcall::verify::CHECKPOINT_KEYS_FILE, format!("# the ledger's checkpoint key\n{}", vkey.stdout));
+    ledger.write(
+        rollcall::history::verify::CHECKPOINT_KEYS_FILE,
+        format!("# the ledger's checkpoint key\n{}", vkey.stdout),
+    );
     ledger.commit("publish the checkpoint key");
     record(&ledger, &script()[..3], &[]);
     let note = checkpoint(&ledger, "main~1");
@@ -809,16 +813,18 @@ fn a_checkpoint_is_checked_against_the_key_the_branch_publishes() {
     // Signed by another key than the one published: refused.
     let other = ledger.path().join(".git/other-checkpoint");
     let signer =
-        rollcall::checkpoint::NoteSigner::from_file("example.org/members", &common::repo_root().join(KEY)).unwrap();
-    let theirs = rollcall::checkpoint::NoteSigner::from_file(
+        rollcall::history::checkpoint::NoteSigner::from_file("example.org/members", &common::repo_root().join(KEY))
+            .unwrap();
+    let theirs = rollcall::history::checkpoint::NoteSigner::from_file(
         "example.org/members",
         &common::repo_root().join("tests/fixtures/other-signing-key"),
     )
     .unwrap();
     let head = tip(&ledger);
-    let checkpoint = rollcall::verify::checkpoint_of(&ledger.repo(), head, head, "example.org/members").unwrap();
-    assert!(rollcall::checkpoint::sign(&checkpoint, &signer).contains("head"));
-    std::fs::write(&other, rollcall::checkpoint::sign(&checkpoint, &theirs)).unwrap();
+    let checkpoint =
+        rollcall::history::verify::checkpoint_of(&ledger.repo(), head, head, "example.org/members").unwrap();
+    assert!(rollcall::history::checkpoint::sign(&checkpoint, &signer).contains("head"));
+    std::fs::write(&other, rollcall::history::checkpoint::sign(&checkpoint, &theirs)).unwrap();
     let other = other.to_str().unwrap();
     located(&verify(&ledger, &["--checkpoint", other]), "checkpoint.signature", other, 1);
 }

@@ -645,7 +645,7 @@ fn friendly_files_validate_clean() {
         .map(|entry| {
             let text = std::fs::read_to_string(entry.expect("entry").path()).expect("example");
             let value: Value = serde_saphyr::from_str(&text).expect("example YAML");
-            (rollcall::rules::member_path(value["id"].as_str().expect("id")), text)
+            (rollcall::roll::layout::member_path(value["id"].as_str().expect("id")), text)
         })
         .collect();
     let cases = vec![

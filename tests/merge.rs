@@ -6,7 +6,7 @@ mod common;
 
 use common::{AS_OF, Ledger, Outcome, canonical, desk, individual, propose, sponsor, tip};
 use git2::Oid;
-use rollcall::event::{Event, Kind, Role};
+use rollcall::change::event::{Event, Kind, Role};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -194,7 +194,7 @@ fn every_approval_rule_refuses_its_case() {
         let before = tip(&ledger);
         let head = propose(&ledger, &case.application);
         let out = merge(&ledger, &head, case.author, &case.args);
-        let file = rollcall::rules::member_path(case.application["id"].as_str().unwrap());
+        let file = rollcall::roll::layout::member_path(case.application["id"].as_str().unwrap());
         let text = canonical(&case.application);
         let line = text.lines().position(|l| l.starts_with(case.line_of)).unwrap() as u32 + 1;
         assert_eq!(out.code, 1, "{}: {}", case.rule, out.stdout);
@@ -317,7 +317,7 @@ fn every_legal_transition_is_one_event_and_deletes_nothing() {
         let out = event(&ledger, command, member, &args);
         assert_eq!(out.code, 0, "{command} {member}: {}{}", out.stdout, out.stderr);
         let after = tip(&ledger);
-        let file = rollcall::rules::member_path(member);
+        let file = rollcall::roll::layout::member_path(member);
         assert_eq!(changed_paths(&ledger, after), std::slice::from_ref(&file), "{command}");
         assert!(all_paths(&ledger, before).is_subset(&all_paths(&ledger, after)), "{command}: nothing deleted");
         let event = event_at(&ledger, after);
@@ -398,7 +398,7 @@ fn every_illegal_transition_is_refused_with_the_reason() {
     for (command, member, args, rule, reason, line_of) in cases {
         let out = event(&ledger, command, member, &args);
         assert_eq!(out.code, 1, "{command} {member}: {}{}", out.stdout, out.stderr);
-        let file = rollcall::rules::member_path(member);
+        let file = rollcall::roll::layout::member_path(member);
         let text = std::fs::read_to_string(ledger.path().join(&file)).unwrap_or_default();
         let at = text.lines().position(|l| !line_of.is_empty() && l.starts_with(line_of));
         let found = out.expect(rule, &file, at.map_or(1, |i| i as u32 + 1));
@@ -564,9 +564,9 @@ fn every_event_rule_has_a_failing_case() {
     let mut covered: Vec<&str> = approval_cases().iter().map(|c| c.rule).collect();
     covered.extend(illegal_cases().iter().map(|c| c.3));
     covered.push("merge.member-change");
-    let missing: Vec<&str> = rollcall::rules::RULES
+    let missing: Vec<&str> = rollcall::roll::rules::RULES
         .iter()
-        .filter(|r| matches!(r.check, rollcall::rules::Check::Event))
+        .filter(|r| matches!(r.check, rollcall::roll::rules::Check::Event))
         .map(|r| r.name)
         .filter(|name| !covered.contains(name))
         .collect();
@@ -622,13 +622,14 @@ fn a_refreshed_index_is_the_index_of_the_roll() {
     }
     let repo = ledger.repo();
     let tree = repo.find_commit(tip(&ledger)).unwrap().tree().unwrap();
-    let found = rollcall::neighbours::find(&repo, &tree, "", &rollcall::neighbours::Wanted::default()).unwrap();
+    let found =
+        rollcall::roll::neighbours::find(&repo, &tree, "", &rollcall::roll::neighbours::Wanted::default()).unwrap();
     let state = found.index.expect("the committed index is used, with an overlay");
     assert_eq!(state.overlay.len(), 3, "three files changed since the index");
     assert_eq!(found.max_number, 13);
     let (file, entry) = state.overlay.last().cloned().unwrap();
     let members = tree.get_name("members").unwrap().id();
     let refreshed = state.refreshed(members, &file, entry.unwrap()).unwrap();
-    let source = rollcall::source::Source::Git { repo: repo.path().to_path_buf(), tree: tree.id() };
-    assert_eq!(refreshed, rollcall::index::build(&source).unwrap());
+    let source = rollcall::roll::source::Source::Git { repo: repo.path().to_path_buf(), tree: tree.id() };
+    assert_eq!(refreshed, rollcall::roll::index::build(&source).unwrap());
 }

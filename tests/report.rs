@@ -5,7 +5,7 @@
 mod common;
 use common::*;
 use rollcall::finding::{Finding, Pos, Severity};
-use rollcall::report::{self, Format};
+use rollcall::output::report::{self, Format};
 use serde_json::json;
 
 fn finding(rule: &'static str, severity: Severity, message: &str) -> Finding {
@@ -118,5 +118,5 @@ fn invisible_characters_in_file_names_are_shown_not_passed_on() {
     let out = report::render(Format::Github, std::slice::from_ref(&f), None, &no_source);
     assert!(out.contains("file=members/ev/x[U+202E]lmy.yaml"), "{out}");
     assert!(!out.contains('\u{202e}'));
-    assert_eq!(rollcall::summary::md("a\u{202e}b"), "a\\[U\\+202E\\]b");
+    assert_eq!(rollcall::output::summary::md("a\u{202e}b"), "a\\[U\\+202E\\]b");
 }

@@ -4,8 +4,8 @@
 //! clear error, never a panic.
 
 use proptest::prelude::*;
-use rollcall::reviews::{MAX_BYTES, ReviewsError, approvers};
-use rollcall::roll::Account;
+use rollcall::change::reviews::{MAX_BYTES, ReviewsError, approvers};
+use rollcall::roll::member::Account;
 use serde_json::{Value, json};
 
 const HEAD: &str = "3f786850e387550fdab836ed7e6dc881de23001b";

@@ -4,7 +4,7 @@
 //! the bytes were made; and nothing makes the reader panic.
 
 use proptest::prelude::*;
-use rollcall::yaml::{self, Layout, MEMBER_LIMITS};
+use rollcall::roll::yaml::{self, Layout, MEMBER_LIMITS};
 use serde_json::{Map, Number, Value};
 
 /// Text a member could write: printable characters of several scripts,

@@ -323,15 +323,17 @@ fn every_rule_fails_its_fixture_at_the_right_place() {
 fn every_rule_has_a_fixture() {
     let covered: Vec<&str> = fixtures().iter().map(|f| f.rule).collect();
     let bytes = std::fs::read(repo_root().join("schema/member.schema.json")).unwrap();
-    let schema = rollcall::schema::load_member_schema(&bytes).unwrap_or_else(|f| panic!("shipped schema: {f:?}"));
+    let schema = rollcall::roll::schema::load_member_schema(&bytes).unwrap_or_else(|f| panic!("shipped schema: {f:?}"));
     // Pull-request rules have their failing cases in tests/check_pr.rs, and
     // the rules of ledger events theirs in tests/merge.rs.
-    let mut names: Vec<String> = rollcall::rules::RULES
+    let mut names: Vec<String> = rollcall::roll::rules::RULES
         .iter()
         .filter(|r| {
             !matches!(
                 r.check,
-                rollcall::rules::Check::PullRequest | rollcall::rules::Check::Event | rollcall::rules::Check::History
+                rollcall::roll::rules::Check::PullRequest
+                    | rollcall::roll::rules::Check::Event
+                    | rollcall::roll::rules::Check::History
             )
         })
         .map(|r| r.name.to_owned())

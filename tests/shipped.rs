@@ -35,7 +35,7 @@ fn every_example_is_a_valid_application_for_its_tier() {
         let value: serde_json::Value = serde_saphyr::from_slice(&text).unwrap();
         assert_eq!(value["tier"], tier);
         assert_eq!(value["status"], "applicant");
-        let path = rollcall::rules::member_path(value["id"].as_str().unwrap());
+        let path = rollcall::roll::layout::member_path(value["id"].as_str().unwrap());
         ledger.write(&path, &text);
         ledger.validate(&[]).assert_clean();
     }
@@ -121,7 +121,7 @@ fn the_shipped_index_is_current_and_a_stale_one_is_caught() {
     assert_eq!(ledger.run(&["index"]).code, 0);
     let text = std::fs::read_to_string(ledger.path().join("roll.index")).unwrap();
     assert!(text.contains("members/ne/new-member.yaml\t"));
-    let entries = rollcall::index::parse(&text).expect("the written index parses");
+    let entries = rollcall::roll::index::parse(&text).expect("the written index parses");
     assert_eq!(entries.entries.len(), 12);
 }
 

@@ -9,8 +9,8 @@ use git2::{Oid, Repository};
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
-use rollcall::sign::Signer;
-use rollcall::signers::{AllowedSigners, LineError, Unsigned, check_commit};
+use rollcall::change::sign::Signer;
+use rollcall::history::signers::{AllowedSigners, LineError, Unsigned, check_commit};
 use ssh_key::{HashAlg, LineEnding, PrivateKey, PublicKey};
 use std::path::PathBuf;
 use std::process::Command;
@@ -412,16 +412,16 @@ fn comments_and_blank_lines_make_an_empty_list() {
 #[test]
 fn a_file_too_large_or_too_long_is_refused_at_the_line_that_crosses_the_limit() {
     let line = format!("alice@example.org {}\n", public(EVENT_KEY));
-    let large = line.repeat(rollcall::signers::MAX_BYTES / line.len() + 1);
+    let large = line.repeat(rollcall::history::signers::MAX_BYTES / line.len() + 1);
     let errors = AllowedSigners::parse(&large).unwrap_err();
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0].line, rollcall::signers::MAX_BYTES / line.len() + 1, "{}", errors[0]);
+    assert_eq!(errors[0].line, rollcall::history::signers::MAX_BYTES / line.len() + 1, "{}", errors[0]);
     assert!(errors[0].message.contains("larger than"), "{}", errors[0]);
 
-    let long = "#\n".repeat(rollcall::signers::MAX_LINES + 1);
+    let long = "#\n".repeat(rollcall::history::signers::MAX_LINES + 1);
     let errors = AllowedSigners::parse(&long).unwrap_err();
-    assert_eq!((errors.len(), errors[0].line), (1, rollcall::signers::MAX_LINES + 1));
-    assert!(signers(&"#\n".repeat(rollcall::signers::MAX_LINES)).entries().is_empty());
+    assert_eq!((errors.len(), errors[0].line), (1, rollcall::history::signers::MAX_LINES + 1));
+    assert!(signers(&"#\n".repeat(rollcall::history::signers::MAX_LINES)).entries().is_empty());
 }
 
 /// Lines made of the pieces that steer the parser, in any order.

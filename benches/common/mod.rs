@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each benchmark uses a different part of this module
 
 use jiff::civil::Date;
-use rollcall::event::Kind;
+use rollcall::change::event::Kind;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
@@ -63,7 +63,7 @@ pub fn member(i: usize) -> (String, String) {
         doc.insert("payments".into(), json!([payment]));
     }
     let id = value["id"].as_str().unwrap_or_default().to_owned();
-    (rollcall::rules::member_path(&id), rollcall::yaml::to_canonical(&value))
+    (rollcall::roll::layout::member_path(&id), rollcall::roll::yaml::to_canonical(&value))
 }
 
 /// The shipped schema, policy and roll: (path, bytes) for every file.
@@ -146,11 +146,17 @@ pub fn build(dir: &Path, members: usize, commits: usize) {
     // The roll.index of main's last state, as the merger keeps it.
     let work = tempfile::tempdir().expect("temp dir");
     generate(work.path(), members);
-    let source = rollcall::source::Source::disk(work.path()).expect("ledger");
-    let index = rollcall::index::build(&source).expect("index");
+    let source = rollcall::roll::source::Source::disk(work.path()).expect("ledger");
+    let index = rollcall::roll::index::build(&source).expect("index");
     mark += 1;
-    commit(&mut out, mark, &mut std::iter::once((rollcall::index::INDEX_FILE.to_owned(), index.into_bytes())), "main");
-    let file = ("members/ne/new-applicant.yaml".to_owned(), rollcall::yaml::to_canonical(&application).into_bytes());
+    commit(
+        &mut out,
+        mark,
+        &mut std::iter::once((rollcall::roll::index::INDEX_FILE.to_owned(), index.into_bytes())),
+        "main",
+    );
+    let file =
+        ("members/ne/new-applicant.yaml".to_owned(), rollcall::roll::yaml::to_canonical(&application).into_bytes());
     commit(&mut out, mark + 1, &mut std::iter::once(file), "pr");
     drop(out);
     assert!(child.wait().expect("fast-import").success(), "git fast-import failed");
@@ -225,15 +231,17 @@ impl Mix {
 pub fn build_history(dir: &Path, events: usize) -> History {
     /// How often the merger refreshes `roll.index`.
     const INDEX_REFRESH: usize = 256;
-    use rollcall::approval::Payment;
-    use rollcall::event::{Approval, Event, Role};
-    use rollcall::lifecycle::{self, Stamp};
-    use rollcall::yaml::{self, Layout, MEMBER_LIMITS};
+    use rollcall::change::approval::Payment;
+    use rollcall::change::event::{Approval, Event, Role};
+    use rollcall::change::lifecycle::{self, Stamp};
+    use rollcall::roll::yaml::{self, Layout, MEMBER_LIMITS};
     use std::io::BufRead;
 
     let shipped = shipped_files();
-    let policy_bytes = &shipped.iter().find(|(p, _)| p == rollcall::policy::POLICY_FILE).expect("shipped policy").1;
-    let policy = rollcall::policy::load(policy_bytes).unwrap_or_else(|_| panic!("the shipped policy loads")).policy;
+    let policy_bytes =
+        &shipped.iter().find(|(p, _)| p == rollcall::roll::policy::POLICY_FILE).expect("shipped policy").1;
+    let policy =
+        rollcall::roll::policy::load(policy_bytes).unwrap_or_else(|_| panic!("the shipped policy loads")).policy;
     let load = |path: &str, bytes: &[u8]| -> Value {
         yaml::load(path, bytes, MEMBER_LIMITS, Layout::Free).value.unwrap_or_else(|| panic!("{path} reads"))
     };
@@ -267,50 +275,56 @@ pub fn build_history(dir: &Path, events: usize) -> History {
     // Given the roll's index entries, the commit also writes `roll.index`,
     // naming the previous commit's members tree (which fast-import tells,
     // `ls`), as the merger refreshes it every 256 events.
-    let mut commit = |out: &mut std::io::BufWriter<std::process::ChildStdin>,
-                      time: i64,
-                      message: &str,
-                      files: &[(&str, &[u8])],
-                      index: Option<&std::collections::BTreeMap<String, rollcall::index::Entry>>| {
-        let index = index.map(|entries| {
-            writeln!(out, "ls :{mark} members").unwrap();
+    let mut commit =
+        |out: &mut std::io::BufWriter<std::process::ChildStdin>,
+         time: i64,
+         message: &str,
+         files: &[(&str, &[u8])],
+         index: Option<&std::collections::BTreeMap<String, rollcall::roll::index::Entry>>| {
+            let index = index.map(|entries| {
+                writeln!(out, "ls :{mark} members").unwrap();
+                out.flush().expect("write to git fast-import");
+                let mut line = String::new();
+                marks.read_line(&mut line).expect("read from git fast-import");
+                let tree = line.split_whitespace().nth(2).and_then(|t| git2::Oid::from_str(t).ok());
+                let entries = entries.values().cloned().collect();
+                rollcall::roll::index::render(&rollcall::roll::index::Index { members_tree: tree, entries })
+            });
+            let mut files = files.to_vec();
+            if let Some(text) = &index {
+                files.push((rollcall::roll::index::INDEX_FILE, text.as_bytes()));
+            }
+            mark += 1;
+            let who = format!("rollcall <rollcall@localhost> {time} +0000");
+            write!(
+                out,
+                "commit refs/heads/main\nmark :{mark}\nauthor {who}\ncommitter {who}\ndata {}\n",
+                message.len()
+            )
+            .unwrap();
+            out.write_all(message.as_bytes()).unwrap();
+            for (path, bytes) in files {
+                write!(out, "M 100644 inline {path}\ndata {}\n", bytes.len()).unwrap();
+                out.write_all(bytes).unwrap();
+                out.write_all(b"\n").unwrap();
+            }
+            write!(out, "\nget-mark :{mark}\n").unwrap();
             out.flush().expect("write to git fast-import");
             let mut line = String::new();
             marks.read_line(&mut line).expect("read from git fast-import");
-            let tree = line.split_whitespace().nth(2).and_then(|t| git2::Oid::from_str(t).ok());
-            let entries = entries.values().cloned().collect();
-            rollcall::index::render(&rollcall::index::Index { members_tree: tree, entries })
-        });
-        let mut files = files.to_vec();
-        if let Some(text) = &index {
-            files.push((rollcall::index::INDEX_FILE, text.as_bytes()));
-        }
-        mark += 1;
-        let who = format!("rollcall <rollcall@localhost> {time} +0000");
-        write!(out, "commit refs/heads/main\nmark :{mark}\nauthor {who}\ncommitter {who}\ndata {}\n", message.len())
-            .unwrap();
-        out.write_all(message.as_bytes()).unwrap();
-        for (path, bytes) in files {
-            write!(out, "M 100644 inline {path}\ndata {}\n", bytes.len()).unwrap();
-            out.write_all(bytes).unwrap();
-            out.write_all(b"\n").unwrap();
-        }
-        write!(out, "\nget-mark :{mark}\n").unwrap();
-        out.flush().expect("write to git fast-import");
-        let mut line = String::new();
-        marks.read_line(&mut line).expect("read from git fast-import");
-        git2::Oid::from_str(line.trim_end()).unwrap_or_else(|_| panic!("git fast-import answered {line:?} to get-mark"))
-    };
+            git2::Oid::from_str(line.trim_end())
+                .unwrap_or_else(|_| panic!("git fast-import answered {line:?} to get-mark"))
+        };
 
     let files: Vec<(&str, &[u8])> = shipped.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
     let genesis =
         commit(&mut out, start - 86_400, "Start the ledger: the shipped schema, policy and roll\n", &files, None);
     let entry = |path: &str, bytes: &[u8]| {
-        let member = rollcall::neighbours::summarise(path, bytes).expect("a member file");
+        let member = rollcall::roll::neighbours::summarise(path, bytes).expect("a member file");
         let blob = git2::Oid::hash_object(git2::ObjectType::Blob, bytes).expect("hash");
-        rollcall::index::Entry::from_member(&member, blob)
+        rollcall::roll::index::Entry::from_member(&member, blob)
     };
-    let mut index: std::collections::BTreeMap<String, rollcall::index::Entry> =
+    let mut index: std::collections::BTreeMap<String, rollcall::roll::index::Entry> =
         shipped.iter().filter(|(p, _)| p.starts_with("members/")).map(|(p, b)| (p.clone(), entry(p, b))).collect();
     let mut history = History {
         genesis,
@@ -392,7 +406,7 @@ pub fn build_history(dir: &Path, events: usize) -> History {
             };
             let stamped = lifecycle::stamp(Kind::Admit, &value, &stamp).unwrap_or_else(|e| panic!("admit {i}: {e}"));
             let id = value["id"].as_str().expect("id").to_owned();
-            let path = rollcall::rules::member_path(&id);
+            let path = rollcall::roll::layout::member_path(&id);
             members.push(Tracked { id, path, bytes: String::new(), expires: date, fee, events: 0, slot: usize::MAX });
             (Kind::Admit, i, stamped, approvals)
         };
@@ -418,7 +432,7 @@ pub fn build_history(dir: &Path, events: usize) -> History {
         let member = &mut members[m];
         member.expires = expires;
         member.events += 1;
-        member.bytes = rollcall::yaml::to_canonical(&stamped);
+        member.bytes = rollcall::roll::yaml::to_canonical(&stamped);
         let admission = kind == Kind::Admit;
         if admission {
             pull_requests += 1;

@@ -10,9 +10,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rollcall::checkpoint::{self, Verifier};
-use rollcall::event::Event;
-use rollcall::signers::AllowedSigners;
+use rollcall::history::checkpoint::{self, Verifier};
+use rollcall::change::event::Event;
+use rollcall::history::signers::AllowedSigners;
 
 const KEY: &str = include_str!("../../tests/fixtures/event-signing-key.pub");
 

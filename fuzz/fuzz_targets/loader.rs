@@ -1,4 +1,4 @@
-//! Fuzzes `rollcall::yaml::load`, the strict reader every member file goes
+//! Fuzzes `rollcall::roll::yaml::load`, the strict reader every member file goes
 //! through. Beyond "never panics", it checks that:
 //!
 //! a. a file the Canonical layout accepts is byte for byte what the writer
@@ -12,7 +12,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rollcall::yaml::{self, Document, Layout};
+use rollcall::roll::yaml::{self, Document, Layout};
 use serde_saphyr::DuplicateKeyPolicy;
 
 const FILE: &str = "members/fu/fuzz.yaml";

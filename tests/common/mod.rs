@@ -119,8 +119,8 @@ impl Ledger {
     /// Writes `value` canonically at its proper path; returns that path.
     pub fn add(&self, value: &Value) -> String {
         let id = value["id"].as_str().expect("id");
-        let rel = rollcall::rules::member_path(id);
-        self.write(&rel, rollcall::yaml::to_canonical(value));
+        let rel = rollcall::roll::layout::member_path(id);
+        self.write(&rel, rollcall::roll::yaml::to_canonical(value));
         rel
     }
 
@@ -236,7 +236,7 @@ pub fn admitted(mut value: Value, number: u64, admitted: &str, expires: &str) ->
 
 /// Canonical text of a value, to edit by hand for a hostile variant.
 pub fn canonical(value: &Value) -> String {
-    rollcall::yaml::to_canonical(value)
+    rollcall::roll::yaml::to_canonical(value)
 }
 
 /// One raw tree entry: mode, name bytes (anything, even `..` or non-UTF-8), object.
@@ -330,6 +330,6 @@ pub fn tip(ledger: &Ledger) -> git2::Oid {
 /// A pull request's head: `main` plus the member file of `value`, as a
 /// commit no branch points at (the merge workflow fetches it as objects).
 pub fn propose(ledger: &Ledger, value: &Value) -> String {
-    let path = rollcall::rules::member_path(value["id"].as_str().expect("id"));
+    let path = rollcall::roll::layout::member_path(value["id"].as_str().expect("id"));
     commit_with_file(&ledger.repo(), tip(ledger), &path, canonical(value).as_bytes()).to_string()
 }

@@ -1,0 +1,212 @@
+//! Writing ledger events onto a branch.
+//!
+//! An event is one single-parent commit on top of the branch's tip that
+//! changes one member file (and, now and then, refreshes `roll.index`).
+//! Its objects are written first; the branch then moves with a
+//! compare-and-swap on the tip the event was judged against. A process
+//! killed at any point leaves the branch before or after the event, never
+//! between: the objects of an event that never landed are unreachable and
+//! `git gc` removes them. A lost race is reported, never retried blindly:
+//! the caller re-judges against the new tip.
+
+use crate::change::event::Event;
+use crate::change::sign::Signer;
+use crate::roll::index::{self, INDEX_FILE};
+use crate::roll::neighbours::IndexState;
+use git2::{ErrorCode, FileMode, Oid, Repository, Signature, Tree};
+
+/// The overlay an index may carry before an event rewrites it.
+const INDEX_REFRESH: usize = 256;
+
+#[derive(Debug)]
+pub enum LedgerError {
+    /// The branch moved since the event was judged.
+    Moved,
+    Git(String),
+    Sign(String),
+}
+
+impl std::fmt::Display for LedgerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LedgerError::Moved => f.write_str("the branch moved while the event was being written"),
+            LedgerError::Git(m) | LedgerError::Sign(m) => f.write_str(m),
+        }
+    }
+}
+
+fn git(e: git2::Error) -> LedgerError {
+    LedgerError::Git(e.message().to_owned())
+}
+
+/// The branch a ledger's events go on, and its tip.
+pub struct Branch {
+    pub name: String,
+    pub tip: Oid,
+}
+
+impl Branch {
+    pub fn open(repo: &Repository, name: &str) -> Result<Branch, LedgerError> {
+        let reference = repo
+            .find_reference(&format!("refs/heads/{name}"))
+            .map_err(|e| LedgerError::Git(format!("no branch {name:?}: {}", e.message())))?;
+        let tip = reference.peel_to_commit().map_err(git)?.id();
+        Ok(Branch { name: name.to_owned(), tip })
+    }
+
+    fn refname(&self) -> String {
+        format!("refs/heads/{}", self.name)
+    }
+}
+
+/// One event ready to be written: the member file's new bytes, and the
+/// roll's index as it stood, to refresh when its overlay has grown.
+pub struct Draft<'a> {
+    pub event: &'a Event,
+    pub bytes: &'a [u8],
+    /// The member file's index entry.
+    pub entry: index::Entry,
+    pub index: Option<&'a IndexState>,
+}
+
+/// The most recent event on the first-parent history of `tip`, if any.
+pub fn previous_event(repo: &Repository, tip: Oid) -> Result<Option<Oid>, LedgerError> {
+    let mut commit = repo.find_commit(tip).map_err(git)?;
+    loop {
+        if commit.message().ok().and_then(Event::parse).is_some() {
+            return Ok(Some(commit.id()));
+        }
+        match commit.parent(0) {
+            Ok(parent) => commit = parent,
+            Err(_) => return Ok(None),
+        }
+    }
+}
+
+/// Writes `draft` as a commit on `branch` and moves the branch to it if,
+/// and only if, it still points at `branch.tip`.
+pub fn record(repo: &Repository, branch: &Branch, draft: &Draft, signer: Option<&Signer>) -> Result<Oid, LedgerError> {
+    let parent = repo.find_commit(branch.tip).map_err(git)?;
+    let root = parent.tree().map_err(git)?;
+    let blob = repo.blob(draft.bytes).map_err(git)?;
+    let file = draft.event.file.as_str();
+    let mut tree = replace(repo, &root, file, blob)?;
+    if let Some(state) = draft.index
+        && state.overlay.len() >= INDEX_REFRESH
+    {
+        let members = tree.get_path(std::path::Path::new(crate::roll::layout::MEMBERS_DIR)).map_err(git)?.id();
+        if let Some(text) = state.refreshed(members, file, draft.entry.clone()) {
+            let index_blob = repo.blob(text.as_bytes()).map_err(git)?;
+            tree = replace(repo, &tree, INDEX_FILE, index_blob)?;
+        }
+    }
+    let signature = committer(repo)?;
+    let message = draft.event.message();
+    let content = repo.commit_create_buffer(&signature, &signature, &message, &tree, &[&parent]).map_err(git)?;
+    let content = content.as_str().map_err(|_| LedgerError::Git("the commit is not UTF-8".to_owned()))?;
+    let commit = match signer {
+        Some(signer) => {
+            let armoured = signer.sign(content.as_bytes()).map_err(LedgerError::Sign)?;
+            repo.commit_signed(content, &armoured, Some("gpgsig")).map_err(git)?
+        }
+        None => repo.odb().and_then(|odb| odb.write(git2::ObjectType::Commit, content.as_bytes())).map_err(git)?,
+    };
+    let _writer = WriterLock::acquire(repo)?;
+    clear_dead_lock(repo, branch)?;
+    let log = format!("rollcall: {}", message.lines().next().unwrap_or_default());
+    match repo.reference_matching(&branch.refname(), commit, true, branch.tip, &log) {
+        Ok(_) => Ok(commit),
+        Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked | ErrorCode::NotFound) => {
+            Err(LedgerError::Moved)
+        }
+        Err(e) => Err(git(e)),
+    }
+}
+
+/// `root` with the regular file at `path` set to `blob`, every tree on the
+/// way rewritten and the rest shared.
+fn replace<'r>(repo: &'r Repository, root: &Tree, path: &str, blob: Oid) -> Result<Tree<'r>, LedgerError> {
+    fn go(repo: &Repository, tree: Option<&Tree>, parts: &[&str], blob: Oid) -> Result<Oid, LedgerError> {
+        let mut builder = repo.treebuilder(tree).map_err(git)?;
+        match parts {
+            [name] => {
+                builder.insert(name, blob, FileMode::Blob.into()).map_err(git)?;
+            }
+            [name, rest @ ..] => {
+                let sub = match tree.and_then(|t| t.get_name(name)) {
+                    Some(entry) if entry.kind() == Some(git2::ObjectType::Tree) => {
+                        Some(repo.find_tree(entry.id()).map_err(git)?)
+                    }
+                    _ => None,
+                };
+                let sub = go(repo, sub.as_ref(), rest, blob)?;
+                builder.insert(name, sub, FileMode::Tree.into()).map_err(git)?;
+            }
+            [] => return Err(LedgerError::Git("an empty path".to_owned())),
+        }
+        builder.write().map_err(git)
+    }
+    let parts: Vec<&str> = path.split('/').collect();
+    let oid = go(repo, Some(root), &parts, blob)?;
+    repo.find_tree(oid).map_err(git)
+}
+
+/// Who commits events: the repository's configured identity, or rollcall.
+fn committer(repo: &Repository) -> Result<Signature<'static>, LedgerError> {
+    repo.signature().or_else(|_| Signature::now("rollcall", "rollcall@localhost")).map_err(git)
+}
+
+/// Whether `branch` is checked out in the repository's work tree: the
+/// event moved the branch, not the files, and that checkout now lags.
+pub fn is_checked_out(repo: &Repository, branch: &Branch) -> bool {
+    !repo.is_bare() && repo.head().is_ok_and(|h| h.name().is_ok_and(|n| n == branch.refname()))
+}
+
+/// Serializes rollcall's writers on one repository: an advisory lock the
+/// kernel releases when its holder dies, however it dies.
+struct WriterLock {
+    _held: std::fs::File,
+}
+
+impl WriterLock {
+    fn acquire(repo: &Repository) -> Result<WriterLock, LedgerError> {
+        use std::os::fd::AsRawFd;
+        let io = |e: std::io::Error| LedgerError::Git(format!("cannot lock the repository for writing: {e}"));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(repo.path().join("rollcall-writers"))
+            .map_err(io)?;
+        // SAFETY: flock on a descriptor this struct owns; released on close.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(io(std::io::Error::last_os_error()));
+        }
+        Ok(WriterLock { _held: file })
+    }
+}
+
+/// A process killed while git's lock on the branch was taken leaves the
+/// lock file behind, and the branch could never move again. Holding the
+/// writers' lock, a branch lock that no live process has open is such a
+/// leftover, and goes.
+fn clear_dead_lock(repo: &Repository, branch: &Branch) -> Result<(), LedgerError> {
+    let lock = repo.path().join(format!("{}.lock", branch.refname()));
+    if lock.exists() && !is_open_anywhere(&lock) {
+        std::fs::remove_file(&lock).map_err(|e| LedgerError::Git(format!("cannot remove {}: {e}", lock.display())))?;
+    }
+    Ok(())
+}
+
+/// Whether any process has `path` open (Linux: every process's /proc/PID/fd).
+fn is_open_anywhere(path: &std::path::Path) -> bool {
+    let Ok(target) = path.canonicalize() else { return false };
+    let Ok(processes) = std::fs::read_dir("/proc") else { return true };
+    processes.filter_map(Result::ok).any(|process| {
+        std::fs::read_dir(process.path().join("fd"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|link| link == target))
+    })
+}

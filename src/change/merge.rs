@@ -1,0 +1,437 @@
+//! `rollcall merge` and the lifecycle commands: each judges one change to a
+//! member file under the rules of the branch it goes on, checks the
+//! approvals, stamps what the merger writes, and records it as one ledger
+//! event. If the branch moves meanwhile, the whole judgement runs again
+//! against the new tip (a racing merge may have taken the number, or the
+//! member), so two merges give two events in some order, or one refusal.
+
+use crate::change::approval::{self, Approver, Payment, Subject};
+use crate::change::event::{Event, Kind};
+use crate::change::ledger::{self, Branch, Draft, LedgerError};
+use crate::change::lifecycle::{self, Stamp, Termination};
+use crate::change::pull_request::{self, Author, Change};
+use crate::change::sign::Signer;
+use crate::finding::{Finding, Pos, Severity, quoted};
+use crate::roll::config::{self, Config, ConfigError};
+use crate::roll::index;
+use crate::roll::layout;
+use crate::roll::member::{Member, Status};
+use crate::roll::neighbours::{self, Wanted};
+use crate::roll::rules::Context;
+use crate::roll::source::{Source, SourceError};
+use crate::roll::validate::{self, Options};
+use crate::roll::yaml::{self, MEMBER_LIMITS, Spans};
+use git2::{Oid, Repository};
+use jiff::civil::Date;
+use serde_json::Value;
+use std::path::Path;
+
+pub const TRANSITION: &str = "lifecycle.transition";
+pub const STAMP: &str = "lifecycle.stamp";
+pub const NOT_A_MEMBER_CHANGE: &str = "merge.member-change";
+pub const UNKNOWN_MEMBER: &str = "lifecycle.unknown-member";
+
+/// How often a lost race is judged again before giving up.
+const ATTEMPTS: usize = 16;
+
+/// What every event command is given.
+pub struct Request {
+    pub branch: String,
+    pub approvers: Vec<Approver>,
+    pub payment: Option<Payment>,
+    /// The event's date (and the `as_of` of the rules).
+    pub date: Date,
+    pub skip: std::collections::BTreeSet<String>,
+}
+
+/// The pull request `merge` records.
+pub struct PullRequest {
+    pub head: String,
+    pub author: Author,
+    pub number: Option<u64>,
+}
+
+/// A lifecycle event on a member of the roll.
+pub struct Lifecycle {
+    pub member: String,
+    pub kind: Kind,
+    pub termination: Option<Termination>,
+    pub tier: Option<String>,
+}
+
+/// What happened: the event written, or why not.
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub recorded: Option<(Event, Oid)>,
+}
+
+#[derive(Debug)]
+pub enum MergeError {
+    Source(SourceError),
+    Ledger(LedgerError),
+    /// The policy requires signed events and no key was given.
+    Unsigned,
+    /// Every attempt lost the race to another writer.
+    Contended,
+}
+
+impl std::fmt::Display for MergeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MergeError::Source(e) => e.fmt(f),
+            MergeError::Ledger(e) => e.fmt(f),
+            MergeError::Unsigned => f.write_str("the policy requires signed events: pass --sign KEY"),
+            MergeError::Contended => write!(f, "the branch kept moving; {ATTEMPTS} attempts lost the race"),
+        }
+    }
+}
+
+impl From<SourceError> for MergeError {
+    fn from(e: SourceError) -> MergeError {
+        MergeError::Source(e)
+    }
+}
+
+impl From<LedgerError> for MergeError {
+    fn from(e: LedgerError) -> MergeError {
+        MergeError::Ledger(e)
+    }
+}
+
+fn git(e: git2::Error) -> MergeError {
+    MergeError::Source(SourceError::Git(e.message().to_owned()))
+}
+
+/// One change judged and ready to stamp.
+struct Proposal {
+    kind: Kind,
+    file: String,
+    /// The member file before the event (`None` for an application).
+    before: Option<Value>,
+    /// The member file as proposed, before the merger's stamp.
+    after: MemberDocument,
+    termination: Option<Termination>,
+    tier: Option<String>,
+    pull_request: Option<(Option<u64>, Oid)>,
+}
+
+/// Merges the pull request `pr` onto the request's branch.
+pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Signer>) -> Result<Outcome, MergeError> {
+    with_retries(dir, request, signer, |repo, branch| {
+        let options = Options { as_of: request.date, skip: request.skip.clone() };
+        let judgement = pull_request::judge(dir, &branch.tip.to_string(), &pr.head, &pr.author, &options)
+            .map_err(|e| MergeError::Source(SourceError::Git(e.to_string())))?;
+        if !judgement.is_acceptable() {
+            return Ok(Err(judgement.findings));
+        }
+        let head = repo.revparse_single(&pr.head).and_then(|o| o.peel_to_commit()).map_err(git)?.id();
+        let (kind, file) = match &judgement.change {
+            Change::Application { file, .. } => (Kind::Admit, file),
+            Change::Update { file, .. } => (Kind::Update, file),
+            Change::TierChange { file, .. } => (Kind::ChangeTier, file),
+            Change::Resignation { file, .. } => (Kind::Resign, file),
+            Change::Maintenance { paths } => {
+                return Ok(Err(vec![Finding::error(
+                    NOT_A_MEMBER_CHANGE,
+                    paths.first().map_or("", String::as_str),
+                    Pos::START,
+                    "",
+                    format!("the pull request is {}", judgement.change.describe()),
+                    "merge changes outside members/ through the repository's own review, not rollcall merge",
+                )]));
+            }
+            // An acceptable judgement is never a rejection.
+            Change::Rejected => return Ok(Err(judgement.findings)),
+        };
+        let after = MemberDocument::of(file, judgement.member.clone().unwrap_or_default());
+        let before = MemberDocument::at(repo, branch.tip, file)?.map(|d| d.value);
+        Ok(Ok(Proposal {
+            kind,
+            file: file.clone(),
+            before,
+            after,
+            termination: None,
+            tier: None,
+            pull_request: Some((pr.number, head)),
+        }))
+    })
+}
+
+/// Records a lifecycle event on a member of the roll.
+pub fn lifecycle(
+    dir: &Path,
+    request: &Request,
+    event: &Lifecycle,
+    signer: Option<&Signer>,
+) -> Result<Outcome, MergeError> {
+    with_retries(dir, request, signer, |repo, branch| {
+        let file = layout::member_path(&event.member);
+        let Some(document) = MemberDocument::at(repo, branch.tip, &file)? else {
+            return Ok(Err(vec![Finding::error(
+                UNKNOWN_MEMBER,
+                &file,
+                Pos::START,
+                "",
+                format!("the roll has no member {}", quoted(&event.member)),
+                "give the member's id, as in members/<shard>/<id>.yaml",
+            )]));
+        };
+        let before = Some(document.value.clone());
+        // A tier change is judged, approved and paid for as the new tier.
+        let after = match &event.tier {
+            Some(tier) => {
+                let mut value = document.value;
+                value["tier"] = Value::String(tier.clone());
+                MemberDocument::of(&file, value)
+            }
+            None => document,
+        };
+        Ok(Ok(Proposal {
+            kind: event.kind,
+            file,
+            before,
+            after,
+            termination: event.termination.clone(),
+            tier: event.tier.clone(),
+            pull_request: None,
+        }))
+    })
+}
+
+/// The members whose terms ended before `request.date` and who are still
+/// active: one lapse event each, in file order.
+pub fn expire(dir: &Path, request: &Request, signer: Option<&Signer>) -> Result<Vec<Outcome>, MergeError> {
+    let repo = Repository::open(dir).map_err(git)?;
+    let branch = Branch::open(&repo, &request.branch)?;
+    let source =
+        Source::Git { repo: repo.path().to_path_buf(), tree: repo.find_commit(branch.tip).map_err(git)?.tree_id() };
+    let config = load_config(&source)?;
+    let options = Options { as_of: request.date, skip: request.skip.clone() };
+    let validated = validate::validate_with(&source, &config, &options)?;
+    let mut outcomes = Vec::new();
+    for member in validated.members.iter().filter(|m| m.is_active() && m.expires.is_some_and(|e| e < request.date)) {
+        let Some(id) = &member.id else { continue };
+        let event = Lifecycle { member: id.clone(), kind: Kind::Lapse, termination: None, tier: None };
+        outcomes.push(lifecycle(dir, request, &event, signer)?);
+    }
+    Ok(outcomes)
+}
+
+fn load_config(source: &Source) -> Result<Config, MergeError> {
+    match config::load(source) {
+        Ok(config) => Ok(config),
+        Err(ConfigError::Source(e)) => Err(e.into()),
+        Err(ConfigError::Invalid(findings)) => Err(MergeError::Source(SourceError::NotALedger(format!(
+            "the branch's rules cannot be read: {}",
+            findings.first().map(|f| format!("{}:{}: {}", f.file, f.line, f.message)).unwrap_or_default()
+        )))),
+    }
+}
+
+type Judged = Result<Proposal, Vec<Finding>>;
+
+/// Judges against the branch's tip, stamps and records; judges again from
+/// the new tip whenever another writer moved the branch first.
+fn with_retries(
+    dir: &Path,
+    request: &Request,
+    signer: Option<&Signer>,
+    propose: impl Fn(&Repository, &Branch) -> Result<Judged, MergeError>,
+) -> Result<Outcome, MergeError> {
+    let repo = Repository::open(dir).map_err(git)?;
+    for _ in 0..ATTEMPTS {
+        let branch = Branch::open(&repo, &request.branch)?;
+        let tree = repo.find_commit(branch.tip).map_err(git)?.tree_id();
+        let config = load_config(&Source::Git { repo: repo.path().to_path_buf(), tree })?;
+        if config.policy.policy.signed_events && signer.is_none() {
+            return Err(MergeError::Unsigned);
+        }
+        let proposal = match propose(&repo, &branch)? {
+            Ok(proposal) => proposal,
+            Err(findings) => return Ok(Outcome { findings, recorded: None }),
+        };
+        let prepared = match prepare(&repo, &branch, &config, request, proposal)? {
+            Ok(prepared) => prepared,
+            Err(findings) => return Ok(Outcome { findings, recorded: None }),
+        };
+        let draft = Draft {
+            event: &prepared.event,
+            bytes: prepared.bytes.as_bytes(),
+            entry: prepared.entry.clone(),
+            index: prepared.index.as_ref(),
+        };
+        match ledger::record(&repo, &branch, &draft, signer) {
+            Ok(commit) => {
+                return Ok(Outcome { findings: prepared.warnings, recorded: Some((prepared.event, commit)) });
+            }
+            Err(LedgerError::Moved) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(MergeError::Contended)
+}
+
+struct Prepared {
+    event: Event,
+    bytes: String,
+    entry: index::Entry,
+    index: Option<neighbours::IndexState>,
+    warnings: Vec<Finding>,
+}
+
+/// The transition, the approvals, the stamp, and the stamped file judged
+/// with its neighbours in the roll.
+fn prepare(
+    repo: &Repository,
+    branch: &Branch,
+    config: &Config,
+    request: &Request,
+    proposal: Proposal,
+) -> Result<Result<Prepared, Vec<Finding>>, MergeError> {
+    let ctx = Context { config, as_of: request.date };
+    let options = Options { as_of: request.date, skip: request.skip.clone() };
+    let member = &proposal.after.member;
+    let from = match &proposal.before {
+        None => Status::Applicant,
+        Some(before) => {
+            before.get("status").and_then(Value::as_str).and_then(Status::parse).unwrap_or(Status::Applicant)
+        }
+    };
+    if let Err(why) = lifecycle::transition(proposal.kind, from) {
+        let finding = Finding::error(
+            TRANSITION,
+            &proposal.file,
+            proposal.after.spans.locate("/status"),
+            "/status",
+            why,
+            "nothing was recorded; check the member's status with `rollcall validate`",
+        );
+        return Ok(Err(vec![finding]));
+    }
+    let tip_tree = repo.find_commit(branch.tip).and_then(|c| c.tree()).map_err(git)?;
+    let before_member = proposal.before.map(|v| MemberDocument::of(&proposal.file, v).member);
+    let mut wanted = Wanted::of(member, before_member.as_ref(), &ctx);
+    wanted.accounts.extend(approver_accounts(config, &request.approvers));
+    let found = neighbours::find(repo, &tip_tree, &proposal.file, &wanted)?;
+    let subject = Subject { member, value: &proposal.after.value, spans: &proposal.after.spans, roll: &found.members };
+    let needs = lifecycle::needs(proposal.kind);
+    let verdict = approval::judge(&config.policy.policy, needs, &subject, &request.approvers, request.payment.as_ref());
+    if verdict.findings.iter().any(Finding::is_error) {
+        return Ok(Err(verdict.findings));
+    }
+    let number = match (proposal.kind, before_member.as_ref().and_then(|m| m.member_number)) {
+        (Kind::Admit, _) => Some(found.max_number + 1),
+        (_, number) => number,
+    };
+    let stamp = Stamp {
+        date: request.date,
+        term_months: config.policy.policy.term_months,
+        approvals: verdict.approvals.clone(),
+        payment: request.payment.clone(),
+        number,
+        termination: proposal.termination.clone(),
+        tier: proposal.tier.clone(),
+    };
+    let stamped = match lifecycle::stamp(proposal.kind, &proposal.after.value, &stamp) {
+        Ok(stamped) => stamped,
+        Err(why) => {
+            let finding = Finding::error(STAMP, &proposal.file, member.pos(""), "", why, "nothing was recorded");
+            return Ok(Err(vec![finding]));
+        }
+    };
+    let bytes = yaml::to_canonical(&stamped);
+    let mut findings = verdict.findings;
+    let Some((stamped_member, _)) =
+        validate::check_document(&proposal.file, bytes.as_bytes(), &ctx, &options, &mut findings)
+    else {
+        return Ok(Err(findings));
+    };
+    let mut caused =
+        neighbours::caused_findings(&found.members, &stamped_member, before_member.as_ref(), &ctx, &options);
+    if lifecycle::ends_membership(proposal.kind) {
+        for finding in caused.iter_mut().filter(|f| f.rule.starts_with("board.")) {
+            finding.severity = Severity::Warning;
+            finding.help = format!("{}; the event is recorded all the same: the board must act", finding.help);
+        }
+    }
+    findings.extend(caused);
+    findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
+    if findings.iter().any(Finding::is_error) {
+        return Ok(Err(findings));
+    }
+    let previous = ledger::previous_event(repo, branch.tip)?;
+    let previous_date = previous
+        .and_then(|p| repo.find_commit(p).ok())
+        .and_then(|c| c.message().ok().and_then(Event::parse))
+        .map(|e| e.date);
+    if let Some(date) = previous_date.filter(|d| *d > request.date) {
+        let why = format!("the event's date {} is before the branch's latest event ({date})", request.date);
+        let help = "events are recorded in date order: give --date on or after it";
+        return Ok(Err(vec![Finding::error(STAMP, &proposal.file, member.pos(""), "", why, help)]));
+    }
+    let (pull_request, pull_request_head) = match proposal.pull_request {
+        Some((number, head)) => (number, Some(head)),
+        None => (None, None),
+    };
+    let event = Event {
+        kind: proposal.kind,
+        member: stamped_member.id.clone().unwrap_or_default(),
+        file: proposal.file.clone(),
+        member_number: number,
+        date: request.date,
+        approvals: verdict.approvals,
+        pull_request,
+        pull_request_head,
+        previous,
+    };
+    let blob = Oid::hash_object(git2::ObjectType::Blob, bytes.as_bytes()).map_err(git)?;
+    let entry = index::Entry::from_member(&stamped_member, blob);
+    let warnings = findings.into_iter().filter(|f| f.severity == Severity::Warning).collect();
+    Ok(Ok(Prepared { event, bytes, entry, index: found.index, warnings }))
+}
+
+/// The numeric accounts of the approvers as the policy knows them, so that
+/// the roll's members they represent are among the neighbours.
+fn approver_accounts(config: &Config, approvers: &[Approver]) -> Vec<u64> {
+    let policy = &config.policy.policy;
+    let people = policy.committee.members.iter().map(|p| (&p.github, p.github_id));
+    let directors = policy.board.directors.iter().map(|d| (&d.github, d.github_id));
+    let known: Vec<(&String, u64)> = people.chain(directors).collect();
+    approvers
+        .iter()
+        .filter_map(|a| {
+            a.id.or_else(|| known.iter().find(|(l, _)| l.eq_ignore_ascii_case(&a.login)).map(|(_, id)| *id))
+        })
+        .collect()
+}
+
+/// A member file read for an event: its value, its summary for the rules,
+/// and where each of its values sits.
+pub(crate) struct MemberDocument {
+    pub(crate) value: Value,
+    pub(crate) member: Member,
+    pub(crate) spans: Spans,
+}
+
+impl MemberDocument {
+    /// A document the merger holds as a value (member files are canonical,
+    /// so its lines are the writer's).
+    pub(crate) fn of(file: &str, value: Value) -> MemberDocument {
+        let bytes = yaml::to_canonical(&value);
+        let spans = yaml::load(file, bytes.as_bytes(), MEMBER_LIMITS, yaml::Layout::Free).spans;
+        MemberDocument { member: Member::from_document(file, &value, &spans), value, spans }
+    }
+
+    /// The member file at `path` in commit `tip`, if there is one that reads.
+    fn at(repo: &Repository, tip: Oid, path: &str) -> Result<Option<MemberDocument>, MergeError> {
+        let tree = repo.find_commit(tip).and_then(|c| c.tree()).map_err(git)?;
+        let Ok(entry) = tree.get_path(Path::new(path)) else { return Ok(None) };
+        let Some(bytes) = neighbours::read_capped(repo, entry.id(), path, &mut Vec::new())? else { return Ok(None) };
+        let doc = yaml::load(path, &bytes, MEMBER_LIMITS, yaml::Layout::Free);
+        Ok(doc.value.map(|value| MemberDocument {
+            member: Member::from_document(path, &value, &doc.spans),
+            value,
+            spans: doc.spans,
+        }))
+    }
+}

@@ -1,0 +1,224 @@
+//! `rollcall log`: the membership events of the ledger's history, newest
+//! first, each read from its commit's trailers and checked against the
+//! change the commit made. A commit whose change is not what it says, or a
+//! member file changed outside any event, is reported, not listed.
+
+use crate::change::event::{Approval, Event};
+use crate::finding::{Finding, Pos};
+use crate::history::{self, HistoryError, Record};
+use crate::roll::layout::{is_under_members, member_path};
+use git2::{Oid, Repository};
+use jiff::civil::Date;
+use serde::Serialize;
+
+pub const EVENT_CHANGE: &str = "history.event-change";
+pub const MALFORMED_EVENT: &str = "history.malformed-event";
+pub const UNRECORDED_CHANGE: &str = "history.unrecorded-change";
+
+/// Which events to list.
+#[derive(Default)]
+pub struct Query {
+    pub member: Option<String>,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+}
+
+impl Query {
+    fn wants(&self, event: &Event) -> bool {
+        self.member.as_ref().is_none_or(|m| *m == event.member)
+            && self.since.is_none_or(|d| event.date >= d)
+            && self.until.is_none_or(|d| event.date <= d)
+    }
+}
+
+/// One event as listed.
+#[derive(Serialize)]
+pub struct Entry {
+    pub commit: String,
+    pub date: String,
+    pub kind: &'static str,
+    pub member: String,
+    pub file: String,
+    pub member_number: Option<u64>,
+    pub approvals: Vec<Approval>,
+    pub pull_request: Option<u64>,
+    pub pull_request_head: Option<String>,
+    pub previous: Option<String>,
+}
+
+impl Entry {
+    fn of(commit: Oid, event: &Event) -> Entry {
+        Entry {
+            commit: commit.to_string(),
+            date: event.date.to_string(),
+            kind: event.kind.as_str(),
+            member: event.member.clone(),
+            file: event.file.clone(),
+            member_number: event.member_number,
+            approvals: event.approvals.clone(),
+            pull_request: event.pull_request,
+            pull_request_head: event.pull_request_head.map(|h| h.to_string()),
+            previous: event.previous.map(|p| p.to_string()),
+        }
+    }
+}
+
+pub struct Log {
+    /// Newest first.
+    pub entries: Vec<Entry>,
+    pub findings: Vec<Finding>,
+}
+
+/// The events on the first-parent history of `tip` that `query` asks for.
+pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryError> {
+    let steps = history::chain(repo, tip, None)?;
+    let mut remembered = history::Checked::open(repo);
+    // The events asked for, and every maintenance commit but the first
+    // (which brings the roll): the changes to check, unless checked before.
+    let wanted: Vec<usize> = (0..steps.len())
+        .filter(|&i| !remembered.contains(steps[i].commit))
+        .filter(|&i| match &steps[i].record {
+            Record::Event(event) => query.wants(event),
+            Record::Maintenance => !steps[i].parents.is_empty(),
+            Record::Malformed => false,
+        })
+        .collect();
+    let changes = history::changes_of(repo, &steps, &wanted)?;
+    let mut checked = wanted.iter().zip(&changes).peekable();
+    let mut log = Log { entries: Vec::new(), findings: Vec::new() };
+    for (i, step) in steps.iter().enumerate() {
+        let changes = checked.next_if(|(w, _)| **w == i).map(|(_, c)| c.as_slice());
+        let mut passed = true;
+        match (&step.record, changes) {
+            (Record::Event(event), Some(changes)) => match history::event_change(event, changes) {
+                Ok(_) => log.entries.push(Entry::of(step.commit, event)),
+                Err(why) => {
+                    passed = false;
+                    log.findings.push(not_its_change(event, &why, step.commit));
+                }
+            },
+            (Record::Event(event), None) if query.wants(event) => log.entries.push(Entry::of(step.commit, event)),
+            (Record::Malformed, _) => log.findings.push(malformed(step.commit)),
+            (Record::Maintenance, Some(changes)) => {
+                let unrecorded: Vec<Finding> = changes
+                    .iter()
+                    .filter(|c| is_under_members(&c.path))
+                    .filter(|c| query.member.as_ref().is_none_or(|m| c.path == member_path(m)))
+                    .map(|c| unrecorded(&c.path, step.commit))
+                    .collect();
+                passed = unrecorded.is_empty() && changes.iter().all(|c| !is_under_members(&c.path));
+                log.findings.extend(unrecorded);
+            }
+            _ => {}
+        }
+        if passed && changes.is_some() {
+            remembered.add(step.commit);
+        }
+    }
+    remembered.save();
+    Ok(log)
+}
+
+pub fn not_its_change(event: &Event, why: &str, commit: Oid) -> Finding {
+    Finding::error(
+        EVENT_CHANGE,
+        &event.file,
+        Pos::START,
+        "",
+        format!("the {} event of {} is not what its commit changed: {why}", event.kind.as_str(), event.member),
+        "the ledger's history was edited by hand; run `rollcall verify` and restore the branch from a trusted copy",
+    )
+    .in_commit(commit)
+}
+
+pub fn malformed(commit: Oid) -> Finding {
+    Finding::error(
+        MALFORMED_EVENT,
+        "",
+        Pos::START,
+        "",
+        "the commit carries Rollcall- trailers that are not a ledger event as rollcall writes it",
+        "only rollcall merge and the lifecycle commands write ledger events; a hand-written trailer is a forgery",
+    )
+    .in_commit(commit)
+}
+
+/// A member file changed by a commit that is no event.
+pub fn unrecorded(path: &str, commit: Oid) -> Finding {
+    Finding::error(
+        UNRECORDED_CHANGE,
+        path,
+        Pos::START,
+        "",
+        format!("{path} was changed by a commit that is not a ledger event"),
+        "member files change only through rollcall merge and the lifecycle commands; restore the branch from a trusted copy",
+    )
+    .in_commit(commit)
+}
+
+/// The JSON report: the events, then the findings.
+pub fn json(log: &Log) -> String {
+    #[derive(Serialize)]
+    struct Events<'a> {
+        events: &'a [Entry],
+    }
+    crate::output::report::json_with(
+        crate::output::report::is_ok(&log.findings),
+        Events { events: &log.entries },
+        &log.findings,
+    )
+}
+
+/// One line per event, for people.
+pub fn human(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    for e in entries {
+        let number = e.member_number.map(|n| format!(" #{n}")).unwrap_or_default();
+        let approvals: Vec<&str> = e.approvals.iter().map(|a| a.login.as_str()).collect();
+        let approved =
+            if approvals.is_empty() { String::new() } else { format!("  approved by {}", approvals.join(", ")) };
+        let pr = e.pull_request.map(|n| format!("  pull request #{n}")).unwrap_or_default();
+        out.push_str(&format!(
+            "{}  {:<11} {}{number}{approved}{pr}  {}\n",
+            e.date,
+            e.kind,
+            e.member,
+            &e.commit[..12.min(e.commit.len())]
+        ));
+    }
+    out
+}
+
+pub const CSV_HEADER: &str =
+    "commit,date,kind,member,file,member_number,approvals,pull_request,pull_request_head,previous_event\n";
+
+/// RFC 4180 rows; approvals as `login:id:role` separated by `;`.
+pub fn csv(entries: &[Entry]) -> String {
+    let mut out = String::from(CSV_HEADER);
+    for e in entries {
+        let approvals: Vec<String> =
+            e.approvals.iter().map(|a| format!("{}:{}:{}", a.login, a.id, a.role.as_str())).collect();
+        let cells = [
+            e.commit.clone(),
+            e.date.clone(),
+            e.kind.to_owned(),
+            e.member.clone(),
+            e.file.clone(),
+            e.member_number.map(|n| n.to_string()).unwrap_or_default(),
+            approvals.join(";"),
+            e.pull_request.map(|n| n.to_string()).unwrap_or_default(),
+            e.pull_request_head.clone().unwrap_or_default(),
+            e.previous.clone().unwrap_or_default(),
+        ];
+        let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// A CSV cell, quoted where needed, and never a formula to a spreadsheet.
+pub fn csv_cell(text: &str) -> String {
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+}

@@ -1,0 +1,331 @@
+//! `rollcall roll --as-of DATE`: who was a member on a date and how many
+//! votes each held, under the policy in force that day. Derived from
+//! history: the roll of a date is the ledger as it stood after the last
+//! commit of that date or before, so a member who left since is on the
+//! roll of the days it was a member.
+
+use crate::history::{self, HistoryError};
+use crate::roll::config::{self, ConfigError};
+use crate::roll::member::Status;
+use crate::roll::policy::Policy;
+use crate::roll::source::Source;
+use crate::roll::yaml::{self, MEMBER_LIMITS};
+use git2::{Oid, Repository};
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// What an unlisted member is shown as: it votes, but no export names it.
+pub const UNLISTED: &str = "(unlisted)";
+
+/// One member of the roll.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Voter {
+    pub member: String,
+    pub name: String,
+    pub tier: String,
+    pub admitted: Option<String>,
+    pub expires: Option<String>,
+    /// 0 until the membership is old enough to vote.
+    pub votes: u32,
+    /// The account that casts the votes: the member's own, or its
+    /// organization's representative.
+    pub voter: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TierTotal {
+    pub tier: String,
+    pub members: usize,
+    pub voting_members: usize,
+    pub votes: u64,
+}
+
+/// How many must take part for a vote to count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Quorum {
+    pub voting_members: usize,
+    pub votes: u64,
+    pub members_percent: u32,
+    pub votes_percent: u32,
+    /// At least this many voting members…
+    pub members_needed: u64,
+    /// …holding at least this many votes.
+    pub votes_needed: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Roll {
+    pub as_of: String,
+    /// The commit whose state the roll is; `None` before the ledger began.
+    pub commit: Option<String>,
+    /// Members active on the date, by member id.
+    pub members: Vec<Voter>,
+    pub totals: Vec<TierTotal>,
+    pub quorum: Quorum,
+}
+
+/// The voting roll of the first-parent history of `tip` on `as_of`.
+pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryError> {
+    // Newest first: the state is the tip, or the parent of the oldest of
+    // the events dated after `as_of`. Only events' own dates count, not
+    // the committer's clock of a maintenance commit.
+    let mut state = Some(tip);
+    let mut commit = Some(tip);
+    while let Some(oid) = commit {
+        let step = history::Step::read(repo, oid)?;
+        match step.event() {
+            Some(event) if event.date <= as_of => break,
+            Some(_) => state = step.parents.first().copied(),
+            None => {}
+        }
+        commit = step.parents.first().copied();
+    }
+    let Some(state) = state.map(|oid| history::Step::read(repo, oid)).transpose()? else {
+        return Ok(tally(as_of, None, Vec::new(), &crate::roll::policy::Quorum::default()));
+    };
+    let source = Source::Git { repo: repo.path().to_path_buf(), tree: state.tree };
+    let policy = match config::load(&source) {
+        Ok(config) => config.policy.policy,
+        Err(ConfigError::Invalid(findings)) => {
+            let first = findings.first().map(|f| format!("{}:{}: {}", f.file, f.line, f.message)).unwrap_or_default();
+            return Err(HistoryError(format!("the policy in force on {as_of} cannot be read: {first}")));
+        }
+        Err(ConfigError::Source(e)) => return Err(HistoryError(e.to_string())),
+    };
+    let files: Vec<(String, Oid)> = history::member_files(repo, state.tree)?
+        .into_iter()
+        .filter(|(_, side)| side.is_regular_file())
+        .map(|(path, side)| (path, side.id))
+        .collect();
+    let mut cache = Summaries::open(repo);
+    let unread: Vec<&(String, Oid)> = files.iter().filter(|(_, blob)| !cache.known.contains_key(blob)).collect();
+    let path = repo.path().to_path_buf();
+    let parts = crate::util::parallel::for_each(
+        &unread,
+        || Ok::<_, HistoryError>((Repository::open(&path).map_err(history::git)?, Vec::new())),
+        |(repo, read), (file, blob)| {
+            // No member file is larger; a larger blob is no member's.
+            let (size, _) = repo.odb().and_then(|odb| odb.read_header(*blob)).map_err(history::git)?;
+            if size as u64 > MEMBER_LIMITS.max_bytes {
+                read.push((*blob, None));
+                return Ok(());
+            }
+            let object = repo.find_blob(*blob).map_err(history::git)?;
+            let doc = yaml::load(file, object.content(), MEMBER_LIMITS, yaml::Layout::Free);
+            read.push((*blob, doc.value.as_ref().map(Summary::of)));
+            Ok(())
+        },
+    )?;
+    for (blob, summary) in parts.into_iter().flat_map(|(_, read)| read) {
+        cache.add(blob, summary);
+    }
+    cache.save();
+    let mut members: Vec<Voter> = files
+        .iter()
+        .filter_map(|(_, blob)| cache.known.get(blob)?.as_ref())
+        .filter_map(|summary| voter(summary, &policy, as_of))
+        .collect();
+    members.sort_by(|a, b| (&a.member, &a.voter).cmp(&(&b.member, &b.voter)));
+    let tiers: Vec<&str> = policy.tiers.iter().map(|t| t.name.as_str()).collect();
+    let mut roll = tally(as_of, Some(state.commit), members, &policy.quorum);
+    roll.totals.sort_by_key(|t| tiers.iter().position(|name| *name == t.tier));
+    Ok(roll)
+}
+
+/// What the roll reads of a member file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Summary {
+    id: Option<String>,
+    name: Option<String>,
+    tier: Option<String>,
+    status: Option<String>,
+    admitted: Option<String>,
+    expires: Option<String>,
+    /// The member's own login, or its representative's.
+    voter: Option<String>,
+    unlisted: bool,
+}
+
+impl Summary {
+    pub fn of(value: &Value) -> Summary {
+        let text = |v: &Value, field: &str| v.get(field).and_then(Value::as_str).map(str::to_owned);
+        let holder = value.get("representative").unwrap_or(value);
+        Summary {
+            id: text(value, "id"),
+            name: text(value, "name"),
+            tier: text(value, "tier"),
+            status: text(value, "status"),
+            admitted: text(value, "admitted"),
+            expires: text(value, "expires"),
+            voter: text(holder, "github"),
+            unlisted: value.get("unlisted") == Some(&Value::Bool(true)),
+        }
+    }
+}
+
+/// The member a file holds, if it was an active member on `as_of`.
+pub fn voter(summary: &Summary, policy: &Policy, as_of: Date) -> Option<Voter> {
+    let date = |field: &Option<String>| field.as_ref().and_then(|d| d.parse::<Date>().ok());
+    let status = summary.status.as_deref().and_then(Status::parse);
+    let expires = date(&summary.expires);
+    if status != Some(Status::Active) || expires.is_some_and(|e| e < as_of) {
+        return None;
+    }
+    let tier = summary.tier.clone()?;
+    let admitted = date(&summary.admitted);
+    // A ledger's first commit may bring members admitted after a date asked about.
+    if admitted.is_some_and(|a| a > as_of) {
+        return None;
+    }
+    let old_enough = admitted
+        .and_then(|a| a.checked_add(i64::from(policy.voting_min_days).days()).ok())
+        .is_some_and(|from| from <= as_of);
+    let votes = if old_enough { policy.tier(&tier).map_or(0, |t| t.votes) } else { 0 };
+    let shown = |v: &Option<String>| if summary.unlisted { UNLISTED.to_owned() } else { v.clone().unwrap_or_default() };
+    Some(Voter {
+        member: shown(&summary.id),
+        name: shown(&summary.name),
+        tier,
+        // Dates would tell an unlisted member apart; its tier and votes count.
+        admitted: admitted.filter(|_| !summary.unlisted).map(|d| d.to_string()),
+        expires: expires.filter(|_| !summary.unlisted).map(|d| d.to_string()),
+        votes,
+        voter: shown(&summary.voter),
+    })
+}
+
+/// Member files as the roll reads them, kept by blob id in the repository
+/// (`.git/rollcall-roll-cache`): a blob never changes, so a file read once
+/// for a roll need not be read again, and a roll reads only what events
+/// changed since the last one.
+struct Summaries {
+    path: std::path::PathBuf,
+    /// `None`: the blob is not a YAML mapping.
+    known: HashMap<Oid, Option<Summary>>,
+    added: usize,
+}
+
+const CACHE_FILE: &str = "rollcall-roll-cache";
+const CACHE_HEADER: &str = "rollcall roll cache v1";
+/// About 200 bytes a member; a larger file is not rollcall's and is ignored.
+const MAX_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
+impl Summaries {
+    fn open(repo: &Repository) -> Summaries {
+        let path = repo.path().join(CACHE_FILE);
+        let text = String::from_utf8(history::read_remembered(&path, MAX_CACHE_BYTES)).unwrap_or_default();
+        let mut lines = text.lines();
+        let known = match lines.next() {
+            Some(CACHE_HEADER) => lines
+                .map(|line| {
+                    let (blob, summary): (String, Option<Summary>) = serde_json::from_str(line).ok()?;
+                    Some((Oid::from_str(&blob).ok()?, summary))
+                })
+                .collect::<Option<HashMap<_, _>>>()
+                .unwrap_or_default(),
+            _ => HashMap::new(),
+        };
+        Summaries { path, known, added: 0 }
+    }
+
+    fn add(&mut self, blob: Oid, summary: Option<Summary>) {
+        self.added += usize::from(self.known.insert(blob, summary).is_none());
+    }
+
+    /// A repository rollcall may not write to is only not remembered.
+    fn save(&self) {
+        if self.added == 0 {
+            return;
+        }
+        let mut out = format!("{CACHE_HEADER}\n");
+        for (blob, summary) in &self.known {
+            out.push_str(&serde_json::to_string(&(blob.to_string(), summary)).unwrap_or_default());
+            out.push('\n');
+        }
+        let _ = crate::util::atomic::write(&self.path, out.as_bytes());
+    }
+}
+
+/// The totals per tier and the quorum of `members`.
+pub fn tally(as_of: Date, commit: Option<Oid>, members: Vec<Voter>, quorum: &crate::roll::policy::Quorum) -> Roll {
+    let mut totals: Vec<TierTotal> = Vec::new();
+    for m in &members {
+        let total = match totals.iter_mut().position(|t| t.tier == m.tier) {
+            Some(i) => &mut totals[i],
+            None => {
+                totals.push(TierTotal { tier: m.tier.clone(), members: 0, voting_members: 0, votes: 0 });
+                totals.last_mut().expect("just pushed")
+            }
+        };
+        total.members += 1;
+        total.voting_members += usize::from(m.votes > 0);
+        total.votes += u64::from(m.votes);
+    }
+    let voting_members = totals.iter().map(|t| t.voting_members).sum::<usize>();
+    let votes = totals.iter().map(|t| t.votes).sum::<u64>();
+    let share = |of: u64, percent: u32| (of * u64::from(percent)).div_ceil(100);
+    Roll {
+        as_of: as_of.to_string(),
+        commit: commit.map(|c| c.to_string()),
+        members,
+        totals,
+        quorum: Quorum {
+            voting_members,
+            votes,
+            members_percent: quorum.members_percent,
+            votes_percent: quorum.votes_percent,
+            members_needed: share(voting_members as u64, quorum.members_percent),
+            votes_needed: share(votes, quorum.votes_percent),
+        },
+    }
+}
+
+/// The roll for people: one line per member, then the totals and the quorum.
+pub fn human(roll: &Roll) -> String {
+    let mut out = format!("roll as of {}", roll.as_of);
+    if let Some(commit) = &roll.commit {
+        out.push_str(&format!(" (ledger at {})", &commit[..12.min(commit.len())]));
+    }
+    out.push('\n');
+    for m in &roll.members {
+        let note = if m.votes == 0 { "  (not yet voting)" } else { "" };
+        out.push_str(&format!("{:<40} {:<10} {:>3} votes, cast by {}{note}\n", m.member, m.tier, m.votes, m.voter));
+    }
+    out.push('\n');
+    for t in &roll.totals {
+        out.push_str(&format!(
+            "{:<10} {} member(s), {} voting, {} votes\n",
+            t.tier, t.members, t.voting_members, t.votes
+        ));
+    }
+    let q = &roll.quorum;
+    out.push_str(&format!(
+        "quorum: {} of {} voting members ({}%), holding {} of {} votes ({}%)\n",
+        q.members_needed, q.voting_members, q.members_percent, q.votes_needed, q.votes, q.votes_percent
+    ));
+    out
+}
+
+pub const CSV_HEADER: &str = "member,name,tier,admitted,expires,votes,voter\n";
+
+pub fn csv(roll: &Roll) -> String {
+    let mut out = String::from(CSV_HEADER);
+    for m in &roll.members {
+        let cells = [
+            &m.member,
+            &m.name,
+            &m.tier,
+            m.admitted.as_deref().unwrap_or_default(),
+            m.expires.as_deref().unwrap_or_default(),
+            &m.votes.to_string(),
+            &m.voter,
+        ];
+        let row: Vec<String> = cells.iter().map(|c| crate::history::log::csv_cell(c)).collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,134 @@
+//! The roll as the cross-file rules see it: a small summary of each member
+//! file, with where its identifying fields sit, so the documents themselves
+//! need not stay in memory at 100,000 members.
+
+use crate::finding::Pos;
+use crate::roll::policy::Kind;
+use crate::roll::yaml::Spans;
+use jiff::civil::Date;
+use serde_json::Value;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Applicant,
+    Active,
+    Lapsed,
+    Resigned,
+    Terminated,
+}
+
+impl Status {
+    pub fn parse(text: &str) -> Option<Status> {
+        Some(match text {
+            "applicant" => Status::Applicant,
+            "active" => Status::Active,
+            "lapsed" => Status::Lapsed,
+            "resigned" => Status::Resigned,
+            "terminated" => Status::Terminated,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Applicant => "applicant",
+            Status::Active => "active",
+            Status::Lapsed => "lapsed",
+            Status::Resigned => "resigned",
+            Status::Terminated => "terminated",
+        }
+    }
+}
+
+/// A GitHub account: the login may change, the numeric id never does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub login: String,
+    pub id: u64,
+}
+
+/// The fields of one member file that rules across files need.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub file: String,
+    pub id: Option<String>,
+    pub kind: Option<Kind>,
+    pub tier: Option<String>,
+    pub status: Option<Status>,
+    /// The individual's own account, or an organization's representative.
+    pub account: Option<Account>,
+    pub organization: Option<String>,
+    pub member_number: Option<u64>,
+    pub admitted: Option<Date>,
+    pub expires: Option<Date>,
+    positions: Vec<(&'static str, Pos)>,
+}
+
+/// The pointers whose positions a summary keeps.
+const KEPT: [&str; 10] = [
+    "",
+    "/id",
+    "/tier",
+    "/status",
+    "/github_id",
+    "/representative/github_id",
+    "/organization",
+    "/member_number",
+    "/admitted",
+    "/expires",
+];
+
+impl Member {
+    pub fn from_document(file: &str, value: &Value, spans: &Spans) -> Member {
+        let text = |field: &str| value.get(field).and_then(Value::as_str).map(str::to_owned);
+        let date = |field: &str| value.get(field).and_then(Value::as_str).and_then(|s| s.parse::<Date>().ok());
+        let account = |holder: Option<&Value>| {
+            let holder = holder?;
+            let login = holder.get("github").and_then(Value::as_str)?;
+            let id = holder.get("github_id").and_then(Value::as_u64)?;
+            Some(Account { login: login.to_owned(), id })
+        };
+        let kind = text("kind").and_then(|k| Kind::parse(&k));
+        Member {
+            file: file.to_owned(),
+            id: text("id"),
+            kind,
+            tier: text("tier"),
+            status: text("status").and_then(|s| Status::parse(&s)),
+            account: match kind {
+                Some(Kind::Organization) => account(value.get("representative")),
+                _ => account(Some(value)),
+            },
+            organization: text("organization"),
+            member_number: value.get("member_number").and_then(Value::as_u64),
+            admitted: date("admitted"),
+            expires: date("expires"),
+            positions: KEPT.iter().filter_map(|p| spans.value(p).map(|pos| (*p, pos))).collect(),
+        }
+    }
+
+    /// Where `pointer` (one of the kept fields) is, or the file's start.
+    pub fn pos(&self, pointer: &str) -> Pos {
+        self.positions.iter().find(|(p, _)| *p == pointer).map_or(Pos::START, |(_, pos)| *pos)
+    }
+
+    /// The pointer of the account's numeric id in this file.
+    pub fn account_pointer(&self) -> &'static str {
+        match self.kind {
+            Some(Kind::Organization) => "/representative/github_id",
+            _ => "/github_id",
+        }
+    }
+
+    /// The organization an organization-held membership belongs to.
+    pub fn organization_key(&self) -> Option<&str> {
+        match self.kind {
+            Some(Kind::Organization) => self.organization.as_deref().or(self.id.as_deref()),
+            _ => None,
+        }
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.status == Some(Status::Active)
+    }
+}

@@ -1,0 +1,17 @@
+//! The roll at one tree: how its files are read ([`source`], [`yaml`]), the
+//! rules that are data ([`schema`], [`policy`], [`config`]), a member
+//! ([`member`]) and where its file lives ([`layout`]), the rules that judge it
+//! ([`rules`], [`validate`], [`neighbours`]) and the index of the roll
+//! ([`index`]). Nothing here knows about pull requests or history.
+
+pub mod config;
+pub mod index;
+pub mod layout;
+pub mod member;
+pub mod neighbours;
+pub mod policy;
+pub mod rules;
+pub mod schema;
+pub mod source;
+pub mod validate;
+pub mod yaml;

@@ -1,0 +1,321 @@
+//! The few members of a roll that one change could clash with, and the
+//! highest member number, found without reading 100,000 files: through the
+//! roll's `roll.index` and the files changed since it was written, or, with
+//! no usable index, by a byte search over every member blob.
+
+use crate::finding::Finding;
+use crate::roll::index::{self, Row};
+use crate::roll::member::Member;
+use crate::roll::rules::{Check, Context, RULES, Sink};
+use crate::roll::source::SourceError;
+use crate::roll::validate::Options;
+use crate::roll::yaml::{self, MEMBER_LIMITS};
+use git2::{Delta, ObjectType, Oid, Repository, Tree};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// An index older than this many changed files is not worth its overlay:
+/// the full read is about as fast.
+const MAX_OVERLAY: usize = 20_000;
+
+/// About 100 bytes a member: far more than any roll needs.
+const MAX_INDEX_BYTES: usize = 64 * 1024 * 1024;
+
+/// What a member the change could clash with has in common with it: an
+/// account, an organization, an id, a member number, or a tier the board
+/// rules count.
+#[derive(Default)]
+pub struct Wanted {
+    pub accounts: Vec<u64>,
+    /// Organization keys and ids (an organization's key is often its id).
+    pub names: Vec<String>,
+    pub tiers: Vec<String>,
+    pub numbers: Vec<u64>,
+}
+
+impl Wanted {
+    /// What the roll rules compare `new` (and the `old` version it replaces) on.
+    pub fn of(new: &Member, old: Option<&Member>, ctx: &Context) -> Wanted {
+        let mut wanted = Wanted::default();
+        for member in std::iter::once(new).chain(old) {
+            wanted.accounts.extend(member.account.as_ref().map(|a| a.id));
+            wanted.names.extend(member.organization.iter().chain(&member.id).cloned());
+            wanted.numbers.extend(member.member_number);
+        }
+        let board = &ctx.config.policy.policy.board;
+        wanted.tiers.extend(board.directors_per_member.as_ref().map(|rule| rule.tier.clone()));
+        wanted.names.extend(board.directors.iter().filter_map(|d| d.organization.clone()));
+        wanted
+    }
+
+    /// The exact canonical lines that such a member file contains, quoted
+    /// as the writer quotes them (`organization: "42"`).
+    fn needles(&self) -> Vec<String> {
+        let line = |key: &str, value: Value| yaml::to_canonical(&serde_json::json!({ key: value }));
+        let mut needles: Vec<String> = self.accounts.iter().map(|a| line("github_id", Value::from(*a))).collect();
+        for name in &self.names {
+            // `id: x` also matches `github_id: x` for a numeric id: a
+            // candidate too many is only read, never misjudged.
+            needles.push(line("id", Value::from(name.as_str())));
+            needles.push(line("organization", Value::from(name.as_str())));
+        }
+        needles.extend(self.tiers.iter().map(|t| line("tier", Value::from(t.as_str()))));
+        needles.extend(self.numbers.iter().map(|n| line("member_number", Value::from(*n))));
+        needles
+    }
+
+    fn matches(&self, row: &Row) -> bool {
+        row.account.is_some_and(|a| self.accounts.contains(&a))
+            || self.names.iter().any(|n| n == row.id)
+            || row.organization.is_some_and(|o| self.names.iter().any(|n| n == o))
+            || self.tiers.iter().any(|t| t == row.tier)
+            || row.number.is_some_and(|n| self.numbers.contains(&n))
+    }
+
+    fn matches_member(&self, member: &Member) -> bool {
+        member.account.as_ref().is_some_and(|a| self.accounts.contains(&a.id))
+            || member.id.as_ref().is_some_and(|id| self.names.contains(id))
+            || member.organization_key().is_some_and(|o| self.names.iter().any(|n| n == o))
+            || member.tier.as_ref().is_some_and(|t| self.tiers.contains(t))
+            || member.member_number.is_some_and(|n| self.numbers.contains(&n))
+    }
+}
+
+/// The members found, and what the roll says overall.
+pub struct Neighbours {
+    /// Sorted by file; never the file the change itself is about.
+    pub members: Vec<Member>,
+    /// The highest member number anywhere in the roll (0 if none).
+    pub max_number: u64,
+    /// How the index stood, for the ledger writer to refresh it.
+    pub index: Option<IndexState>,
+}
+
+/// The roll's index and the member files changed since it was written.
+pub struct IndexState {
+    /// The index blob.
+    pub text: String,
+    /// Each changed path with its entry now (`None`: gone or unreadable).
+    pub overlay: Vec<(String, Option<index::Entry>)>,
+}
+
+impl IndexState {
+    /// The index of the roll once `file` is `entry`, for `members_tree`.
+    pub fn refreshed(&self, members_tree: Oid, file: &str, entry: index::Entry) -> Option<String> {
+        let mut changed: HashMap<&str, Option<&index::Entry>> =
+            self.overlay.iter().map(|(path, entry)| (path.as_str(), entry.as_ref())).collect();
+        changed.insert(file, Some(&entry));
+        let (_, rows) = index::rows(&self.text)?;
+        let mut entries = Vec::with_capacity(rows.len() + 1);
+        for row in rows.iter().filter(|row| !changed.contains_key(row.path)) {
+            entries.push(row.to_entry()?);
+        }
+        entries.extend(changed.into_values().flatten().cloned());
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        Some(index::render(&index::Index { members_tree: Some(members_tree), entries }))
+    }
+}
+
+/// The members of the roll in `tree` (other than `skip`) that `wanted`
+/// names, with the roll's highest member number.
+pub fn find(repo: &Repository, tree: &Tree, skip: &str, wanted: &Wanted) -> Result<Neighbours, SourceError> {
+    let Ok(members) = tree.get_path(Path::new(crate::roll::layout::MEMBERS_DIR)) else {
+        return Ok(Neighbours { members: Vec::new(), max_number: 0, index: None });
+    };
+    let members = members.id();
+    if let Some(found) = through_index(repo, tree, members, skip, wanted)? {
+        return Ok(found);
+    }
+    full_search(repo, members, skip, wanted)
+}
+
+/// Through the index, if it describes `members` or a tree not far behind it.
+fn through_index(
+    repo: &Repository,
+    tree: &Tree,
+    members: Oid,
+    skip: &str,
+    wanted: &Wanted,
+) -> Result<Option<Neighbours>, SourceError> {
+    let Some(text) = index_text(repo, tree) else { return Ok(None) };
+    let Some((Some(indexed), rows)) = index::rows(&text) else { return Ok(None) };
+    let overlay = if indexed == members {
+        Vec::new()
+    } else {
+        match changed_since(repo, indexed, members) {
+            Some(changed) if changed.len() <= MAX_OVERLAY => changed,
+            _ => return Ok(None),
+        }
+    };
+    let changed: HashMap<&str, Option<Oid>> = overlay.iter().map(|(p, o)| (p.as_str(), *o)).collect();
+    let mut found = Vec::new();
+    let mut max_number = 0;
+    for row in &rows {
+        if changed.contains_key(row.path) {
+            continue;
+        }
+        max_number = max_number.max(row.number.unwrap_or(0));
+        if row.path != skip && wanted.matches(row) {
+            let Some(entry) = row.to_entry() else { return Ok(None) };
+            let bytes = read_capped(repo, entry.blob, &entry.path, &mut Vec::new())?.unwrap_or_default();
+            found.extend(summarise(&entry.path, &bytes));
+        }
+    }
+    let mut state = Vec::new();
+    for (path, oid) in &overlay {
+        let member = match oid {
+            Some(oid) => read_capped(repo, *oid, path, &mut Vec::new())?.and_then(|b| summarise(path, &b)),
+            None => None,
+        };
+        if let Some(member) = &member {
+            max_number = max_number.max(member.member_number.unwrap_or(0));
+            if path != skip && wanted.matches_member(member) {
+                found.push(member.clone());
+            }
+        }
+        let entry = member.zip(*oid).map(|(m, oid)| index::Entry::from_member(&m, oid));
+        state.push((path.clone(), entry));
+    }
+    found.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(Some(Neighbours { members: found, max_number, index: Some(IndexState { text, overlay: state }) }))
+}
+
+fn index_text(repo: &Repository, tree: &Tree) -> Option<String> {
+    let entry = tree.get_path(Path::new(index::INDEX_FILE)).ok()?;
+    let (size, kind) = repo.odb().ok()?.read_header(entry.id()).ok()?;
+    if size > MAX_INDEX_BYTES || kind != ObjectType::Blob {
+        return None;
+    }
+    let blob = repo.find_blob(entry.id()).ok()?;
+    String::from_utf8(blob.content().to_vec()).ok()
+}
+
+/// Member-file paths that differ between two `members/` trees, each with
+/// its blob now (`None`: deleted or not a regular file). `None` if the old
+/// tree is not in the repository.
+fn changed_since(repo: &Repository, old: Oid, new: Oid) -> Option<Vec<(String, Option<Oid>)>> {
+    let old = repo.find_tree(old).ok()?;
+    let new = repo.find_tree(new).ok()?;
+    let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None).ok()?;
+    let mut changed = Vec::new();
+    for delta in diff.deltas() {
+        let gone = delta.status() == Delta::Deleted;
+        let side = if gone { delta.old_file() } else { delta.new_file() };
+        let Some(path) = side.path().and_then(Path::to_str) else { continue };
+        let now = (!gone && side.mode() == git2::FileMode::Blob).then(|| side.id());
+        changed.push((format!("{}/{path}", crate::roll::layout::MEMBERS_DIR), now));
+    }
+    Some(changed)
+}
+
+/// Every member blob of the `members` tree searched for `wanted`'s lines,
+/// on every core.
+fn full_search(repo: &Repository, members: Oid, skip: &str, wanted: &Wanted) -> Result<Neighbours, SourceError> {
+    let git = |e: git2::Error| SourceError::Git(e.message().to_owned());
+    let members = repo.find_tree(members).map_err(git)?;
+    let mut blobs = Vec::new();
+    members
+        .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(ObjectType::Blob) && entry.filemode() == 0o100644 {
+                let path = format!("members/{dir}{}", String::from_utf8_lossy(entry.name_bytes()));
+                if crate::roll::layout::is_member_path(&path) {
+                    blobs.push((path, entry.id()));
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })
+        .map_err(git)?;
+    let needles = wanted.needles();
+    let search = aho_corasick::AhoCorasick::new(&needles).map_err(|e| SourceError::Io(e.to_string()))?;
+    let repo_path = repo.path();
+    let parts = crate::util::parallel::for_each(
+        &blobs,
+        || Ok((Repository::open(repo_path).map_err(git)?, Vec::new(), 0)),
+        |(repo, found, max_number), (path, oid)| {
+            let odb = repo.odb().map_err(git)?;
+            let (size, _) = odb.read_header(*oid).map_err(git)?;
+            if size as u64 > MEMBER_LIMITS.max_bytes {
+                return Ok(());
+            }
+            let object = odb.read(*oid).map_err(git)?;
+            *max_number = (*max_number).max(member_number_in(object.data()));
+            if path != skip && search.is_match(object.data()) {
+                found.extend(summarise(path, object.data()));
+            }
+            Ok(())
+        },
+    )?;
+    let max_number = parts.iter().map(|(_, _, n)| *n).max().unwrap_or(0);
+    let mut found: Vec<Member> = parts.into_iter().flat_map(|(_, found, _)| found).collect();
+    found.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(Neighbours { members: found, max_number, index: None })
+}
+
+/// The number on a canonical file's `member_number:` line, without parsing it.
+fn member_number_in(bytes: &[u8]) -> u64 {
+    const KEY: &[u8] = b"\nmember_number: ";
+    let Some(at) = bytes.windows(KEY.len()).position(|w| w == KEY) else { return 0 };
+    let digits = bytes[at + KEY.len()..].iter().take_while(|b| b.is_ascii_digit());
+    digits.fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')))
+}
+
+/// Cross-file findings a change causes: the roll rules run on the changed
+/// member and its neighbours, before and after the change; what appears
+/// only after is the change's doing.
+///
+/// Member files are canonical, so a file that shares an account id, an
+/// organization or a tier with the changed member holds that exact line
+/// (`github_id: 12345`), which is how its neighbours were found.
+pub fn caused_findings(
+    neighbours: &[Member],
+    new: &Member,
+    old: Option<&Member>,
+    ctx: &Context,
+    options: &Options,
+) -> Vec<Finding> {
+    let run = |members: &[Member]| {
+        let mut out = Vec::new();
+        for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
+            if let Check::Roll(check) = rule.check {
+                check(members, ctx, &mut Sink::new(rule.name, &mut out));
+            }
+        }
+        out
+    };
+    let mut roll = neighbours.to_vec();
+    let before = match old {
+        Some(old) => {
+            roll.push(old.clone());
+            let before = run(&roll);
+            roll.pop();
+            before
+        }
+        None => run(&roll),
+    };
+    roll.push(new.clone());
+    let after = run(&roll);
+    after.into_iter().filter(|f| !before.contains(f)).collect()
+}
+
+/// A member file as the roll rules see it, if it reads as YAML.
+pub fn summarise(path: &str, bytes: &[u8]) -> Option<Member> {
+    let doc = yaml::load(path, bytes, MEMBER_LIMITS, yaml::Layout::Free);
+    doc.value.as_ref().map(|value| Member::from_document(path, value, &doc.spans))
+}
+
+/// Reads a blob after checking its size in the object header.
+pub fn read_capped(
+    repo: &Repository,
+    oid: Oid,
+    path: &str,
+    findings: &mut Vec<Finding>,
+) -> Result<Option<Vec<u8>>, SourceError> {
+    let git = |e: git2::Error| SourceError::Git(format!("cannot read {path}: {}", e.message()));
+    let (size, _) = repo.odb().and_then(|odb| odb.read_header(oid)).map_err(git)?;
+    if size as u64 > MEMBER_LIMITS.max_bytes {
+        findings.push(yaml::too_large(path, size as u64, MEMBER_LIMITS));
+        return Ok(None);
+    }
+    Ok(Some(repo.find_blob(oid).map_err(git)?.content().to_vec()))
+}

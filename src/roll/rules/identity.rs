@@ -1,0 +1,200 @@
+//! Rules across the roll: who is who, and how many memberships each holds.
+
+use super::{Context, MemberFile, Sink};
+use crate::finding::quoted;
+use crate::roll::member::Member;
+use crate::roll::member::Status;
+use crate::roll::policy::{Kind, TierClass};
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// Reports every member of every group of two or more, each finding naming
+/// the other files, so a clash is visible from both sides.
+fn report_clashes<'m, K: Eq + Hash>(
+    members: impl Iterator<Item = (K, &'m Member)>,
+    sink: &mut Sink,
+    pointer: impl Fn(&Member) -> &str,
+    message: impl Fn(&Member, &[&str]) -> String,
+    help: &str,
+) {
+    let mut groups: HashMap<K, Vec<&Member>> = HashMap::new();
+    for (key, member) in members {
+        groups.entry(key).or_default().push(member);
+    }
+    let mut clashes: Vec<Vec<&Member>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    clashes.sort_by(|a, b| a[0].file.cmp(&b[0].file));
+    for group in clashes {
+        for member in &group {
+            let others: Vec<&str> = group.iter().filter(|m| m.file != member.file).map(|m| m.file.as_str()).collect();
+            let p = pointer(member);
+            sink.error(&member.file, member.pos(p), p, message(member, &others), help);
+        }
+    }
+}
+
+/// An individual applies under their lowercase login; once admitted, the id
+/// stays even if the login is renamed.
+pub fn id_matches_login(file: &MemberFile, _: &Context, sink: &mut Sink) {
+    let member = file.member;
+    if member.kind != Some(Kind::Person) || member.status != Some(Status::Applicant) {
+        return;
+    }
+    if file.is_refused("/id") || file.is_refused("/github") {
+        return;
+    }
+    let (Some(id), Some(account)) = (&member.id, &member.account) else { return };
+    if *id != account.login.to_lowercase() {
+        sink.error(
+            file.path,
+            member.pos("/id"),
+            "/id",
+            format!("an individual's id is their GitHub login in lowercase, {}", quoted(&account.login.to_lowercase())),
+            "set `id` to your login in lowercase and name the file after it",
+        );
+    }
+}
+
+pub fn unique_id(members: &[Member], _: &Context, sink: &mut Sink) {
+    report_clashes(
+        members.iter().filter_map(|m| Some((m.id.as_deref()?, m))),
+        sink,
+        |_| "/id",
+        |m, others| format!("id {} is also used by {}", quoted(m.id.as_deref().unwrap_or_default()), others.join(", ")),
+        "every member has its own id; keep one file and remove the other from this change",
+    );
+}
+
+/// One membership per person, by the numeric account id that survives a
+/// rename, so a renamed login cannot apply twice.
+pub fn unique_github_id(members: &[Member], _: &Context, sink: &mut Sink) {
+    report_clashes(
+        members.iter().filter(|m| m.kind == Some(Kind::Person)).filter_map(|m| Some((m.account.as_ref()?.id, m))),
+        sink,
+        |m| m.account_pointer(),
+        |m, others| {
+            format!(
+                "GitHub account {} already holds the membership in {}",
+                m.account.as_ref().map_or(0, |a| a.id),
+                others.join(", ")
+            )
+        },
+        "a person holds one membership; a renamed login keeps its existing file (update `github` there)",
+    );
+}
+
+pub fn unique_member_number(members: &[Member], _: &Context, sink: &mut Sink) {
+    report_clashes(
+        members.iter().filter_map(|m| Some((m.member_number?, m))),
+        sink,
+        |_| "/member_number",
+        |m, others| {
+            format!("member number {} is also held by {}", m.member_number.unwrap_or_default(), others.join(", "))
+        },
+        "member numbers are never reused; restore the number from the ledger's history",
+    );
+}
+
+fn org_memberships_of_class<'m>(
+    members: &'m [Member],
+    ctx: &Context,
+    class: TierClass,
+) -> impl Iterator<Item = (&'m str, &'m Member)> {
+    let policy = &ctx.config.policy.policy;
+    members.iter().filter_map(move |m| {
+        let tier = policy.tier(m.tier.as_deref()?)?;
+        (tier.class == class).then_some((m.organization_key()?, m))
+    })
+}
+
+pub fn one_sponsor_tier(members: &[Member], ctx: &Context, sink: &mut Sink) {
+    report_clashes(
+        org_memberships_of_class(members, ctx, TierClass::Sponsor),
+        sink,
+        |_| "/tier",
+        |m, others| {
+            format!(
+                "organization {} already holds a sponsor tier in {}",
+                quoted(m.organization_key().unwrap_or_default()),
+                others.join(", ")
+            )
+        },
+        "an organization holds one sponsor tier; to change tier, change the existing membership",
+    );
+}
+
+pub fn one_mirror(members: &[Member], ctx: &Context, sink: &mut Sink) {
+    report_clashes(
+        org_memberships_of_class(members, ctx, TierClass::Mirror),
+        sink,
+        |_| "/tier",
+        |m, others| {
+            format!(
+                "organization {} already holds a mirror membership in {}",
+                quoted(m.organization_key().unwrap_or_default()),
+                others.join(", ")
+            )
+        },
+        "an organization holds one mirror membership",
+    );
+}
+
+/// An organization speaks through one account: a second membership of the
+/// same organization (a mirror beside a sponsor tier) has the same
+/// representative, so nobody applies on an organization's behalf.
+pub fn one_representative_per_organization(members: &[Member], _: &Context, sink: &mut Sink) {
+    let mut by_org: HashMap<&str, Vec<&Member>> = HashMap::new();
+    for m in members.iter().filter(|m| m.kind == Some(Kind::Organization) && m.account.is_some()) {
+        if let Some(org) = m.organization_key() {
+            by_org.entry(org).or_default().push(m);
+        }
+    }
+    let mut orgs: Vec<_> = by_org.into_iter().filter(|(_, held)| held.len() > 1).collect();
+    orgs.sort_by_key(|(org, _)| *org);
+    for (org, held) in orgs {
+        let first = held[0].account.as_ref().map(|a| a.id);
+        if held.iter().all(|m| m.account.as_ref().map(|a| a.id) == first) {
+            continue;
+        }
+        for m in &held {
+            let others: Vec<&str> = held.iter().filter(|o| o.file != m.file).map(|o| o.file.as_str()).collect();
+            let pointer = m.account_pointer();
+            sink.error(
+                &m.file,
+                m.pos(pointer),
+                pointer,
+                format!("organization {} has another representative in {}", quoted(org), others.join(", ")),
+                "all memberships of one organization name the same representative account",
+            );
+        }
+    }
+}
+
+/// A representative's account speaks for one organization only.
+pub fn one_organization_per_login(members: &[Member], _: &Context, sink: &mut Sink) {
+    let mut orgs_of: HashMap<u64, Vec<&Member>> = HashMap::new();
+    for m in members.iter().filter(|m| m.kind == Some(Kind::Organization)) {
+        if let (Some(account), Some(_)) = (&m.account, m.organization_key()) {
+            orgs_of.entry(account.id).or_default().push(m);
+        }
+    }
+    let mut accounts: Vec<_> = orgs_of.into_iter().collect();
+    accounts.sort_by_key(|(id, _)| *id);
+    for (id, held) in accounts {
+        let first = held[0].organization_key();
+        if held.iter().all(|m| m.organization_key() == first) {
+            continue;
+        }
+        for m in &held {
+            let others: Vec<&str> =
+                held.iter().filter(|o| o.organization_key() != m.organization_key()).map(|o| o.file.as_str()).collect();
+            let pointer = m.account_pointer();
+            sink.error(
+                &m.file,
+                m.pos(pointer),
+                pointer,
+                format!("account {id} also represents another organization in {}", others.join(", ")),
+                "an account represents one organization; name a different representative",
+            );
+        }
+    }
+}

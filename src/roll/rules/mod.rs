@@ -1,0 +1,302 @@
+//! Every rule, registered in one list. A rule is a small named function with
+//! one job; its name is the `rule` of every finding it makes, and
+//! `--skip NAME` turns it off. Findings of the loader (`yaml.*`) and of the
+//! member schema (`schema.*`, or the schema's own `x-rule` names) are listed
+//! here too, so that every name a finding can carry is known.
+
+mod board;
+mod file;
+mod identity;
+mod privacy;
+mod status;
+mod tier;
+mod tree;
+
+use crate::change::approval;
+use crate::change::merge;
+use crate::change::pull_request as pr;
+use crate::finding::{Finding, Pos, Severity};
+use crate::history::log;
+use crate::history::verify;
+use crate::roll::config::Config;
+use crate::roll::member::Member;
+use crate::roll::source::Entry;
+use crate::roll::yaml::{self, Spans};
+use jiff::civil::Date;
+use serde_json::Value;
+
+/// What a rule looks at.
+pub enum Check {
+    /// One path of the tree under `members/`, before it is read.
+    Entry(fn(&Entry, &mut Sink)),
+    /// One member file, read and parsed.
+    Member(fn(&MemberFile, &Context, &mut Sink)),
+    /// The whole roll and the policy.
+    Roll(fn(&[Member], &Context, &mut Sink)),
+    /// Made while reading a file; listed so its name is known.
+    Loader,
+    /// Made while judging a pull request (`check-pr`).
+    PullRequest,
+    /// Made while recording a ledger event (`merge` and the lifecycle commands).
+    Event,
+    /// Made while reading the ledger's history (`log`, `verify`, checkpoints).
+    History,
+}
+
+pub struct Rule {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub check: Check,
+}
+
+const fn rule(name: &'static str, summary: &'static str, check: Check) -> Rule {
+    Rule { name, summary, check }
+}
+
+pub static RULES: &[Rule] = &[
+    rule("tree.symlink", "no symbolic links under members/", Check::Entry(tree::symlink)),
+    rule("tree.submodule", "no submodules under members/", Check::Entry(tree::submodule)),
+    rule("tree.executable", "member files are not executable", Check::Entry(tree::executable)),
+    rule("tree.special-file", "only regular files under members/", Check::Entry(tree::special_file)),
+    rule("tree.file-name", "file names are UTF-8 and only members/<shard>/<id>.yaml", Check::Entry(tree::file_name)),
+    rule(yaml::SYNTAX, "the file is well-formed YAML", Check::Loader),
+    rule(yaml::ENCODING, "UTF-8 without a byte-order mark", Check::Loader),
+    rule(yaml::CONTROL_CHARACTER, "no control characters (tabs, CR, NUL, …)", Check::Loader),
+    rule(yaml::INVISIBLE_CHARACTER, "no bidirectional-control or invisible characters", Check::Loader),
+    rule(yaml::TOO_LARGE, "a member file is at most 64 KiB", Check::Loader),
+    rule(yaml::TOO_DEEP, "nesting stays within the depth cap", Check::Loader),
+    rule(yaml::EMPTY, "the file holds a document", Check::Loader),
+    rule(yaml::MULTIPLE_DOCUMENTS, "one document per file", Check::Loader),
+    rule(yaml::ANCHOR, "no anchors", Check::Loader),
+    rule(yaml::ALIAS, "no aliases", Check::Loader),
+    rule(yaml::TAG, "no tags", Check::Loader),
+    rule(yaml::MERGE_KEY, "no merge keys", Check::Loader),
+    rule(yaml::COMPLEX_KEY, "keys are plain text", Check::Loader),
+    rule(yaml::DUPLICATE_KEY, "no key twice in one mapping", Check::Loader),
+    rule(yaml::AMBIGUOUS_SCALAR, "no unquoted value that a YAML reader could read as another type", Check::Loader),
+    rule(yaml::NOT_CANONICAL, "the file is laid out exactly as rollcall writes it", Check::Loader),
+    rule(crate::roll::schema::SCHEMA_INVALID, "the schema and the policy are valid", Check::Loader),
+    rule(crate::roll::config::MISSING, "the schema and the policy exist", Check::Loader),
+    rule("file.stem-matches-id", "the file is named <id>.yaml", Check::Member(file::stem_matches_id)),
+    rule("file.in-shard", "the file sits in members/<first two characters of id>/", Check::Member(file::in_shard)),
+    rule("tier.known", "the tier is one the policy defines", Check::Member(tier::known)),
+    rule("tier.holder-kind", "the tier may be held by this kind of member", Check::Member(tier::holder_kind)),
+    rule(
+        "tier.evidence-present",
+        "the application shows what its tier requires",
+        Check::Member(tier::evidence_present),
+    ),
+    rule(
+        "status.merger-only-field",
+        "an application sets no field only the merger writes",
+        Check::Member(status::merger_only_field),
+    ),
+    rule(
+        "status.admission-record",
+        "an admitted member has a number, admission and expiry",
+        Check::Member(status::admission_record),
+    ),
+    rule("status.dates-in-order", "expiry comes after admission", Check::Member(status::dates_in_order)),
+    rule(
+        "status.expired",
+        "an active membership past its expiry is recorded as lapsed",
+        Check::Member(status::expired),
+    ),
+    rule(
+        "privacy.contact-details",
+        "no e-mail address, phone number or postal address",
+        Check::Member(privacy::contact_details),
+    ),
+    rule(
+        "privacy.embargoed-country",
+        "members from embargoed countries are flagged (warning)",
+        Check::Member(privacy::embargoed_country),
+    ),
+    rule(
+        "identity.id-matches-login",
+        "an individual applies under their lowercase GitHub login",
+        Check::Member(identity::id_matches_login),
+    ),
+    rule("identity.unique-id", "no two files share an id", Check::Roll(identity::unique_id)),
+    rule(
+        "identity.unique-github-id",
+        "one membership per person (by GitHub account id)",
+        Check::Roll(identity::unique_github_id),
+    ),
+    rule(
+        "identity.unique-member-number",
+        "member numbers are never shared",
+        Check::Roll(identity::unique_member_number),
+    ),
+    rule(
+        "identity.one-sponsor-tier",
+        "an organization holds at most one sponsor tier",
+        Check::Roll(identity::one_sponsor_tier),
+    ),
+    rule(
+        "identity.one-mirror",
+        "an organization holds at most one mirror membership",
+        Check::Roll(identity::one_mirror),
+    ),
+    rule(
+        "identity.one-representative-per-organization",
+        "all memberships of one organization have the same representative",
+        Check::Roll(identity::one_representative_per_organization),
+    ),
+    rule(
+        "identity.one-organization-per-login",
+        "an account represents at most one organization",
+        Check::Roll(identity::one_organization_per_login),
+    ),
+    rule("board.size", "the board has between its minimum and maximum of directors", Check::Roll(board::size)),
+    rule(
+        "board.directors-per-member",
+        "enough directors per member of the tier that requires it",
+        Check::Roll(board::directors_per_member),
+    ),
+    rule(
+        "board.one-per-organization",
+        "at most one director per member organization",
+        Check::Roll(board::one_per_organization),
+    ),
+    rule(
+        "board.sponsor-active",
+        "every director's sponsoring membership is active",
+        Check::Roll(board::sponsor_active),
+    ),
+    rule(
+        "committee.size",
+        "the membership committee's size is within policy (and odd)",
+        Check::Roll(board::committee_size),
+    ),
+    rule(
+        "committee.directors",
+        "the committee includes its number of directors",
+        Check::Roll(board::committee_directors),
+    ),
+    rule(
+        "policy.references",
+        "the policy names only tiers and fields that exist",
+        Check::Roll(tier::policy_references),
+    ),
+    rule(pr::PATH, "a pull request adds or changes only members/<shard>/<id>.yaml", Check::PullRequest),
+    rule(
+        pr::GIT_METADATA,
+        "a pull request does not touch .gitattributes, .gitmodules and the like",
+        Check::PullRequest,
+    ),
+    rule(
+        pr::FILE_MODE,
+        "a pull request adds only regular files (no symlinks, submodules, executables)",
+        Check::PullRequest,
+    ),
+    rule(pr::DELETION, "members are never deleted (nor renamed)", Check::PullRequest),
+    rule(pr::ONE_MEMBER_FILE, "one member file per pull request", Check::PullRequest),
+    rule(pr::MIXED_CHANGE, "a member file is not changed together with other files", Check::PullRequest),
+    rule(
+        pr::AUTHOR,
+        "only the account a member file names (or its representative) may add or change it",
+        Check::PullRequest,
+    ),
+    rule(pr::IDENTITY_CHANGE, "a pull request does not change who a member is", Check::PullRequest),
+    rule(pr::MERGER_FIELD, "a pull request does not set or change fields only the merger writes", Check::PullRequest),
+    rule(pr::STATUS_CHANGE, "the only status change a member asks for is to resign", Check::PullRequest),
+    rule(pr::MAINTENANCE, "a change outside members/ is not an application (warning)", Check::PullRequest),
+    rule(pr::UNRELATED_HISTORY, "the pull request shares history with its base", Check::PullRequest),
+    rule(pr::INDEX, "a pull request changing roll.index ships the index its roll generates", Check::PullRequest),
+    rule(
+        approval::AUTHORISED,
+        "approvers are on the membership committee (or the board, where it decides)",
+        Check::Event,
+    ),
+    rule(approval::NOT_SELF, "nobody approves their own membership", Check::Event),
+    rule(approval::NOT_SAME_ORGANIZATION, "nobody approves their own organization's membership", Check::Event),
+    rule(approval::COUNT, "the tier's number of committee approvals", Check::Event),
+    rule(approval::PAYMENT, "sponsor tiers need the committee's record of payment", Check::Event),
+    rule(approval::IN_KIND_BOARD, "in-kind sponsorship needs a director's approval", Check::Event),
+    rule(approval::BOARD_DECISION, "a termination is approved by a majority of the board", Check::Event),
+    rule(merge::TRANSITION, "an event follows only the statuses it may follow", Check::Event),
+    rule(merge::STAMP, "the event's dates and records are consistent", Check::Event),
+    rule(merge::UNKNOWN_MEMBER, "a lifecycle event names a member of the roll", Check::Event),
+    rule(merge::NOT_A_MEMBER_CHANGE, "merge records member changes only, not maintenance", Check::Event),
+    rule(log::EVENT_CHANGE, "an event's commit changes its member file and nothing else", Check::History),
+    rule(log::MALFORMED_EVENT, "ledger trailers are written by rollcall, whole", Check::History),
+    rule(log::UNRECORDED_CHANGE, "member files change only in ledger events", Check::History),
+    rule(verify::LINEAR, "the ledger's history has no merge commits", Check::History),
+    rule(verify::PREVIOUS_EVENT, "each event names the event before it on the branch", Check::History),
+    rule(verify::DATE_ORDER, "events are recorded in date order", Check::History),
+    rule(verify::NUMBER_REUSED, "a member number is given once, ever", Check::History),
+    rule(verify::STAMPED, "an event's member file is what the merger stamps for it", Check::History),
+    rule(verify::MEMBER_FIELDS, "an event changes only the member fields its kind may", Check::History),
+    rule(verify::SIGNATURE, "where the policy requires it, events are signed by an allowed key", Check::History),
+    rule(verify::SIGNERS_FILE, "the allowed-signers file exists and reads", Check::History),
+    rule(verify::EXTENDS, "history extends the checkpoint: its head is an ancestor", Check::History),
+    rule(verify::STATE_HASH, "the roll at the checkpoint's head hashes to its state", Check::History),
+    rule(verify::CHECKPOINT_SIGNATURE, "a checkpoint is signed by the ledger's key", Check::History),
+    rule(verify::CHECKPOINT_ORIGIN, "a checkpoint is of this ledger", Check::History),
+];
+
+/// Whether `name` may be given to `--skip`.
+pub fn is_known(name: &str, config: &Config) -> bool {
+    RULES.iter().any(|r| r.name == name)
+        || name.starts_with("schema.")
+        || config.schema.rule_names().iter().any(|n| n == name)
+}
+
+/// What every rule may consult.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    /// The date "now" means: expiry warnings are relative to it.
+    pub as_of: Date,
+}
+
+/// One member file as the per-file rules see it.
+pub struct MemberFile<'a> {
+    pub path: &'a str,
+    pub value: &'a Value,
+    pub spans: &'a Spans,
+    pub member: &'a Member,
+    /// Pointers of the values the loader or the schema refused.
+    pub refused: &'a [&'a str],
+}
+
+impl MemberFile<'_> {
+    /// Whether the loader or the schema refused the value at `pointer`: a
+    /// rule comparing values does not judge a refused one again (one cause,
+    /// one finding).
+    pub fn is_refused(&self, pointer: &str) -> bool {
+        self.refused.contains(&pointer)
+    }
+
+    /// A top-level text field.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.value.get(name).and_then(Value::as_str)
+    }
+}
+
+/// Collects one rule's findings, stamping its name on each.
+pub struct Sink<'a> {
+    rule: &'static str,
+    out: &'a mut Vec<Finding>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(rule: &'static str, out: &'a mut Vec<Finding>) -> Sink<'a> {
+        Sink { rule, out }
+    }
+
+    pub fn error(&mut self, file: &str, pos: Pos, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.out.push(Finding::new(self.rule, Severity::Error, file, pos, pointer, message, help));
+    }
+
+    pub fn warning(
+        &mut self,
+        file: &str,
+        pos: Pos,
+        pointer: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.out.push(Finding::new(self.rule, Severity::Warning, file, pos, pointer, message, help));
+    }
+}

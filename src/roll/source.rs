@@ -1,0 +1,312 @@
+//! Where a ledger's files come from: a work tree on disk, or one revision's
+//! git objects (never the work tree). Both list the same entries and read
+//! them under the same caps, so `validate --rev` matches a checkout.
+
+use crate::roll::layout::{MEMBERS_DIR, is_member_path};
+use git2::{ObjectType, Odb, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// What an entry of the tree is. Only `File` is ever read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Executable,
+    Symlink,
+    Submodule,
+    /// A directory where a file belongs, or a special file (fifo, socket, device).
+    Other,
+}
+
+/// One path in the tree, with what is needed to read it later.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Slash-separated path from the repository root; lossy if not UTF-8.
+    pub path: String,
+    /// False when the real name is not UTF-8 (`path` then shows it lossily).
+    pub utf8: bool,
+    pub kind: EntryKind,
+    pub size: u64,
+    locator: Locator,
+}
+
+impl Entry {
+    /// Whether the loader reads this entry as a member file: a regular file
+    /// with a UTF-8 name at `members/<shard>/<name>.yaml`.
+    pub fn is_member_file(&self) -> bool {
+        self.kind == EntryKind::File && self.utf8 && is_member_path(&self.path)
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Locator {
+    Disk(PathBuf),
+    Blob(Oid),
+    Nothing,
+}
+
+#[derive(Debug)]
+pub enum SourceError {
+    NotALedger(String),
+    Git(String),
+    Io(String),
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceError::NotALedger(m) | SourceError::Git(m) | SourceError::Io(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// Why one file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    Missing,
+    TooLarge(u64),
+    Io(String),
+}
+
+/// A ledger's files: a directory, or a tree in a git repository.
+#[derive(Clone, Debug)]
+pub enum Source {
+    Disk(PathBuf),
+    Git { repo: PathBuf, tree: Oid },
+}
+
+impl Source {
+    /// The work tree at `dir`.
+    pub fn disk(dir: &Path) -> Result<Source, SourceError> {
+        if !dir.join("schema").is_dir() {
+            return Err(SourceError::NotALedger(format!(
+                "{} is not a rollcall ledger: it has no schema/ directory (run `rollcall validate --repo DIR` from a ledger)",
+                dir.display()
+            )));
+        }
+        Ok(Source::Disk(dir.to_path_buf()))
+    }
+
+    /// The tree of revision `rev` in the repository at `dir`.
+    pub fn revision(dir: &Path, rev: &str) -> Result<Source, SourceError> {
+        let repo = Repository::open(dir)
+            .map_err(|e| SourceError::Git(format!("{}: not a git repository: {}", dir.display(), e.message())))?;
+        let tree = repo
+            .revparse_single(rev)
+            .and_then(|object| object.peel_to_tree())
+            .map_err(|e| SourceError::Git(format!("cannot read revision {rev:?}: {}", e.message())))?;
+        if tree.get_path(Path::new("schema")).is_err() {
+            return Err(SourceError::NotALedger(format!(
+                "revision {rev:?} is not a rollcall ledger: it has no schema/ directory"
+            )));
+        }
+        Ok(Source::Git { repo: repo.path().to_path_buf(), tree: tree.id() })
+    }
+
+    /// Every entry under `members/`, sorted by path, symlinks and submodules
+    /// included as what they are (never followed).
+    pub fn member_entries(&self) -> Result<Vec<Entry>, SourceError> {
+        let mut entries = match self {
+            Source::Disk(root) => disk_entries(root)?,
+            Source::Git { repo, tree } => git_entries(&open(repo)?, *tree)?,
+        };
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(entries)
+    }
+
+    /// The entry at `path` (a configuration file, say), if there is one.
+    pub fn entry(&self, path: &str) -> Result<Option<Entry>, SourceError> {
+        match self {
+            Source::Disk(root) => {
+                let full = root.join(path);
+                match fs::symlink_metadata(&full) {
+                    Ok(meta) => Ok(Some(disk_entry(path.to_owned(), true, full, &meta))),
+                    Err(_) => Ok(None),
+                }
+            }
+            Source::Git { repo, tree } => {
+                let repo = open(repo)?;
+                let tree = repo.find_tree(*tree).map_err(git_error)?;
+                let Ok(item) = tree.get_path(Path::new(path)) else {
+                    return Ok(None);
+                };
+                let odb = repo.odb().map_err(git_error)?;
+                Ok(Some(git_entry(&odb, path.to_owned(), true, item.id(), item.filemode())?))
+            }
+        }
+    }
+
+    /// A reader for this source; each thread makes its own (libgit2
+    /// repositories are not shared across threads).
+    pub fn reader(&self) -> Result<Reader, SourceError> {
+        Ok(match self {
+            Source::Disk(_) => Reader { repo: None },
+            Source::Git { repo, .. } => Reader { repo: Some(open(repo)?) },
+        })
+    }
+}
+
+/// Reads entries' bytes, refusing anything over the cap before reading it.
+pub struct Reader {
+    repo: Option<Repository>,
+}
+
+impl Reader {
+    pub fn read(&self, entry: &Entry, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+        if entry.size > max_bytes {
+            return Err(ReadError::TooLarge(entry.size));
+        }
+        match (&entry.locator, &self.repo) {
+            (Locator::Disk(path), _) => read_file_capped(path, entry.size, max_bytes),
+            (Locator::Blob(oid), Some(repo)) => {
+                let blob = repo.find_blob(*oid).map_err(|e| ReadError::Io(e.message().to_owned()))?;
+                Ok(blob.content().to_vec())
+            }
+            _ => Err(ReadError::Missing),
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<Repository, SourceError> {
+    Repository::open(path).map_err(git_error)
+}
+
+fn git_error(e: git2::Error) -> SourceError {
+    SourceError::Git(e.message().to_owned())
+}
+
+/// Opens without following a symlink (and without blocking on a fifo put
+/// there after listing; a directory fails to read), and reads at most `max_bytes + 1`, so a file that
+/// changed after it was listed still cannot exceed the cap.
+fn read_file_capped(path: &Path, size_hint: u64, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| ReadError::Io(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(size_hint.min(max_bytes) as usize + 1);
+    file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(|e| ReadError::Io(e.to_string()))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Lists `members/` one shard directory per task, on every core: at 100,000
+/// members the listing's metadata calls are a large share of the work.
+fn disk_entries(root: &Path) -> Result<Vec<Entry>, SourceError> {
+    let members = root.join(MEMBERS_DIR);
+    match fs::symlink_metadata(&members) {
+        Err(_) => return Ok(Vec::new()),
+        Ok(meta) if !meta.is_dir() => {
+            return Ok(vec![disk_entry(MEMBERS_DIR.to_owned(), true, members, &meta)]);
+        }
+        Ok(_) => {}
+    }
+    let io = |e: &dyn std::fmt::Display| SourceError::Io(format!("cannot read {}: {e}", members.display()));
+    let tops: Vec<fs::DirEntry> =
+        fs::read_dir(&members).map_err(|e| io(&e))?.collect::<Result<_, _>>().map_err(|e| io(&e))?;
+    let parts = crate::util::parallel::for_each(
+        &tops,
+        || Ok(Vec::new()),
+        |entries, top| walk_disk(root, &top.path(), entries),
+    )?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// Every non-directory below `start` (or `start` itself), links not followed.
+fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<Entry>) -> Result<(), SourceError> {
+    for item in walkdir::WalkDir::new(start).follow_links(false).follow_root_links(false) {
+        let item = item.map_err(|e| SourceError::Io(format!("cannot read {}: {e}", start.display())))?;
+        if item.file_type().is_dir() {
+            continue;
+        }
+        let relative = item.path().strip_prefix(root).unwrap_or(item.path());
+        let utf8 = relative.to_str().is_some();
+        let path = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        let meta = item.metadata().map_err(|e| SourceError::Io(format!("cannot read {path}: {e}")))?;
+        entries.push(disk_entry(path, utf8, item.path().to_path_buf(), &meta));
+    }
+    Ok(())
+}
+
+fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> Entry {
+    use std::os::unix::fs::PermissionsExt;
+    let file_type = meta.file_type();
+    let kind = if file_type.is_symlink() {
+        EntryKind::Symlink
+    } else if file_type.is_file() && meta.permissions().mode() & 0o111 != 0 {
+        EntryKind::Executable
+    } else if file_type.is_file() {
+        EntryKind::File
+    } else {
+        EntryKind::Other
+    };
+    let locator = if kind == EntryKind::File { Locator::Disk(full) } else { Locator::Nothing };
+    Entry { path, utf8, kind, size: meta.len(), locator }
+}
+
+fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<Entry>, SourceError> {
+    let tree = repo.find_tree(tree).map_err(git_error)?;
+    let Some(members) = tree.get_name_bytes(MEMBERS_DIR.as_bytes()) else {
+        return Ok(Vec::new());
+    };
+    if members.kind() != Some(ObjectType::Tree) {
+        let odb = repo.odb().map_err(git_error)?;
+        return Ok(vec![git_entry(&odb, MEMBERS_DIR.to_owned(), true, members.id(), members.filemode())?]);
+    }
+    let members = repo.find_tree(members.id()).map_err(git_error)?;
+    let odb = repo.odb().map_err(git_error)?;
+    let mut entries = Vec::new();
+    let mut failure = None;
+    members
+        .walk(TreeWalkMode::PreOrder, |dir, item| {
+            if item.kind() == Some(ObjectType::Tree) {
+                return TreeWalkResult::Ok;
+            }
+            let name = String::from_utf8_lossy(item.name_bytes());
+            let utf8 = std::str::from_utf8(item.name_bytes()).is_ok();
+            let path = format!("{MEMBERS_DIR}/{dir}{name}");
+            match git_entry(&odb, path, utf8, item.id(), item.filemode()) {
+                Ok(entry) => entries.push(entry),
+                Err(e) => {
+                    failure = Some(e);
+                    return TreeWalkResult::Abort;
+                }
+            }
+            TreeWalkResult::Ok
+        })
+        .or_else(|e| if failure.is_some() { Ok(()) } else { Err(git_error(e)) })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(entries),
+    }
+}
+
+/// Classifies by file mode; blob sizes come from the object header, so an
+/// oversized blob is never loaded. A missing object makes the revision
+/// unreadable.
+fn git_entry(odb: &Odb, path: String, utf8: bool, oid: Oid, mode: i32) -> Result<Entry, SourceError> {
+    let kind = match mode {
+        0o100644 => EntryKind::File,
+        0o100755 => EntryKind::Executable,
+        0o120000 => EntryKind::Symlink,
+        0o160000 => EntryKind::Submodule,
+        _ => EntryKind::Other,
+    };
+    let size = match kind {
+        EntryKind::File => {
+            let (size, _) = odb
+                .read_header(oid)
+                .map_err(|e| SourceError::Git(format!("cannot read {path} (object {oid}): {}", e.message())))?;
+            size as u64
+        }
+        _ => 0,
+    };
+    let locator = if kind == EntryKind::File { Locator::Blob(oid) } else { Locator::Nothing };
+    Ok(Entry { path, utf8, kind, size, locator })
+}

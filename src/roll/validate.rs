@@ -1,0 +1,184 @@
+//! `rollcall validate`: every member file against the schema, the tier
+//! rules and the cross-file rules, in parallel, with every finding located.
+
+use crate::finding::{self, Finding};
+use crate::roll::config::{self, Config, ConfigError};
+use crate::roll::member::Member;
+use crate::roll::rules::{Check, Context, MemberFile, RULES, Sink};
+use crate::roll::source::{Entry, ReadError, Reader, Source, SourceError};
+use crate::roll::yaml::{self, MEMBER_LIMITS};
+use jiff::civil::Date;
+use std::collections::BTreeSet;
+
+pub struct Options {
+    /// "Today" for expiry warnings.
+    pub as_of: Date,
+    /// Rule names not to run or report.
+    pub skip: BTreeSet<String>,
+}
+
+/// The roll as validated: every finding, and the members that were read.
+pub struct Validated {
+    pub findings: Vec<Finding>,
+    pub members: Vec<Member>,
+}
+
+/// Why validation could not run (exit 2).
+#[derive(Debug)]
+pub enum Error {
+    Source(SourceError),
+    UnknownRule(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Source(e) => e.fmt(f),
+            Error::UnknownRule(name) => write!(f, "--skip {name}: no such rule (`rollcall rules` lists them)"),
+        }
+    }
+}
+
+impl From<SourceError> for Error {
+    fn from(e: SourceError) -> Error {
+        Error::Source(e)
+    }
+}
+
+/// Validates the ledger in `source`. An error means the command could not
+/// run (exit 2); a broken policy or schema is findings like any other.
+pub fn validate(source: &Source, options: &Options) -> Result<Validated, Error> {
+    let config = match config::load(source) {
+        Ok(config) => config,
+        Err(ConfigError::Source(e)) => return Err(e.into()),
+        Err(ConfigError::Invalid(findings)) => return Ok(finish(findings, Vec::new(), options)),
+    };
+    if let Some(unknown) = options.skip.iter().find(|name| !crate::roll::rules::is_known(name, &config)) {
+        return Err(Error::UnknownRule(unknown.clone()));
+    }
+    Ok(validate_with(source, &config, options)?)
+}
+
+/// Validates the roll in `source` under `config` (which may come from
+/// another revision: a pull request is judged by its base's rules).
+pub fn validate_with(source: &Source, config: &Config, options: &Options) -> Result<Validated, SourceError> {
+    let ctx = Context { config, as_of: options.as_of };
+    let entries = source.member_entries()?;
+    let mut findings = Vec::new();
+    for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
+        if let Check::Entry(check) = rule.check {
+            let mut sink = Sink::new(rule.name, &mut findings);
+            entries.iter().for_each(|entry| check(entry, &mut sink));
+        }
+    }
+    let files: Vec<&Entry> = entries.iter().filter(|e| e.is_member_file()).collect();
+    let (members, file_findings) = check_files(source, &files, &ctx, options)?;
+    findings.extend(file_findings);
+    for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
+        if let Check::Roll(check) = rule.check {
+            check(&members, &ctx, &mut Sink::new(rule.name, &mut findings));
+        }
+    }
+    Ok(finish(findings, members, options))
+}
+
+fn finish(mut findings: Vec<Finding>, members: Vec<Member>, options: &Options) -> Validated {
+    findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
+    finding::sort_and_dedup(&mut findings);
+    Validated { findings, members }
+}
+
+/// Reads and checks the member files on every core.
+fn check_files(
+    source: &Source,
+    files: &[&Entry],
+    ctx: &Context,
+    options: &Options,
+) -> Result<(Vec<Member>, Vec<Finding>), SourceError> {
+    let parts = crate::util::parallel::for_each(
+        files,
+        || Ok((source.reader()?, Vec::new(), Vec::new())),
+        |(reader, members, findings), entry| {
+            members.extend(check_file(entry, reader, ctx, options, findings)?);
+            Ok(())
+        },
+    )?;
+    let mut members = Vec::with_capacity(files.len());
+    let mut findings = Vec::new();
+    for (_, m, f) in parts {
+        members.extend(m);
+        findings.extend(f);
+    }
+    // Roll rules report in file order, whichever thread read which file.
+    members.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok((members, findings))
+}
+
+/// Loads one member file and runs the per-file rules on it. An unreadable
+/// file stops the run (exit 2): a roll that cannot be read whole cannot be
+/// judged.
+pub fn check_file(
+    entry: &Entry,
+    reader: &Reader,
+    ctx: &Context,
+    options: &Options,
+    out: &mut Vec<Finding>,
+) -> Result<Option<Member>, SourceError> {
+    let bytes = match reader.read(entry, MEMBER_LIMITS.max_bytes) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge(size)) => {
+            out.push(yaml::too_large(&entry.path, size, MEMBER_LIMITS));
+            return Ok(None);
+        }
+        Err(ReadError::Missing) => {
+            return Err(SourceError::Io(format!("{} changed while it was being read", entry.path)));
+        }
+        Err(ReadError::Io(e)) => return Err(SourceError::Io(format!("cannot read {}: {e}", entry.path))),
+    };
+    Ok(check_document(&entry.path, &bytes, ctx, options, out).map(|(member, _)| member))
+}
+
+/// Loader findings that refuse one value but read on.
+const REFUSED_VALUE: [&str; 4] =
+    [yaml::AMBIGUOUS_SCALAR, yaml::DUPLICATE_KEY, yaml::INVISIBLE_CHARACTER, yaml::CONTROL_CHARACTER];
+
+/// Loads the member file `path` from `bytes` and runs the per-file rules on
+/// it; returns its summary and value if it could be read.
+pub fn check_document(
+    path: &str,
+    bytes: &[u8],
+    ctx: &Context,
+    options: &Options,
+    out: &mut Vec<Finding>,
+) -> Option<(Member, serde_json::Value)> {
+    let doc = yaml::load(path, bytes, MEMBER_LIMITS, yaml::Layout::Canonical);
+    let Some(value) = doc.value else {
+        out.extend(doc.findings);
+        return None;
+    };
+    // A value the loader already refused (an unquoted `0123`, a repeated
+    // key, a hidden character) is one cause: what the schema and the rules
+    // would say about it again is dropped, and rules may ask.
+    let refused: Vec<&str> = doc
+        .findings
+        .iter()
+        .filter(|f| !f.path.is_empty() && REFUSED_VALUE.contains(&f.rule.as_ref()))
+        .map(|f| f.path.as_str())
+        .collect();
+    let mut findings = ctx.config.schema.check(path, &value, &doc.spans);
+    // Rules comparing values also leave alone the ones the schema refused.
+    let judged: Vec<&str> = refused.iter().copied().chain(findings.iter().map(|f| f.path.as_str())).collect();
+    let member = Member::from_document(path, &value, &doc.spans);
+    let file = MemberFile { path, value: &value, spans: &doc.spans, member: &member, refused: &judged };
+    let mut rule_findings = Vec::new();
+    for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
+        if let Check::Member(check) = rule.check {
+            check(&file, ctx, &mut Sink::new(rule.name, &mut rule_findings));
+        }
+    }
+    findings.extend(rule_findings);
+    findings.retain(|f| !refused.iter().any(|p| f.path == *p || f.path.starts_with(&format!("{p}/"))));
+    out.extend(doc.findings);
+    out.extend(findings);
+    Some((member, value))
+}
