@@ -126,9 +126,33 @@ pub fn parent_pointer(pointer: &str) -> &str {
 /// for places where escaping alone would let it act (a file name in a
 /// summary or an annotation).
 pub fn visible(text: &str) -> Cow<'_, str> {
-    let hidden = |c: char| c.is_control() || crate::roll::yaml::is_invisible(c);
-    if !text.chars().any(hidden) {
+    if !text.chars().any(acts_on_terminal) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(text.chars().map(|c| if hidden(c) { format!("[U+{:04X}]", c as u32) } else { c.to_string() }).collect())
+    Cow::Owned(
+        text.chars()
+            .map(|c| if acts_on_terminal(c) { format!("[U+{:04X}]", c as u32) } else { c.to_string() })
+            .collect(),
+    )
+}
+
+/// Bidirectional controls, zero-width and other invisible characters, and
+/// Unicode tags: the characters of "Trojan Source" and of look-alike names.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}'
+        | '\u{FFFE}' | '\u{FFFF}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// Whether `c` would act on a terminal or a page rather than show: a
+/// control character, or an invisible or text-direction one.
+pub fn acts_on_terminal(c: char) -> bool {
+    c.is_control() || is_invisible(c)
+}
+
+/// Whether the findings leave the ledger acceptable: warnings do.
+pub fn is_ok(findings: &[Finding]) -> bool {
+    !findings.iter().any(Finding::is_error)
 }

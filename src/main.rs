@@ -556,7 +556,7 @@ fn validate_command(args: ValidateArgs) -> ExitCode {
     let lines = SourceLines::new(&sources);
     let line_of = |file: &str, line: u32| lines.line(file, line);
     print!("{}", report::render(args.common.format, &validated.findings, Some(validated.members.len()), &line_of));
-    if report::is_ok(&validated.findings) { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
+    if rollcall::finding::is_ok(&validated.findings) { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
 }
 
 fn check_pr_command(args: CheckPrArgs) -> ExitCode {
@@ -606,9 +606,9 @@ fn log_command(args: &LogArgs) -> ExitCode {
         Ok(log) => log,
         Err(e) => return cannot_run(e),
     };
-    let ok = report::is_ok(&log.findings);
+    let ok = rollcall::finding::is_ok(&log.findings);
     match args.format {
-        ListFormat::Json => print!("{}", rollcall::history::log::json(&log)),
+        ListFormat::Json => print!("{}", report::log_json(&log)),
         ListFormat::Csv => print!("{}", rollcall::history::log::csv(&log.entries)),
         ListFormat::Human => print!("{}", rollcall::history::log::human(&log.entries)),
     }

@@ -280,7 +280,7 @@ pub fn build_history(dir: &Path, events: usize) -> History {
          time: i64,
          message: &str,
          files: &[(&str, &[u8])],
-         index: Option<&std::collections::BTreeMap<String, rollcall::roll::index::Entry>>| {
+         index: Option<&std::collections::BTreeMap<String, rollcall::roll::index::IndexedMember>>| {
             let index = index.map(|entries| {
                 writeln!(out, "ls :{mark} members").unwrap();
                 out.flush().expect("write to git fast-import");
@@ -322,9 +322,9 @@ pub fn build_history(dir: &Path, events: usize) -> History {
     let entry = |path: &str, bytes: &[u8]| {
         let member = rollcall::roll::neighbours::summarise(path, bytes).expect("a member file");
         let blob = git2::Oid::hash_object(git2::ObjectType::Blob, bytes).expect("hash");
-        rollcall::roll::index::Entry::from_member(&member, blob)
+        rollcall::roll::index::IndexedMember::from_member(&member, blob)
     };
-    let mut index: std::collections::BTreeMap<String, rollcall::roll::index::Entry> =
+    let mut index: std::collections::BTreeMap<String, rollcall::roll::index::IndexedMember> =
         shipped.iter().filter(|(p, _)| p.starts_with("members/")).map(|(p, b)| (p.clone(), entry(p, b))).collect();
     let mut history = History {
         genesis,

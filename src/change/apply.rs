@@ -9,7 +9,6 @@
 //! from flags alone, every finding is reported and nothing is written.
 
 use crate::finding::{self, Finding};
-use crate::output::report;
 use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::layout::{self, MEMBERS_DIR};
 use crate::roll::member::Member;
@@ -334,7 +333,7 @@ impl<'c> Session<'c> {
             self.ask(question)?;
         }
         let checked = self.check()?;
-        if !report::is_ok(&checked.findings) {
+        if !finding::is_ok(&checked.findings) {
             let asked: Vec<Question> = [tier, kind].into_iter().chain(plan).collect();
             return Err(refusal(checked, self.missing(&asked)));
         }

@@ -6,16 +6,9 @@ use crate::change::event::{Approval, Role};
 use crate::finding::{Finding, Severity, quoted};
 use crate::roll::member::Member;
 use crate::roll::policy::{Policy, Tier, TierClass};
+use crate::roll::rules::names::approval::*;
 use crate::roll::yaml::Spans;
 use serde_json::Value;
-
-pub const AUTHORISED: &str = "approval.authorised";
-pub const NOT_SELF: &str = "approval.not-self";
-pub const NOT_SAME_ORGANIZATION: &str = "approval.not-same-organization";
-pub const COUNT: &str = "approval.count";
-pub const PAYMENT: &str = "approval.payment";
-pub const IN_KIND_BOARD: &str = "approval.in-kind-board";
-pub const BOARD_DECISION: &str = "approval.board-decision";
 
 /// Someone named as approving: by login (`--approved-by`), or by the
 /// numeric account id GitHub reports for a review.

@@ -11,8 +11,7 @@
 
 use crate::change::event::Event;
 use crate::change::sign::Signer;
-use crate::roll::index::{self, INDEX_FILE};
-use crate::roll::neighbours::IndexState;
+use crate::roll::index::{self, INDEX_FILE, IndexState};
 use git2::{ErrorCode, FileMode, Oid, Repository, Signature, Tree};
 
 /// The overlay an index may carry before an event rewrites it.
@@ -65,7 +64,7 @@ pub struct Draft<'a> {
     pub event: &'a Event,
     pub bytes: &'a [u8],
     /// The member file's index entry.
-    pub entry: index::Entry,
+    pub entry: index::IndexedMember,
     pub index: Option<&'a IndexState>,
 }
 

@@ -9,7 +9,7 @@ use crate::change::approval::{self, Approver, Payment, Subject};
 use crate::change::event::{Event, Kind};
 use crate::change::ledger::{self, Branch, Draft, LedgerError};
 use crate::change::lifecycle::{self, Stamp, Termination};
-use crate::change::pull_request::{self, Author, Change};
+use crate::change::pull_request::{self, Author, PrKind};
 use crate::change::sign::Signer;
 use crate::finding::{Finding, Pos, Severity, quoted};
 use crate::roll::config::{self, Config, ConfigError};
@@ -18,6 +18,7 @@ use crate::roll::layout;
 use crate::roll::member::{Member, Status};
 use crate::roll::neighbours::{self, Wanted};
 use crate::roll::rules::Context;
+use crate::roll::rules::names::lifecycle::*;
 use crate::roll::source::{Source, SourceError};
 use crate::roll::validate::{self, Options};
 use crate::roll::yaml::{self, MEMBER_LIMITS, Spans};
@@ -25,11 +26,6 @@ use git2::{Oid, Repository};
 use jiff::civil::Date;
 use serde_json::Value;
 use std::path::Path;
-
-pub const TRANSITION: &str = "lifecycle.transition";
-pub const STAMP: &str = "lifecycle.stamp";
-pub const NOT_A_MEMBER_CHANGE: &str = "merge.member-change";
-pub const UNKNOWN_MEMBER: &str = "lifecycle.unknown-member";
 
 /// How often a lost race is judged again before giving up.
 const ATTEMPTS: usize = 16;
@@ -126,11 +122,11 @@ pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Si
         }
         let head = repo.revparse_single(&pr.head).and_then(|o| o.peel_to_commit()).map_err(git)?.id();
         let (kind, file) = match &judgement.change {
-            Change::Application { file, .. } => (Kind::Admit, file),
-            Change::Update { file, .. } => (Kind::Update, file),
-            Change::TierChange { file, .. } => (Kind::ChangeTier, file),
-            Change::Resignation { file, .. } => (Kind::Resign, file),
-            Change::Maintenance { paths } => {
+            PrKind::Application { file, .. } => (Kind::Admit, file),
+            PrKind::Update { file, .. } => (Kind::Update, file),
+            PrKind::TierChange { file, .. } => (Kind::ChangeTier, file),
+            PrKind::Resignation { file, .. } => (Kind::Resign, file),
+            PrKind::Maintenance { paths } => {
                 return Ok(Err(vec![Finding::error(
                     NOT_A_MEMBER_CHANGE,
                     paths.first().map_or("", String::as_str),
@@ -141,7 +137,7 @@ pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Si
                 )]));
             }
             // An acceptable judgement is never a rejection.
-            Change::Rejected => return Ok(Err(judgement.findings)),
+            PrKind::Rejected => return Ok(Err(judgement.findings)),
         };
         let after = MemberDocument::of(file, judgement.member.clone().unwrap_or_default());
         let before = MemberDocument::at(repo, branch.tip, file)?.map(|d| d.value);
@@ -228,7 +224,7 @@ fn load_config(source: &Source) -> Result<Config, MergeError> {
     }
 }
 
-type Judged = Result<Proposal, Vec<Finding>>;
+type Proposed = Result<Proposal, Vec<Finding>>;
 
 /// Judges against the branch's tip, stamps and records; judges again from
 /// the new tip whenever another writer moved the branch first.
@@ -236,7 +232,7 @@ fn with_retries(
     dir: &Path,
     request: &Request,
     signer: Option<&Signer>,
-    propose: impl Fn(&Repository, &Branch) -> Result<Judged, MergeError>,
+    propose: impl Fn(&Repository, &Branch) -> Result<Proposed, MergeError>,
 ) -> Result<Outcome, MergeError> {
     let repo = Repository::open(dir).map_err(git)?;
     for _ in 0..ATTEMPTS {
@@ -274,8 +270,8 @@ fn with_retries(
 struct Prepared {
     event: Event,
     bytes: String,
-    entry: index::Entry,
-    index: Option<neighbours::IndexState>,
+    entry: index::IndexedMember,
+    index: Option<index::IndexState>,
     warnings: Vec<Finding>,
 }
 
@@ -385,7 +381,7 @@ fn prepare(
         previous,
     };
     let blob = Oid::hash_object(git2::ObjectType::Blob, bytes.as_bytes()).map_err(git)?;
-    let entry = index::Entry::from_member(&stamped_member, blob);
+    let entry = index::IndexedMember::from_member(&stamped_member, blob);
     let warnings = findings.into_iter().filter(|f| f.severity == Severity::Warning).collect();
     Ok(Ok(Prepared { event, bytes, entry, index: found.index, warnings }))
 }

@@ -14,6 +14,7 @@ use crate::roll::member::{Account, Member, Status};
 use crate::roll::neighbours::{self, Wanted};
 use crate::roll::policy::Kind;
 use crate::roll::rules::Context;
+use crate::roll::rules::names::pr::*;
 use crate::roll::source::{Source, SourceError};
 use crate::roll::validate::{self, Options};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
@@ -21,20 +22,6 @@ use git2::{Delta, DiffOptions, FileMode, ObjectType, Oid, Repository, Tree};
 use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
-
-pub const PATH: &str = "pr.path";
-pub const GIT_METADATA: &str = "pr.git-metadata";
-pub const FILE_MODE: &str = "pr.file-mode";
-pub const DELETION: &str = "pr.deletion";
-pub const ONE_MEMBER_FILE: &str = "pr.one-member-file";
-pub const MIXED_CHANGE: &str = "pr.mixed-change";
-pub const AUTHOR: &str = "pr.author";
-pub const IDENTITY_CHANGE: &str = "pr.identity-change";
-pub const MERGER_FIELD: &str = "pr.merger-field";
-pub const STATUS_CHANGE: &str = "pr.status-change";
-pub const MAINTENANCE: &str = "pr.maintenance";
-pub const UNRELATED_HISTORY: &str = "pr.unrelated-history";
-pub const INDEX: &str = "pr.index";
 
 /// Files git itself interprets: a pull request may not add or change them.
 const GIT_METADATA_NAMES: [&str; 5] = [".gitattributes", ".gitmodules", ".gitignore", ".mailmap", ".lfsconfig"];
@@ -52,7 +39,7 @@ pub struct Author {
 /// What a pull request is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Change {
+pub enum PrKind {
     /// Adds one member file with status `applicant`.
     Application { file: String, id: String, tier: String },
     /// A member changes fields of their own file.
@@ -69,7 +56,7 @@ pub enum Change {
 
 /// The verdict on a pull request.
 pub struct Judgement {
-    pub change: Change,
+    pub change: PrKind,
     pub findings: Vec<Finding>,
     /// The member file as the pull request leaves it.
     pub member: Option<Value>,
@@ -77,31 +64,31 @@ pub struct Judgement {
     pub config: Option<Config>,
 }
 
-impl Change {
+impl PrKind {
     /// What the pull request is, for a person (values from the pull request quoted).
     pub fn describe(&self) -> String {
         match self {
-            Change::Application { file, tier, .. } => format!("an application for the {} tier ({file})", quoted(tier)),
-            Change::Update { file, .. } => format!("an update of {file} by its member"),
-            Change::TierChange { from, to, file, .. } => {
+            PrKind::Application { file, tier, .. } => format!("an application for the {} tier ({file})", quoted(tier)),
+            PrKind::Update { file, .. } => format!("an update of {file} by its member"),
+            PrKind::TierChange { from, to, file, .. } => {
                 format!("a request to change tier from {} to {} ({file})", quoted(from), quoted(to))
             }
-            Change::Resignation { file, .. } => format!("a resignation request ({file})"),
-            Change::Maintenance { .. } => {
+            PrKind::Resignation { file, .. } => format!("a resignation request ({file})"),
+            PrKind::Maintenance { .. } => {
                 "a maintenance change: not a membership application; it needs a maintainer's review".to_owned()
             }
-            Change::Rejected => "not a membership application rollcall can accept".to_owned(),
+            PrKind::Rejected => "not a membership application rollcall can accept".to_owned(),
         }
     }
 }
 
 impl Judgement {
     pub fn is_acceptable(&self) -> bool {
-        self.change != Change::Rejected && crate::output::report::is_ok(&self.findings)
+        self.change != PrKind::Rejected && finding::is_ok(&self.findings)
     }
 
     fn rejected(findings: Vec<Finding>, config: Option<Config>) -> Judgement {
-        Judgement { change: Change::Rejected, findings, member: None, config }
+        Judgement { change: PrKind::Rejected, findings, member: None, config }
     }
 }
 
@@ -184,7 +171,7 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
                 "push the change you meant to propose",
             ));
             return Ok(Judgement {
-                change: Change::Maintenance { paths: Vec::new() },
+                change: PrKind::Maintenance { paths: Vec::new() },
                 findings,
                 member: None,
                 config: Some(config),
@@ -201,7 +188,7 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
                 "it changes only files outside members/ and needs a maintainer's review (see CODEOWNERS)",
             ));
             return Ok(Judgement {
-                change: Change::Maintenance { paths },
+                change: PrKind::Maintenance { paths },
                 findings,
                 member: None,
                 config: Some(config),
@@ -326,7 +313,7 @@ fn triage(changes: &[Changed], findings: &mut Vec<Finding>) -> Shape {
 }
 
 struct MemberJudgement {
-    change: Change,
+    change: PrKind,
     findings: Vec<Finding>,
     member: Option<Value>,
 }
@@ -343,7 +330,7 @@ fn judge_member_file(
     // What the file itself breaks, and what the change breaks, kept apart:
     // a resignation replaces the first.
     let mut file_findings = Vec::new();
-    let rejected = |findings| Ok(MemberJudgement { change: Change::Rejected, findings, member: None });
+    let rejected = |findings| Ok(MemberJudgement { change: PrKind::Rejected, findings, member: None });
     let Some(bytes) = neighbours::read_capped(repo, changed.oid, path, &mut file_findings)? else {
         return rejected(file_findings);
     };
@@ -370,7 +357,7 @@ fn judge_member_file(
     // A resignation is judged as the state it asks for: the merger stamps
     // the end date, which the member may not write.
     let member = match &change {
-        Change::Resignation { .. } => {
+        PrKind::Resignation { .. } => {
             let mut projected = value.clone();
             projected["ended"] = Value::String(ctx.as_of.to_string());
             // What the loader says of the real bytes stands: they are what merges.
@@ -387,7 +374,7 @@ fn judge_member_file(
     let found = neighbours::find(repo, base_tree, &member.file, &wanted)?;
     findings.extend(neighbours::caused_findings(&found.members, &member, old_member.as_ref(), ctx, options));
     let change =
-        if findings.iter().any(|f| f.is_error() && f.rule.starts_with("pr.")) { Change::Rejected } else { change };
+        if findings.iter().any(|f| f.is_error() && f.rule.starts_with("pr.")) { PrKind::Rejected } else { change };
     Ok(MemberJudgement { change, findings, member: Some(value) })
 }
 
@@ -446,7 +433,7 @@ fn check_author(path: &str, member: &Member, owner: Option<&Account>, author: &A
     }
 }
 
-fn classify_new(path: &str, member: &Member, value: &Value, author: &Author, findings: &mut Vec<Finding>) -> Change {
+fn classify_new(path: &str, member: &Member, value: &Value, author: &Author, findings: &mut Vec<Finding>) -> PrKind {
     check_author(path, member, member.account.as_ref(), author, findings);
     if let Some(account) = &member.account
         && account.id == author.id
@@ -476,7 +463,7 @@ fn classify_new(path: &str, member: &Member, value: &Value, author: &Author, fin
             "set `status: applicant`; the merger records the admission",
         ));
     }
-    Change::Application {
+    PrKind::Application {
         file: path.to_owned(),
         id: member.id.clone().unwrap_or_default(),
         tier: value.get("tier").and_then(Value::as_str).unwrap_or_default().to_owned(),
@@ -492,7 +479,7 @@ fn classify_edit(
     author: &Author,
     ctx: &Context,
     findings: &mut Vec<Finding>,
-) -> Change {
+) -> PrKind {
     check_author(path, old, old.account.as_ref(), author, findings);
     let empty = serde_json::Map::new();
     let (before, after) = (old_value.as_object().unwrap_or(&empty), value.as_object().unwrap_or(&empty));
@@ -565,7 +552,7 @@ fn classify_edit(
     let id = new.id.clone().unwrap_or_default();
     if changed.contains(&"status") {
         if old.status == Some(Status::Active) && new.status == Some(Status::Resigned) && changed == ["status"] {
-            return Change::Resignation { file: path.to_owned(), id };
+            return PrKind::Resignation { file: path.to_owned(), id };
         }
         findings.push(Finding::error(
             STATUS_CHANGE,
@@ -577,12 +564,12 @@ fn classify_edit(
         ));
     }
     if changed.contains(&"tier") {
-        return Change::TierChange {
+        return PrKind::TierChange {
             file: path.to_owned(),
             id,
             from: old.tier.clone().unwrap_or_default(),
             to: new.tier.clone().unwrap_or_default(),
         };
     }
-    Change::Update { file: path.to_owned(), id, fields: changed.iter().map(|f| f.to_string()).collect() }
+    PrKind::Update { file: path.to_owned(), id, fields: changed.iter().map(|f| f.to_string()).collect() }
 }

@@ -7,13 +7,10 @@ use crate::change::event::{Approval, Event};
 use crate::finding::{Finding, Pos};
 use crate::history::{self, HistoryError, Record};
 use crate::roll::layout::{is_under_members, member_path};
+use crate::roll::rules::names::history::{EVENT_CHANGE, MALFORMED_EVENT, UNRECORDED_CHANGE};
 use git2::{Oid, Repository};
 use jiff::civil::Date;
 use serde::Serialize;
-
-pub const EVENT_CHANGE: &str = "history.event-change";
-pub const MALFORMED_EVENT: &str = "history.malformed-event";
-pub const UNRECORDED_CHANGE: &str = "history.unrecorded-change";
 
 /// Which events to list.
 #[derive(Default)]
@@ -33,7 +30,7 @@ impl Query {
 
 /// One event as listed.
 #[derive(Serialize)]
-pub struct Entry {
+pub struct LogEntry {
     pub commit: String,
     pub date: String,
     pub kind: &'static str,
@@ -46,9 +43,9 @@ pub struct Entry {
     pub previous: Option<String>,
 }
 
-impl Entry {
-    fn of(commit: Oid, event: &Event) -> Entry {
-        Entry {
+impl LogEntry {
+    fn of(commit: Oid, event: &Event) -> LogEntry {
+        LogEntry {
             commit: commit.to_string(),
             date: event.date.to_string(),
             kind: event.kind.as_str(),
@@ -65,7 +62,7 @@ impl Entry {
 
 pub struct Log {
     /// Newest first.
-    pub entries: Vec<Entry>,
+    pub entries: Vec<LogEntry>,
     pub findings: Vec<Finding>,
 }
 
@@ -91,13 +88,13 @@ pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryErr
         let mut passed = true;
         match (&step.record, changes) {
             (Record::Event(event), Some(changes)) => match history::event_change(event, changes) {
-                Ok(_) => log.entries.push(Entry::of(step.commit, event)),
+                Ok(_) => log.entries.push(LogEntry::of(step.commit, event)),
                 Err(why) => {
                     passed = false;
                     log.findings.push(not_its_change(event, &why, step.commit));
                 }
             },
-            (Record::Event(event), None) if query.wants(event) => log.entries.push(Entry::of(step.commit, event)),
+            (Record::Event(event), None) if query.wants(event) => log.entries.push(LogEntry::of(step.commit, event)),
             (Record::Malformed, _) => log.findings.push(malformed(step.commit)),
             (Record::Maintenance, Some(changes)) => {
                 let unrecorded: Vec<Finding> = changes
@@ -156,21 +153,8 @@ pub fn unrecorded(path: &str, commit: Oid) -> Finding {
     .in_commit(commit)
 }
 
-/// The JSON report: the events, then the findings.
-pub fn json(log: &Log) -> String {
-    #[derive(Serialize)]
-    struct Events<'a> {
-        events: &'a [Entry],
-    }
-    crate::output::report::json_with(
-        crate::output::report::is_ok(&log.findings),
-        Events { events: &log.entries },
-        &log.findings,
-    )
-}
-
 /// One line per event, for people.
-pub fn human(entries: &[Entry]) -> String {
+pub fn human(entries: &[LogEntry]) -> String {
     let mut out = String::new();
     for e in entries {
         let number = e.member_number.map(|n| format!(" #{n}")).unwrap_or_default();
@@ -193,7 +177,7 @@ pub const CSV_HEADER: &str =
     "commit,date,kind,member,file,member_number,approvals,pull_request,pull_request_head,previous_event\n";
 
 /// RFC 4180 rows; approvals as `login:id:role` separated by `;`.
-pub fn csv(entries: &[Entry]) -> String {
+pub fn csv(entries: &[LogEntry]) -> String {
     let mut out = String::from(CSV_HEADER);
     for e in entries {
         let approvals: Vec<String> =

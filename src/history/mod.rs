@@ -143,7 +143,7 @@ impl Side {
 
 /// One path a commit added, changed or removed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Change {
+pub struct PathChange {
     pub path: String,
     pub old: Option<Side>,
     pub new: Option<Side>,
@@ -196,7 +196,7 @@ impl<'r> Trees<'r> {
 
     /// Every path that differs between two trees, down to the files;
     /// subtrees with the same id are not read.
-    pub fn changes(&mut self, old: Option<Oid>, new: Oid) -> Result<Vec<Change>, HistoryError> {
+    pub fn changes(&mut self, old: Option<Oid>, new: Oid) -> Result<Vec<PathChange>, HistoryError> {
         let mut out = Vec::new();
         self.diff("", old, Some(new), &mut out)?;
         Ok(out)
@@ -207,7 +207,7 @@ impl<'r> Trees<'r> {
         prefix: &str,
         old: Option<Oid>,
         new: Option<Oid>,
-        out: &mut Vec<Change>,
+        out: &mut Vec<PathChange>,
     ) -> Result<(), HistoryError> {
         if prefix.matches('/').count() > MAX_DEPTH {
             return Err(corrupt(prefix));
@@ -270,7 +270,7 @@ impl<'r> Trees<'r> {
             };
             let (old_leaf, new_leaf) = (leaf(&o), leaf(&n));
             if old_leaf.is_some() || new_leaf.is_some() {
-                out.push(Change { path, old: old_leaf, new: new_leaf });
+                out.push(PathChange { path, old: old_leaf, new: new_leaf });
             }
         }
         Ok(())
@@ -420,13 +420,13 @@ pub fn read_remembered(path: &std::path::Path, max: u64) -> Vec<u8> {
 
 /// What the steps at positions `wanted` of `steps` (a chain down to the
 /// root, newest first) changed against their first parents, on every core.
-pub fn changes_of(repo: &Repository, steps: &[Step], wanted: &[usize]) -> Result<Vec<Vec<Change>>, HistoryError> {
+pub fn changes_of(repo: &Repository, steps: &[Step], wanted: &[usize]) -> Result<Vec<Vec<PathChange>>, HistoryError> {
     // Chunks of neighbouring steps, so that each worker reads a tree once
     // for the commit that has it and again, from its cache, for the child.
     let chunks: Vec<&[usize]> = wanted.chunks(256).collect();
     let path = repo.path().to_path_buf();
     /// Each worker's repository, and the chunks it did by their first position.
-    type Worker = (Repository, Vec<(usize, Vec<Vec<Change>>)>);
+    type Worker = (Repository, Vec<(usize, Vec<Vec<PathChange>>)>);
     let parts = crate::util::parallel::for_each(
         &chunks,
         || Ok((Repository::open(&path).map_err(git)?, Vec::new())),
@@ -441,7 +441,7 @@ pub fn changes_of(repo: &Repository, steps: &[Step], wanted: &[usize]) -> Result
             Ok(())
         },
     )?;
-    let mut done: Vec<(usize, Vec<Vec<Change>>)> = parts.into_iter().flat_map(|(_, done)| done).collect();
+    let mut done: Vec<(usize, Vec<Vec<PathChange>>)> = parts.into_iter().flat_map(|(_, done)| done).collect();
     done.sort_by_key(|(first, _)| *first);
     Ok(done.into_iter().flat_map(|(_, changes)| changes).collect())
 }
@@ -458,11 +458,11 @@ pub fn member_files(repo: &Repository, tree: Oid) -> Result<Vec<(String, Side)>,
 /// Whether a commit changed exactly what its event says: the event's member
 /// file and nothing else but the roll's index. The member file's change,
 /// or why the commit is not that event.
-pub fn event_change<'c>(event: &Event, changes: &'c [Change]) -> Result<&'c Change, String> {
+pub fn event_change<'c>(event: &Event, changes: &'c [PathChange]) -> Result<&'c PathChange, String> {
     if event.file != member_path(&event.member) {
         return Err(format!("the event names member {} but file {}", event.member, event.file));
     }
-    let member_changes: Vec<&Change> = changes.iter().filter(|c| is_under_members(&c.path)).collect();
+    let member_changes: Vec<&PathChange> = changes.iter().filter(|c| is_under_members(&c.path)).collect();
     let change = match member_changes.as_slice() {
         [] => return Err(format!("the commit does not change {}", event.file)),
         [one] if one.path == event.file => *one,

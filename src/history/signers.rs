@@ -33,12 +33,12 @@ pub const MAX_LINES: usize = 10_000;
 /// The parsed allowed-signers file.
 #[derive(Clone, Debug)]
 pub struct AllowedSigners {
-    entries: Vec<Entry>,
+    entries: Vec<SignerLine>,
 }
 
 /// One line naming a key.
 #[derive(Clone, Debug)]
-pub struct Entry {
+pub struct SignerLine {
     /// The line's number, from 1.
     pub line: usize,
     /// The principals field as written (quotes kept): comma-separated patterns.
@@ -96,17 +96,17 @@ impl AllowedSigners {
         if errors.is_empty() { Ok(AllowedSigners { entries }) } else { Err(errors) }
     }
 
-    pub fn entries(&self) -> &[Entry] {
+    pub fn entries(&self) -> &[SignerLine] {
         &self.entries
     }
 
     /// The entries that allow `key` to sign git commits, in file order.
-    fn for_git(&self, key: &KeyData) -> Vec<&Entry> {
+    fn for_git(&self, key: &KeyData) -> Vec<&SignerLine> {
         self.entries.iter().filter(|e| e.key.key_data() == key && e.signs_git()).collect()
     }
 }
 
-impl Entry {
+impl SignerLine {
     pub fn key(&self) -> &PublicKey {
         &self.key
     }
@@ -165,7 +165,7 @@ fn signature_of(repo: &Repository, commit: Oid) -> Result<(Vec<u8>, Vec<u8>), Un
 
 /// Ok if an entry's window holds `at`; otherwise the most telling reason:
 /// the latest revocation before `at`, else the earliest start after it.
-fn judge(entries: &[&Entry], at: Timestamp, key: String) -> Result<String, Unsigned> {
+fn judge(entries: &[&SignerLine], at: Timestamp, key: String) -> Result<String, Unsigned> {
     let (mut ended, mut not_yet): (Option<Timestamp>, Option<Timestamp>) = (None, None);
     for entry in entries {
         match entry.window(at) {
@@ -227,7 +227,7 @@ fn check_size(text: &str) -> Result<(), Vec<LineError>> {
 
 /// One line: `principals [options] keytype base64 [comment]`, or a
 /// comment or blank line (`None`).
-fn parse_line(number: usize, line: &str) -> Result<Option<Entry>, Fault> {
+fn parse_line(number: usize, line: &str) -> Result<Option<SignerLine>, Fault> {
     let Some(principals) = next_field(line, 0)? else { return Ok(None) };
     if principals.text.starts_with('#') {
         return Ok(None);
@@ -236,7 +236,7 @@ fn parse_line(number: usize, line: &str) -> Result<Option<Entry>, Fault> {
     let (options, key_type) = split_options(line, second)?;
     let options = options.map_or_else(|| Ok(Options::default()), |field| parse_options(&field))?;
     let key = parse_key(line, key_type)?;
-    Ok(Some(Entry {
+    Ok(Some(SignerLine {
         line: number,
         principals: principals.text.to_owned(),
         valid_after: options.valid_after,

@@ -16,13 +16,15 @@ use crate::finding::{Finding, Pos, Severity};
 use crate::history::checkpoint::Verifier;
 use crate::history::log;
 use crate::history::signers::{self, AllowedSigners};
-use crate::history::{self, Change, HistoryError, Record, Step, Trees};
+use crate::history::{self, HistoryError, PathChange, Record, Step, Trees};
 use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::index;
 use crate::roll::layout::{MEMBERS_DIR, is_under_members};
 use crate::roll::member::{Member, Status};
 use crate::roll::neighbours::{self, Wanted};
 use crate::roll::rules::Context;
+use crate::roll::rules::names::checkpoint::*;
+use crate::roll::rules::names::history::*;
 use crate::roll::source::{Source, SourceError};
 use crate::roll::validate::{self, Options};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
@@ -31,19 +33,6 @@ use jiff::civil::Date;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-
-pub const LINEAR: &str = "history.linear";
-pub const PREVIOUS_EVENT: &str = "history.previous-event";
-pub const DATE_ORDER: &str = "history.date-order";
-pub const NUMBER_REUSED: &str = "history.number-reused";
-pub const STAMPED: &str = "history.stamped";
-pub const MEMBER_FIELDS: &str = "history.member-fields";
-pub const SIGNATURE: &str = "history.signature";
-pub const SIGNERS_FILE: &str = "history.allowed-signers";
-pub const EXTENDS: &str = "checkpoint.extends";
-pub const STATE_HASH: &str = "checkpoint.state";
-pub const CHECKPOINT_SIGNATURE: &str = "checkpoint.signature";
-pub const CHECKPOINT_ORIGIN: &str = "checkpoint.origin";
 
 /// Where a ledger keeps the keys that may sign its events, in the format
 /// of git's `gpg.ssh.allowedSignersFile`.
@@ -153,7 +142,7 @@ struct Replay<'r> {
     skip: BTreeSet<String>,
 }
 
-type Judged = Result<(), Vec<Finding>>;
+type Verdict = Result<(), Vec<Finding>>;
 
 impl<'r> Replay<'r> {
     /// The first commit brings the rules and the roll, which must validate.
@@ -210,7 +199,7 @@ impl<'r> Replay<'r> {
         Ok(Replay { repo, config, roster, last_event, numbers, trees: Trees::new(repo)?, signers, tree, skip })
     }
 
-    fn step(&mut self, step: &Step) -> Result<Judged, HistoryError> {
+    fn step(&mut self, step: &Step) -> Result<Verdict, HistoryError> {
         if step.parents.len() != 1 {
             let message = format!("the commit has {} parents; a ledger's history is linear", step.parents.len());
             return Ok(Err(vec![about(LINEAR, "", message, "rebuild the branch without merge commits")]));
@@ -226,7 +215,7 @@ impl<'r> Replay<'r> {
     }
 
     /// A change outside `members/`; one to the rules must leave the roll valid under them.
-    fn maintenance(&mut self, step: &Step, changes: &[Change]) -> Result<Judged, HistoryError> {
+    fn maintenance(&mut self, step: &Step, changes: &[PathChange]) -> Result<Verdict, HistoryError> {
         if let Some(change) = changes.iter().find(|c| is_under_members(&c.path)) {
             return Ok(Err(vec![log::unrecorded(&change.path, step.commit)]));
         }
@@ -245,7 +234,7 @@ impl<'r> Replay<'r> {
         Ok(Ok(()))
     }
 
-    fn event(&mut self, step: &Step, event: &Event, changes: &[Change]) -> Result<Judged, HistoryError> {
+    fn event(&mut self, step: &Step, event: &Event, changes: &[PathChange]) -> Result<Verdict, HistoryError> {
         let file = event.file.as_str();
         let last = self.last_event.map(|(oid, _)| oid);
         if event.previous != last {
@@ -300,7 +289,7 @@ impl<'r> Replay<'r> {
 
     /// The member file before and after, the transition, the stamp, the
     /// approvals and the roll around it, as `merge` judged them.
-    fn judge(&mut self, event: &Event, change: &Change) -> Result<Judged, HistoryError> {
+    fn judge(&mut self, event: &Event, change: &PathChange) -> Result<Verdict, HistoryError> {
         let file = event.file.as_str();
         let ctx = Context { config: &self.config, as_of: event.date };
         let options = Options { as_of: event.date, skip: self.skip.clone() };
@@ -350,7 +339,7 @@ impl<'r> Replay<'r> {
             Err(why) => {
                 let pos = after.pos("/status");
                 return Ok(Err(vec![Finding::error(
-                    crate::change::merge::TRANSITION,
+                    crate::roll::rules::names::lifecycle::TRANSITION,
                     file,
                     pos,
                     "/status",
@@ -426,7 +415,7 @@ impl<'r> Replay<'r> {
         if !caused.is_empty() {
             return Ok(Err(caused));
         }
-        self.roster.put(index::Entry::from_member(&after, after_blob), Some(after));
+        self.roster.put(index::IndexedMember::from_member(&after, after_blob), Some(after));
         Ok(Ok(()))
     }
 }
@@ -556,7 +545,7 @@ fn read_signers(repo: &Repository, tree: Oid) -> Result<Result<AllowedSigners, F
 /// The roll as the replay keeps it: every member file's index entry, with
 /// its summary once read, and lookups by what the roll rules compare.
 struct Roster {
-    slots: HashMap<String, (index::Entry, Option<Member>)>,
+    slots: HashMap<String, (index::IndexedMember, Option<Member>)>,
     by_account: HashMap<u64, BTreeSet<String>>,
     by_name: HashMap<String, BTreeSet<String>>,
     by_tier: HashMap<String, BTreeSet<String>>,
@@ -590,7 +579,7 @@ impl Roster {
         let mut roster = Roster::empty();
         for member in validated.members {
             let blob = blobs.get(&member.file).copied().unwrap_or(Oid::ZERO_SHA1);
-            roster.put(index::Entry::from_member(&member, blob), Some(member));
+            roster.put(index::IndexedMember::from_member(&member, blob), Some(member));
         }
         Ok((roster, findings))
     }
@@ -624,7 +613,7 @@ impl Roster {
                 if let Some(member) =
                     read(repo, new.id, &path, &mut ignored)?.and_then(|b| neighbours::summarise(&path, &b))
                 {
-                    roster.put(index::Entry::from_member(&member, new.id), Some(member));
+                    roster.put(index::IndexedMember::from_member(&member, new.id), Some(member));
                 }
             }
         }
@@ -638,7 +627,7 @@ impl Roster {
             let mut ignored = Vec::new();
             if let Some(member) = read(repo, blob, &path, &mut ignored)?.and_then(|b| neighbours::summarise(&path, &b))
             {
-                roster.put(index::Entry::from_member(&member, blob), Some(member));
+                roster.put(index::IndexedMember::from_member(&member, blob), Some(member));
             }
         }
         Ok(roster)
@@ -648,7 +637,7 @@ impl Roster {
         self.by_number.keys().copied().collect()
     }
 
-    fn put(&mut self, entry: index::Entry, member: Option<Member>) {
+    fn put(&mut self, entry: index::IndexedMember, member: Option<Member>) {
         let path = entry.path.clone();
         self.remove(&path);
         let add = |map: &mut HashMap<_, BTreeSet<String>>, key| {

@@ -2,7 +2,8 @@
 //! programs (the JSON report of the specification), and for GitHub Actions
 //! (workflow commands, escaped and capped as GitHub requires).
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Severity, acts_on_terminal, is_ok};
+use crate::history::log::{Log, LogEntry};
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
@@ -11,11 +12,6 @@ pub enum Format {
     Human,
     Json,
     Github,
-}
-
-/// Whether the findings leave the ledger acceptable: warnings do.
-pub fn is_ok(findings: &[Finding]) -> bool {
-    !findings.iter().any(Finding::is_error)
 }
 
 pub fn render(
@@ -71,7 +67,7 @@ fn human(
         let path_label = if f.path.is_empty() { String::new() } else { format!("at {}", f.path) };
         // A line that would act on the terminal (a control or text-direction
         // character) is not shown; the note below names file:line instead.
-        let shown = |c: char| !c.is_control() && !crate::roll::yaml::is_invisible(c);
+        let shown = |c: char| !acts_on_terminal(c);
         let line = source_line(&f.file, f.line).filter(|l| l.chars().count() < 500 && l.chars().all(shown));
         // A refused file name may hold any character; keep it on its line.
         let file =
@@ -188,4 +184,13 @@ pub fn escape_data(text: &str) -> String {
 /// invisible characters are shown, not passed on.
 pub fn escape_property(text: &str) -> String {
     escape_data(&crate::finding::visible(text)).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The JSON report of `rollcall log`: the events, then the findings.
+pub fn log_json(log: &Log) -> String {
+    #[derive(Serialize)]
+    struct Events<'a> {
+        events: &'a [LogEntry],
+    }
+    json_with(is_ok(&log.findings), Events { events: &log.entries }, &log.findings)
 }

@@ -4,7 +4,7 @@
 //! from the pull request is escaped, so that a name like `::error::`,
 //! `<img>`, a backtick fence or an `@mention` is shown, never obeyed.
 
-use crate::change::pull_request::{Author, Change, Judgement};
+use crate::change::pull_request::{Author, Judgement, PrKind};
 use crate::finding::{Finding, Severity};
 use serde_json::Value;
 use std::fmt::Write;
@@ -46,7 +46,7 @@ pub fn render(judgement: &Judgement, author: &Author) -> String {
         let tier = member.get("tier").and_then(Value::as_str).unwrap_or_default();
         let _ = writeln!(out, "| tier | {} |", tier_terms(judgement, tier));
     }
-    if let Change::Update { fields, .. } = &judgement.change {
+    if let PrKind::Update { fields, .. } = &judgement.change {
         let fields: Vec<String> = fields.iter().map(|f| md(f)).collect();
         let _ = writeln!(out, "| fields changed | {} |", fields.join(", "));
     }
@@ -96,18 +96,18 @@ fn next_steps(judgement: &Judgement, out: &mut String) {
     let Some(config) = &judgement.config else { return };
     let policy = &config.policy.policy;
     let tier_name = match &judgement.change {
-        Change::Application { tier, .. } => Some(tier.as_str()),
-        Change::TierChange { to, .. } => Some(to.as_str()),
+        PrKind::Application { tier, .. } => Some(tier.as_str()),
+        PrKind::TierChange { to, .. } => Some(to.as_str()),
         _ => None,
     };
     match (&judgement.change, tier_name.and_then(|t| policy.tier(t))) {
-        (Change::Maintenance { .. }, _) => {
+        (PrKind::Maintenance { .. }, _) => {
             out.push_str("- A maintainer reviews the change (see `.github/CODEOWNERS`).\n");
         }
-        (Change::Resignation { .. }, _) => {
+        (PrKind::Resignation { .. }, _) => {
             out.push_str("- A maintainer records the resignation with `rollcall resign`; the membership ends, the ledger keeps it.\n");
         }
-        (Change::Update { .. }, _) => {
+        (PrKind::Update { .. }, _) => {
             out.push_str("- A maintainer reviews and merges the update.\n");
         }
         (_, Some(tier)) => {

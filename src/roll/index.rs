@@ -13,7 +13,7 @@ use crate::roll::member::Member;
 use crate::roll::source::{EntryKind, ReadError, Source, SourceError};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
 use git2::{ObjectType, Oid};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub const INDEX_FILE: &str = "roll.index";
 
@@ -23,7 +23,7 @@ const COLUMNS: &str = "# path\tblob\tid\ttier\taccount\torganization\tnumber\n";
 
 /// One member file as the index records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub struct IndexedMember {
     pub path: String,
     pub blob: Oid,
     pub id: String,
@@ -35,9 +35,9 @@ pub struct Entry {
     pub number: Option<u64>,
 }
 
-impl Entry {
-    pub fn from_member(member: &Member, blob: Oid) -> Entry {
-        Entry {
+impl IndexedMember {
+    pub fn from_member(member: &Member, blob: Oid) -> IndexedMember {
+        IndexedMember {
             path: member.file.clone(),
             blob,
             id: member.id.clone().unwrap_or_default(),
@@ -54,7 +54,7 @@ impl Entry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Index {
     pub members_tree: Option<Oid>,
-    pub entries: Vec<Entry>,
+    pub entries: Vec<IndexedMember>,
 }
 
 pub fn render(index: &Index) -> String {
@@ -96,8 +96,8 @@ impl Row<'_> {
         fields.next().is_none().then_some(row)
     }
 
-    pub fn to_entry(&self) -> Option<Entry> {
-        Some(Entry {
+    pub fn to_entry(&self) -> Option<IndexedMember> {
+        Some(IndexedMember {
             path: self.path.to_owned(),
             blob: Oid::from_str(self.blob).ok()?,
             id: self.id.to_owned(),
@@ -163,7 +163,7 @@ pub fn build(source: &Source) -> Result<String, SourceError> {
         }
         let doc = yaml::load(&entry.path, &bytes, MEMBER_LIMITS, yaml::Layout::Free);
         if let Some(value) = &doc.value {
-            entries.push(Entry::from_member(&Member::from_document(&entry.path, value, &doc.spans), blob));
+            entries.push(IndexedMember::from_member(&Member::from_document(&entry.path, value, &doc.spans), blob));
         }
     }
     let members_tree = if exact { tree_of(&blobs)? } else { None };
@@ -246,4 +246,29 @@ pub fn stale_is_true(dir: &std::path::Path, text: &str) -> Result<bool, SourceEr
     root.insert(crate::roll::layout::MEMBERS_DIR, tree, 0o040000).map_err(git)?;
     let root = root.write().map_err(git)?;
     Ok(build(&Source::Git { repo: repo.path().to_path_buf(), tree: root })? == text)
+}
+
+/// The roll's index and the member files changed since it was written.
+pub struct IndexState {
+    /// The index blob.
+    pub text: String,
+    /// Each changed path with its entry now (`None`: gone or unreadable).
+    pub overlay: Vec<(String, Option<IndexedMember>)>,
+}
+
+impl IndexState {
+    /// The index of the roll once `file` is `entry`, for `members_tree`.
+    pub fn refreshed(&self, members_tree: Oid, file: &str, entry: IndexedMember) -> Option<String> {
+        let mut changed: HashMap<&str, Option<&IndexedMember>> =
+            self.overlay.iter().map(|(path, entry)| (path.as_str(), entry.as_ref())).collect();
+        changed.insert(file, Some(&entry));
+        let (_, rows) = rows(&self.text)?;
+        let mut entries = Vec::with_capacity(rows.len() + 1);
+        for row in rows.iter().filter(|row| !changed.contains_key(row.path)) {
+            entries.push(row.to_entry()?);
+        }
+        entries.extend(changed.into_values().flatten().cloned());
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        Some(render(&Index { members_tree: Some(members_tree), entries }))
+    }
 }

@@ -1,9 +1,9 @@
 //! Where a member's file lives: `members/<shard>/<id>.yaml`. One place, so
 //! the loader, the index, the merge and the history agree on what a member
-//! file is. (The loader asks it through [`Entry::is_member_file`], which adds
+//! file is. (The loader asks it through [`PathEntry::is_member_file`], which adds
 //! the entry's kind and name encoding.)
 //!
-//! [`Entry::is_member_file`]: crate::roll::source::Entry::is_member_file
+//! [`PathEntry::is_member_file`]: crate::roll::source::PathEntry::is_member_file
 
 /// The folder that holds the member files.
 pub const MEMBERS_DIR: &str = "members";

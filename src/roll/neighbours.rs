@@ -4,7 +4,7 @@
 //! no usable index, by a byte search over every member blob.
 
 use crate::finding::Finding;
-use crate::roll::index::{self, Row};
+use crate::roll::index::{self, IndexState, Row};
 use crate::roll::member::Member;
 use crate::roll::rules::{Check, Context, RULES, Sink};
 use crate::roll::source::SourceError;
@@ -92,31 +92,6 @@ pub struct Neighbours {
     pub index: Option<IndexState>,
 }
 
-/// The roll's index and the member files changed since it was written.
-pub struct IndexState {
-    /// The index blob.
-    pub text: String,
-    /// Each changed path with its entry now (`None`: gone or unreadable).
-    pub overlay: Vec<(String, Option<index::Entry>)>,
-}
-
-impl IndexState {
-    /// The index of the roll once `file` is `entry`, for `members_tree`.
-    pub fn refreshed(&self, members_tree: Oid, file: &str, entry: index::Entry) -> Option<String> {
-        let mut changed: HashMap<&str, Option<&index::Entry>> =
-            self.overlay.iter().map(|(path, entry)| (path.as_str(), entry.as_ref())).collect();
-        changed.insert(file, Some(&entry));
-        let (_, rows) = index::rows(&self.text)?;
-        let mut entries = Vec::with_capacity(rows.len() + 1);
-        for row in rows.iter().filter(|row| !changed.contains_key(row.path)) {
-            entries.push(row.to_entry()?);
-        }
-        entries.extend(changed.into_values().flatten().cloned());
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
-        Some(index::render(&index::Index { members_tree: Some(members_tree), entries }))
-    }
-}
-
 /// The members of the roll in `tree` (other than `skip`) that `wanted`
 /// names, with the roll's highest member number.
 pub fn find(repo: &Repository, tree: &Tree, skip: &str, wanted: &Wanted) -> Result<Neighbours, SourceError> {
@@ -174,7 +149,7 @@ fn through_index(
                 found.push(member.clone());
             }
         }
-        let entry = member.zip(*oid).map(|(m, oid)| index::Entry::from_member(&m, oid));
+        let entry = member.zip(*oid).map(|(m, oid)| index::IndexedMember::from_member(&m, oid));
         state.push((path.clone(), entry));
     }
     found.sort_by(|a, b| a.file.cmp(&b.file));

@@ -21,7 +21,7 @@ pub enum EntryKind {
 
 /// One path in the tree, with what is needed to read it later.
 #[derive(Clone, Debug)]
-pub struct Entry {
+pub struct PathEntry {
     /// Slash-separated path from the repository root; lossy if not UTF-8.
     pub path: String,
     /// False when the real name is not UTF-8 (`path` then shows it lossily).
@@ -31,7 +31,7 @@ pub struct Entry {
     locator: Locator,
 }
 
-impl Entry {
+impl PathEntry {
     /// Whether the loader reads this entry as a member file: a regular file
     /// with a UTF-8 name at `members/<shard>/<name>.yaml`.
     pub fn is_member_file(&self) -> bool {
@@ -108,7 +108,7 @@ impl Source {
 
     /// Every entry under `members/`, sorted by path, symlinks and submodules
     /// included as what they are (never followed).
-    pub fn member_entries(&self) -> Result<Vec<Entry>, SourceError> {
+    pub fn member_entries(&self) -> Result<Vec<PathEntry>, SourceError> {
         let mut entries = match self {
             Source::Disk(root) => disk_entries(root)?,
             Source::Git { repo, tree } => git_entries(&open(repo)?, *tree)?,
@@ -118,7 +118,7 @@ impl Source {
     }
 
     /// The entry at `path` (a configuration file, say), if there is one.
-    pub fn entry(&self, path: &str) -> Result<Option<Entry>, SourceError> {
+    pub fn entry(&self, path: &str) -> Result<Option<PathEntry>, SourceError> {
         match self {
             Source::Disk(root) => {
                 let full = root.join(path);
@@ -155,7 +155,7 @@ pub struct Reader {
 }
 
 impl Reader {
-    pub fn read(&self, entry: &Entry, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
+    pub fn read(&self, entry: &PathEntry, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
         if entry.size > max_bytes {
             return Err(ReadError::TooLarge(entry.size));
         }
@@ -198,7 +198,7 @@ fn read_file_capped(path: &Path, size_hint: u64, max_bytes: u64) -> Result<Vec<u
 
 /// Lists `members/` one shard directory per task, on every core: at 100,000
 /// members the listing's metadata calls are a large share of the work.
-fn disk_entries(root: &Path) -> Result<Vec<Entry>, SourceError> {
+fn disk_entries(root: &Path) -> Result<Vec<PathEntry>, SourceError> {
     let members = root.join(MEMBERS_DIR);
     match fs::symlink_metadata(&members) {
         Err(_) => return Ok(Vec::new()),
@@ -219,7 +219,7 @@ fn disk_entries(root: &Path) -> Result<Vec<Entry>, SourceError> {
 }
 
 /// Every non-directory below `start` (or `start` itself), links not followed.
-fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<Entry>) -> Result<(), SourceError> {
+fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<PathEntry>) -> Result<(), SourceError> {
     for item in walkdir::WalkDir::new(start).follow_links(false).follow_root_links(false) {
         let item = item.map_err(|e| SourceError::Io(format!("cannot read {}: {e}", start.display())))?;
         if item.file_type().is_dir() {
@@ -234,7 +234,7 @@ fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<Entry>) -> Result<(), 
     Ok(())
 }
 
-fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> Entry {
+fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> PathEntry {
     use std::os::unix::fs::PermissionsExt;
     let file_type = meta.file_type();
     let kind = if file_type.is_symlink() {
@@ -247,10 +247,10 @@ fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> E
         EntryKind::Other
     };
     let locator = if kind == EntryKind::File { Locator::Disk(full) } else { Locator::Nothing };
-    Entry { path, utf8, kind, size: meta.len(), locator }
+    PathEntry { path, utf8, kind, size: meta.len(), locator }
 }
 
-fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<Entry>, SourceError> {
+fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<PathEntry>, SourceError> {
     let tree = repo.find_tree(tree).map_err(git_error)?;
     let Some(members) = tree.get_name_bytes(MEMBERS_DIR.as_bytes()) else {
         return Ok(Vec::new());
@@ -290,7 +290,7 @@ fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<Entry>, SourceError> 
 /// Classifies by file mode; blob sizes come from the object header, so an
 /// oversized blob is never loaded. A missing object makes the revision
 /// unreadable.
-fn git_entry(odb: &Odb, path: String, utf8: bool, oid: Oid, mode: i32) -> Result<Entry, SourceError> {
+fn git_entry(odb: &Odb, path: String, utf8: bool, oid: Oid, mode: i32) -> Result<PathEntry, SourceError> {
     let kind = match mode {
         0o100644 => EntryKind::File,
         0o100755 => EntryKind::Executable,
@@ -308,5 +308,5 @@ fn git_entry(odb: &Odb, path: String, utf8: bool, oid: Oid, mode: i32) -> Result
         _ => 0,
     };
     let locator = if kind == EntryKind::File { Locator::Blob(oid) } else { Locator::Nothing };
-    Ok(Entry { path, utf8, kind, size, locator })
+    Ok(PathEntry { path, utf8, kind, size, locator })
 }

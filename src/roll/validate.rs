@@ -5,7 +5,7 @@ use crate::finding::{self, Finding};
 use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::member::Member;
 use crate::roll::rules::{Check, Context, MemberFile, RULES, Sink};
-use crate::roll::source::{Entry, ReadError, Reader, Source, SourceError};
+use crate::roll::source::{PathEntry, ReadError, Reader, Source, SourceError};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
 use jiff::civil::Date;
 use std::collections::BTreeSet;
@@ -71,7 +71,7 @@ pub fn validate_with(source: &Source, config: &Config, options: &Options) -> Res
             entries.iter().for_each(|entry| check(entry, &mut sink));
         }
     }
-    let files: Vec<&Entry> = entries.iter().filter(|e| e.is_member_file()).collect();
+    let files: Vec<&PathEntry> = entries.iter().filter(|e| e.is_member_file()).collect();
     let (members, file_findings) = check_files(source, &files, &ctx, options)?;
     findings.extend(file_findings);
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
@@ -91,7 +91,7 @@ fn finish(mut findings: Vec<Finding>, members: Vec<Member>, options: &Options) -
 /// Reads and checks the member files on every core.
 fn check_files(
     source: &Source,
-    files: &[&Entry],
+    files: &[&PathEntry],
     ctx: &Context,
     options: &Options,
 ) -> Result<(Vec<Member>, Vec<Finding>), SourceError> {
@@ -118,7 +118,7 @@ fn check_files(
 /// file stops the run (exit 2): a roll that cannot be read whole cannot be
 /// judged.
 pub fn check_file(
-    entry: &Entry,
+    entry: &PathEntry,
     reader: &Reader,
     ctx: &Context,
     options: &Options,

@@ -8,7 +8,7 @@
 //! writes for the same value. So what the validator reads is what the merger
 //! writes, and no accepted file can parse differently than it reads.
 
-use crate::finding::{Finding, Pos, quoted};
+use crate::finding::{Finding, Pos, is_invisible, quoted};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser::{ErrorKind, Event, Marker, Parser, ScalarStyle};
 use std::borrow::Cow;
@@ -318,16 +318,6 @@ fn joins_letters(chars: &[char], i: usize) -> bool {
     matches!(chars[i], '\u{200C}' | '\u{200D}')
         && visible_neighbour(i.checked_sub(1).and_then(|p| chars.get(p)))
         && visible_neighbour(chars.get(i + 1))
-}
-
-/// Bidirectional controls, zero-width and other invisible characters, and
-/// Unicode tags: the characters of "Trojan Source" and of look-alike names.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
-        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
-        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFFB}'
-        | '\u{FFFE}' | '\u{FFFF}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{E0000}'..='\u{E0FFF}')
 }
 
 /// Builds a JSON value from parser events, recording where each node starts

@@ -12,15 +12,14 @@ mod status;
 mod tier;
 mod tree;
 
-use crate::change::approval;
-use crate::change::merge;
-use crate::change::pull_request as pr;
+pub mod names;
+
+use names::{approval, checkpoint, history, lifecycle, pr};
+
 use crate::finding::{Finding, Pos, Severity};
-use crate::history::log;
-use crate::history::verify;
 use crate::roll::config::Config;
 use crate::roll::member::Member;
-use crate::roll::source::Entry;
+use crate::roll::source::PathEntry;
 use crate::roll::yaml::{self, Spans};
 use jiff::civil::Date;
 use serde_json::Value;
@@ -28,7 +27,7 @@ use serde_json::Value;
 /// What a rule looks at.
 pub enum Check {
     /// One path of the tree under `members/`, before it is read.
-    Entry(fn(&Entry, &mut Sink)),
+    Entry(fn(&PathEntry, &mut Sink)),
     /// One member file, read and parsed.
     Member(fn(&MemberFile, &Context, &mut Sink)),
     /// The whole roll and the policy.
@@ -215,25 +214,25 @@ pub static RULES: &[Rule] = &[
     rule(approval::PAYMENT, "sponsor tiers need the committee's record of payment", Check::Event),
     rule(approval::IN_KIND_BOARD, "in-kind sponsorship needs a director's approval", Check::Event),
     rule(approval::BOARD_DECISION, "a termination is approved by a majority of the board", Check::Event),
-    rule(merge::TRANSITION, "an event follows only the statuses it may follow", Check::Event),
-    rule(merge::STAMP, "the event's dates and records are consistent", Check::Event),
-    rule(merge::UNKNOWN_MEMBER, "a lifecycle event names a member of the roll", Check::Event),
-    rule(merge::NOT_A_MEMBER_CHANGE, "merge records member changes only, not maintenance", Check::Event),
-    rule(log::EVENT_CHANGE, "an event's commit changes its member file and nothing else", Check::History),
-    rule(log::MALFORMED_EVENT, "ledger trailers are written by rollcall, whole", Check::History),
-    rule(log::UNRECORDED_CHANGE, "member files change only in ledger events", Check::History),
-    rule(verify::LINEAR, "the ledger's history has no merge commits", Check::History),
-    rule(verify::PREVIOUS_EVENT, "each event names the event before it on the branch", Check::History),
-    rule(verify::DATE_ORDER, "events are recorded in date order", Check::History),
-    rule(verify::NUMBER_REUSED, "a member number is given once, ever", Check::History),
-    rule(verify::STAMPED, "an event's member file is what the merger stamps for it", Check::History),
-    rule(verify::MEMBER_FIELDS, "an event changes only the member fields its kind may", Check::History),
-    rule(verify::SIGNATURE, "where the policy requires it, events are signed by an allowed key", Check::History),
-    rule(verify::SIGNERS_FILE, "the allowed-signers file exists and reads", Check::History),
-    rule(verify::EXTENDS, "history extends the checkpoint: its head is an ancestor", Check::History),
-    rule(verify::STATE_HASH, "the roll at the checkpoint's head hashes to its state", Check::History),
-    rule(verify::CHECKPOINT_SIGNATURE, "a checkpoint is signed by the ledger's key", Check::History),
-    rule(verify::CHECKPOINT_ORIGIN, "a checkpoint is of this ledger", Check::History),
+    rule(lifecycle::TRANSITION, "an event follows only the statuses it may follow", Check::Event),
+    rule(lifecycle::STAMP, "the event's dates and records are consistent", Check::Event),
+    rule(lifecycle::UNKNOWN_MEMBER, "a lifecycle event names a member of the roll", Check::Event),
+    rule(lifecycle::NOT_A_MEMBER_CHANGE, "merge records member changes only, not maintenance", Check::Event),
+    rule(history::EVENT_CHANGE, "an event's commit changes its member file and nothing else", Check::History),
+    rule(history::MALFORMED_EVENT, "ledger trailers are written by rollcall, whole", Check::History),
+    rule(history::UNRECORDED_CHANGE, "member files change only in ledger events", Check::History),
+    rule(history::LINEAR, "the ledger's history has no merge commits", Check::History),
+    rule(history::PREVIOUS_EVENT, "each event names the event before it on the branch", Check::History),
+    rule(history::DATE_ORDER, "events are recorded in date order", Check::History),
+    rule(history::NUMBER_REUSED, "a member number is given once, ever", Check::History),
+    rule(history::STAMPED, "an event's member file is what the merger stamps for it", Check::History),
+    rule(history::MEMBER_FIELDS, "an event changes only the member fields its kind may", Check::History),
+    rule(history::SIGNATURE, "where the policy requires it, events are signed by an allowed key", Check::History),
+    rule(history::SIGNERS_FILE, "the allowed-signers file exists and reads", Check::History),
+    rule(checkpoint::EXTENDS, "history extends the checkpoint: its head is an ancestor", Check::History),
+    rule(checkpoint::STATE_HASH, "the roll at the checkpoint's head hashes to its state", Check::History),
+    rule(checkpoint::CHECKPOINT_SIGNATURE, "a checkpoint is signed by the ledger's key", Check::History),
+    rule(checkpoint::CHECKPOINT_ORIGIN, "a checkpoint is of this ledger", Check::History),
 ];
 
 /// Whether `name` may be given to `--skip`.

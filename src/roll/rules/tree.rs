@@ -4,9 +4,9 @@
 use super::Sink;
 use crate::finding::{Pos, quoted};
 use crate::roll::layout::is_member_path;
-use crate::roll::source::{Entry, EntryKind};
+use crate::roll::source::{EntryKind, PathEntry};
 
-pub fn symlink(entry: &Entry, sink: &mut Sink) {
+pub fn symlink(entry: &PathEntry, sink: &mut Sink) {
     if entry.kind == EntryKind::Symlink {
         sink.error(
             &entry.path,
@@ -18,7 +18,7 @@ pub fn symlink(entry: &Entry, sink: &mut Sink) {
     }
 }
 
-pub fn submodule(entry: &Entry, sink: &mut Sink) {
+pub fn submodule(entry: &PathEntry, sink: &mut Sink) {
     if entry.kind == EntryKind::Submodule {
         sink.error(
             &entry.path,
@@ -30,7 +30,7 @@ pub fn submodule(entry: &Entry, sink: &mut Sink) {
     }
 }
 
-pub fn executable(entry: &Entry, sink: &mut Sink) {
+pub fn executable(entry: &PathEntry, sink: &mut Sink) {
     if entry.kind == EntryKind::Executable {
         sink.error(
             &entry.path,
@@ -42,13 +42,13 @@ pub fn executable(entry: &Entry, sink: &mut Sink) {
     }
 }
 
-pub fn special_file(entry: &Entry, sink: &mut Sink) {
+pub fn special_file(entry: &PathEntry, sink: &mut Sink) {
     if entry.kind == EntryKind::Other {
         sink.error(&entry.path, Pos::START, "", "not a regular file", "the roll holds only regular member files");
     }
 }
 
-pub fn file_name(entry: &Entry, sink: &mut Sink) {
+pub fn file_name(entry: &PathEntry, sink: &mut Sink) {
     if !matches!(entry.kind, EntryKind::File | EntryKind::Executable) {
         return;
     }
