@@ -155,6 +155,13 @@ fn committer(repo: &Repository) -> Result<Signature<'static>, LedgerError> {
     repo.signature().or_else(|_| Signature::now("rollcall", "rollcall@localhost")).map_err(git)
 }
 
+/// Whether `branch` is the checked-out branch of the repository at `dir`
+/// (then recording an event leaves the checkout behind).
+pub fn branch_is_checked_out(dir: &std::path::Path, branch: &str) -> bool {
+    let Ok(repo) = Repository::open(dir) else { return false };
+    Branch::open(&repo, branch).is_ok_and(|b| is_checked_out(&repo, &b))
+}
+
 /// Whether `branch` is checked out in the repository's work tree: the
 /// event moved the branch, not the files, and that checkout now lags.
 pub fn is_checked_out(repo: &Repository, branch: &Branch) -> bool {

@@ -199,8 +199,7 @@ pub fn lifecycle(
 pub fn expire(dir: &Path, request: &Request, signer: Option<&Signer>) -> Result<Vec<Outcome>, MergeError> {
     let repo = Repository::open(dir).map_err(git)?;
     let branch = Branch::open(&repo, &request.branch)?;
-    let source =
-        Source::Git { repo: repo.path().to_path_buf(), tree: repo.find_commit(branch.tip).map_err(git)?.tree_id() };
+    let source = Source::at(&repo, repo.find_commit(branch.tip).map_err(git)?.tree_id());
     let config = load_config(&source)?;
     let options = Options { as_of: request.date, skip: request.skip.clone() };
     let validated = validate::validate_with(&source, &config, &options)?;
@@ -238,7 +237,7 @@ fn with_retries(
     for _ in 0..ATTEMPTS {
         let branch = Branch::open(&repo, &request.branch)?;
         let tree = repo.find_commit(branch.tip).map_err(git)?.tree_id();
-        let config = load_config(&Source::Git { repo: repo.path().to_path_buf(), tree })?;
+        let config = load_config(&Source::at(&repo, tree))?;
         if config.policy.policy.signed_events && signer.is_none() {
             return Err(MergeError::Unsigned);
         }

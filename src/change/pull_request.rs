@@ -111,10 +111,8 @@ pub fn judge(
     options: &Options,
 ) -> Result<Judgement, validate::Error> {
     let mut judgement = assess(dir, base, head, author, options)?;
-    if let Some(config) = &judgement.config
-        && let Some(unknown) = options.skip.iter().find(|name| !crate::roll::rules::is_known(name, config))
-    {
-        return Err(validate::Error::UnknownRule(unknown.clone()));
+    if let Some(config) = &judgement.config {
+        crate::roll::rules::check_skip(&options.skip, Some(config)).map_err(validate::Error::UnknownRule)?;
     }
     judgement.findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
     finding::sort_and_dedup(&mut judgement.findings);
@@ -132,7 +130,7 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
     };
     let (base, head) = (commit(base)?, commit(head)?);
     let base_tree = base.tree().map_err(git)?;
-    let config = match config::load(&Source::Git { repo: repo.path().to_path_buf(), tree: base_tree.id() }) {
+    let config = match config::load(&Source::at(&repo, base_tree.id())) {
         Ok(config) => config,
         Err(ConfigError::Invalid(findings)) => return Ok(Judgement::rejected(findings, None)),
         Err(ConfigError::Source(e)) => return Err(e),
@@ -381,7 +379,7 @@ fn judge_member_file(
 /// A pull request that changes `roll.index` must ship exactly the index its
 /// own roll generates: a hand-edited line could hide a clash later.
 fn check_index(repo: &Repository, head: &Tree, findings: &mut Vec<Finding>) -> Result<(), SourceError> {
-    let wanted = index::build(&Source::Git { repo: repo.path().to_path_buf(), tree: head.id() })?;
+    let wanted = index::build(&Source::at(repo, head.id()))?;
     let current = head
         .get_path(Path::new(index::INDEX_FILE))
         .ok()

@@ -60,6 +60,22 @@ impl fmt::Display for ReviewsError {
 
 impl std::error::Error for ReviewsError {}
 
+/// The approvers of `head` (any revision) in the repository at `repo`, from
+/// the review list saved at `reviews`: those whose latest review approves
+/// it.
+pub fn approvers_in_file(
+    repo: &std::path::Path,
+    reviews: &std::path::Path,
+    head: &str,
+) -> Result<Vec<crate::change::approval::Approver>, String> {
+    let head = git2::Repository::open(repo)
+        .and_then(|r| r.revparse_single(head).and_then(|o| o.peel_to_commit()).map(|c| c.id().to_string()))
+        .map_err(|e| format!("cannot read --head {head:?}: {}", e.message()))?;
+    let bytes = std::fs::read(reviews).map_err(|e| format!("cannot read {}: {e}", reviews.display()))?;
+    let accounts = approvers(&bytes, &head).map_err(|e| format!("{}: {e}", reviews.display()))?;
+    Ok(accounts.into_iter().map(|a| crate::change::approval::Approver { login: a.login, id: Some(a.id) }).collect())
+}
+
 /// The accounts whose latest verdict on the pull request is an approval of
 /// `head`, sorted by login (then id), each once.
 pub fn approvers(json: &[u8], head: &str) -> Result<Vec<Account>, ReviewsError> {

@@ -205,6 +205,13 @@ impl Verifier {
         Ok(verifier)
     }
 
+    /// The ledger's key as a key file holds it: an OpenSSH public key line
+    /// (named for the ledger's `origin`) or a verifier key.
+    pub fn ledger_key(origin: &str, text: &str) -> Result<Verifier, String> {
+        let text = text.trim();
+        if text.starts_with("ssh-") { Verifier::from_openssh(origin, text) } else { Verifier::parse(text) }
+    }
+
     /// A ledger key from an OpenSSH public key line (`ssh-ed25519 AAAA… comment`).
     pub fn from_openssh(name: &str, public_key_line: &str) -> Result<Verifier, String> {
         Verifier::new(name, openssh_key(public_key_line)?, SignatureType::Note)

@@ -499,7 +499,7 @@ fn termination(after: &Value) -> Option<Termination> {
 }
 
 fn load_config(repo: &Repository, tree: Oid) -> Result<Result<Config, Vec<Finding>>, HistoryError> {
-    match config::load(&Source::Git { repo: repo.path().to_path_buf(), tree }) {
+    match config::load(&Source::at(repo, tree)) {
         Ok(config) => Ok(Ok(config)),
         Err(ConfigError::Invalid(findings)) => Ok(Err(findings)),
         Err(ConfigError::Source(e)) => Err(HistoryError(e.to_string())),
@@ -571,7 +571,7 @@ impl Roster {
         as_of: Date,
         skip: &BTreeSet<String>,
     ) -> Result<(Roster, Vec<Finding>), HistoryError> {
-        let source = Source::Git { repo: repo.path().to_path_buf(), tree };
+        let source = Source::at(repo, tree);
         let options = Options { as_of, skip: skip.clone() };
         let validated = validate::validate_with(&source, config, &options).map_err(source_error)?;
         let findings: Vec<Finding> = validated.findings.into_iter().filter(Finding::is_error).collect();

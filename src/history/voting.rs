@@ -86,7 +86,7 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryErr
     let Some(state) = state.map(|oid| history::Step::read(repo, oid)).transpose()? else {
         return Ok(tally(as_of, None, Vec::new(), &crate::roll::policy::Quorum::default()));
     };
-    let source = Source::Git { repo: repo.path().to_path_buf(), tree: state.tree };
+    let source = Source::at(repo, state.tree);
     let policy = match config::load(&source) {
         Ok(config) => config.policy.policy,
         Err(ConfigError::Invalid(findings)) => {

@@ -2,5 +2,6 @@
 //! format, the pull-request summary, the generated CODEOWNERS.
 
 pub mod codeowners;
+pub mod lines;
 pub mod report;
 pub mod summary;

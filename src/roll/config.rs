@@ -21,6 +21,16 @@ pub enum ConfigError {
     Source(SourceError),
 }
 
+/// The ledger's origin (the name its checkpoints carry), from the policy
+/// at `commit`.
+pub fn origin_at(repo: &git2::Repository, commit: git2::Oid) -> Result<String, String> {
+    let tree = repo.find_commit(commit).map_err(|e| e.message().to_owned())?.tree_id();
+    match load(&Source::at(repo, tree)) {
+        Ok(config) => Ok(config.policy.policy.foundation.origin),
+        Err(_) => Err(format!("the policy at {commit} cannot be read; run `rollcall validate --rev {commit}`")),
+    }
+}
+
 /// Loads and checks the policy and the member schema, reporting problems in
 /// both files at once.
 pub fn load(source: &Source) -> Result<Config, ConfigError> {

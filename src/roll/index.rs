@@ -236,6 +236,33 @@ pub fn compare(current: &str, wanted: &str) -> Comparison {
 /// Whether a stale index tells the truth about the older `members/` tree
 /// it names: only then may its rows stand for the files unchanged since.
 /// An index naming a tree the repository does not have is never used.
+/// How the index file `current` of the repository at `dir` stands against
+/// the index the roll generates, `wanted`. With `stale_ok`, a stale index
+/// is accepted only if it told the truth about the roll it describes.
+pub fn check_file(dir: &std::path::Path, current: &str, wanted: &str, stale_ok: bool) -> FileCheck {
+    match compare(current, wanted) {
+        Comparison::Current => FileCheck::Current,
+        Comparison::Stale if stale_ok && !matches!(stale_is_true(dir, current), Ok(true)) => FileCheck::StaleEdited,
+        Comparison::Stale if stale_ok => FileCheck::StaleAccepted,
+        Comparison::Stale => FileCheck::Stale,
+        Comparison::Edited => FileCheck::Edited,
+    }
+}
+
+/// What `rollcall index --check` found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileCheck {
+    Current,
+    /// Stale, and `--stale-ok` accepts it (a warning).
+    StaleAccepted,
+    /// Stale, and not accepted.
+    Stale,
+    /// Describes an older roll but says something else about it.
+    StaleEdited,
+    /// Names the roll's files but says something else about them.
+    Edited,
+}
+
 pub fn stale_is_true(dir: &std::path::Path, text: &str) -> Result<bool, SourceError> {
     let Some((Some(tree), _)) = rows(text) else { return Ok(true) };
     let Ok(repo) = git2::Repository::open(dir) else { return Ok(true) };
@@ -245,7 +272,7 @@ pub fn stale_is_true(dir: &std::path::Path, text: &str) -> Result<bool, SourceEr
     let mut root = repo.treebuilder(None).map_err(git)?;
     root.insert(crate::roll::layout::MEMBERS_DIR, tree, 0o040000).map_err(git)?;
     let root = root.write().map_err(git)?;
-    Ok(build(&Source::Git { repo: repo.path().to_path_buf(), tree: root })? == text)
+    Ok(build(&Source::at(&repo, root))? == text)
 }
 
 /// The roll's index and the member files changed since it was written.

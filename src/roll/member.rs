@@ -132,3 +132,34 @@ impl Member {
         self.status == Some(Status::Active)
     }
 }
+
+/// Rewrites the member file at `path` in the canonical layout, its values
+/// kept: `Ok(false)` if it already was. A file the loader refuses is not
+/// rewritten (the error lists why).
+pub fn format_file(path: &std::path::Path) -> Result<bool, String> {
+    use crate::roll::yaml;
+    let name = path.display().to_string();
+    let meta = std::fs::symlink_metadata(path).map_err(|e| format!("{name}: {e}"))?;
+    if !meta.is_file() {
+        return Err(format!("{name}: not a regular file"));
+    }
+    if meta.len() > yaml::MEMBER_LIMITS.max_bytes {
+        return Err(format!("{name}: larger than {} bytes", yaml::MEMBER_LIMITS.max_bytes));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
+    let doc = yaml::load(&name, &bytes, yaml::MEMBER_LIMITS, yaml::Layout::Free);
+    let refusals: Vec<String> = doc
+        .findings
+        .iter()
+        .map(|f| format!("{}:{}:{}: {} [{}]\n  help: {}", f.file, f.line, f.column, f.message, f.rule, f.help))
+        .collect();
+    let Some(value) = doc.value.filter(|_| refusals.is_empty()) else {
+        return Err(format!("{}\n{name}: not rewritten; fix the above first", refusals.join("\n")));
+    };
+    let canonical = yaml::to_canonical(&value);
+    if canonical.as_bytes() == bytes.as_slice() {
+        return Ok(false);
+    }
+    crate::util::atomic::write(path, canonical.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
+    Ok(true)
+}

@@ -79,6 +79,11 @@ pub enum Source {
 }
 
 impl Source {
+    /// The roll in `tree` of the open repository `repo`.
+    pub fn at(repo: &Repository, tree: Oid) -> Source {
+        Source::Git { repo: repo.path().to_path_buf(), tree }
+    }
+
     /// The work tree at `dir`.
     pub fn disk(dir: &Path) -> Result<Source, SourceError> {
         if !dir.join("schema").is_dir() {
@@ -103,7 +108,7 @@ impl Source {
                 "revision {rev:?} is not a rollcall ledger: it has no schema/ directory"
             )));
         }
-        Ok(Source::Git { repo: repo.path().to_path_buf(), tree: tree.id() })
+        Ok(Source::at(&repo, tree.id()))
     }
 
     /// Every entry under `members/`, sorted by path, symlinks and submodules

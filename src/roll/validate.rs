@@ -53,9 +53,7 @@ pub fn validate(source: &Source, options: &Options) -> Result<Validated, Error> 
         Err(ConfigError::Source(e)) => return Err(e.into()),
         Err(ConfigError::Invalid(findings)) => return Ok(finish(findings, Vec::new(), options)),
     };
-    if let Some(unknown) = options.skip.iter().find(|name| !crate::roll::rules::is_known(name, &config)) {
-        return Err(Error::UnknownRule(unknown.clone()));
-    }
+    crate::roll::rules::check_skip(&options.skip, Some(&config)).map_err(Error::UnknownRule)?;
     Ok(validate_with(source, &config, options)?)
 }
 

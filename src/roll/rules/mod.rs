@@ -242,6 +242,20 @@ pub fn is_known(name: &str, config: &Config) -> bool {
         || config.schema.rule_names().iter().any(|n| n == name)
 }
 
+/// Each command's `--skip` check: the first name given that names no rule
+/// is refused (`Err(name)`). Without a config (the rules at that commit
+/// cannot be read), the registry's names are the known ones.
+pub fn check_skip<'a>(skip: impl IntoIterator<Item = &'a String>, config: Option<&Config>) -> Result<(), String> {
+    let known = |name: &str| match config {
+        Some(config) => is_known(name, config),
+        None => RULES.iter().any(|r| r.name == name),
+    };
+    match skip.into_iter().find(|name| !known(name)) {
+        Some(unknown) => Err(unknown.clone()),
+        None => Ok(()),
+    }
+}
+
 /// What every rule may consult.
 pub struct Context<'a> {
     pub config: &'a Config,

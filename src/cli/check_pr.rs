@@ -1,0 +1,59 @@
+//! `rollcall check-pr`: judge a pull request under its base's rules.
+
+use super::{CannotRun, CheckingArgs, PullRequestArgs, exit};
+use rollcall::change::pull_request;
+use rollcall::output::lines::SourceLines;
+use rollcall::output::report::{self, Format};
+use rollcall::output::summary;
+use rollcall::roll::source::Source;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct CheckPrArgs {
+    #[command(flatten)]
+    common: CheckingArgs,
+    /// The branch the pull request targets; its rules judge the change.
+    #[arg(long, value_name = "REV")]
+    base: String,
+    #[command(flatten)]
+    pull_request: PullRequestArgs,
+    /// Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+}
+
+pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
+    let author = args.pull_request.author();
+    let options = args.common.options();
+    let judgement = pull_request::judge(&args.common.repo, &args.base, &args.pull_request.head, &author, &options)?;
+    if let Some(path) = &args.summary {
+        let text = summary::render(&judgement, &author);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| {
+                use std::io::Write;
+                f.write_all(text.as_bytes())
+            })
+            .map_err(|e| format!("cannot write the summary to {}: {e}", path.display()))?;
+    }
+    let ok = judgement.is_acceptable();
+    match args.common.format {
+        Format::Json => {
+            print!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &judgement.findings))
+        }
+        format => {
+            let sources: Vec<Source> = [&args.pull_request.head, &args.base]
+                .iter()
+                .filter_map(|rev| Source::revision(&args.common.repo, rev).ok())
+                .collect();
+            let lines = SourceLines::new(&sources);
+            let line_of = |file: &str, line: u32| lines.line(file, line);
+            println!("check-pr: {}: {}", if ok { "acceptable" } else { "not acceptable" }, judgement.change.describe());
+            print!("{}", report::render(format, &judgement.findings, None, &line_of));
+        }
+    }
+    Ok(exit(ok))
+}

@@ -1,0 +1,44 @@
+//! `rollcall codeowners`: .github/CODEOWNERS as the policy's maintainers call for it.
+
+use super::{CannotRun, UNACCEPTABLE};
+use rollcall::output::codeowners::{self, CODEOWNERS_FILE};
+use rollcall::output::report::{self, Format};
+use rollcall::roll::config::{self, ConfigError};
+use rollcall::roll::source::Source;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct CodeownersArgs {
+    /// The ledger repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// Compare with the repository's file instead: exit 1 if it differs.
+    #[arg(long)]
+    check: bool,
+}
+
+pub fn run(args: CodeownersArgs) -> Result<ExitCode, CannotRun> {
+    let config = match config::load(&Source::disk(&args.repo)?) {
+        Ok(config) => config,
+        Err(ConfigError::Invalid(findings)) => {
+            print!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
+            return Ok(ExitCode::from(UNACCEPTABLE));
+        }
+        Err(ConfigError::Source(e)) => return Err(e.into()),
+    };
+    let wanted = codeowners::render(&config.policy.policy);
+    if !args.check {
+        print!("{wanted}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    match std::fs::read_to_string(args.repo.join(CODEOWNERS_FILE)) {
+        Ok(current) if current == wanted => Ok(ExitCode::SUCCESS),
+        _ => {
+            eprintln!(
+                "{CODEOWNERS_FILE} does not match the policy's maintainers; regenerate it: rollcall codeowners > {CODEOWNERS_FILE}"
+            );
+            Ok(ExitCode::from(UNACCEPTABLE))
+        }
+    }
+}
