@@ -34,8 +34,10 @@ impl std::fmt::Display for LedgerError {
     }
 }
 
-fn git(e: git2::Error) -> LedgerError {
-    LedgerError::Git(e.message().to_owned())
+impl From<git2::Error> for LedgerError {
+    fn from(e: git2::Error) -> LedgerError {
+        LedgerError::Git(crate::util::git_message(&e))
+    }
 }
 
 /// The branch a ledger's events go on, and its tip.
@@ -49,7 +51,7 @@ impl Branch {
         let reference = repo
             .find_reference(&format!("refs/heads/{name}"))
             .map_err(|e| LedgerError::Git(format!("no branch {name:?}: {}", e.message())))?;
-        let tip = reference.peel_to_commit().map_err(git)?.id();
+        let tip = reference.peel_to_commit().map_err(LedgerError::from)?.id();
         Ok(Branch { name: name.to_owned(), tip })
     }
 
@@ -70,7 +72,7 @@ pub struct Draft<'a> {
 
 /// The most recent event on the first-parent history of `tip`, if any.
 pub fn previous_event(repo: &Repository, tip: Oid) -> Result<Option<Oid>, LedgerError> {
-    let mut commit = repo.find_commit(tip).map_err(git)?;
+    let mut commit = repo.find_commit(tip).map_err(LedgerError::from)?;
     loop {
         if commit.message().ok().and_then(Event::parse).is_some() {
             return Ok(Some(commit.id()));
@@ -85,30 +87,35 @@ pub fn previous_event(repo: &Repository, tip: Oid) -> Result<Option<Oid>, Ledger
 /// Writes `draft` as a commit on `branch` and moves the branch to it if,
 /// and only if, it still points at `branch.tip`.
 pub fn record(repo: &Repository, branch: &Branch, draft: &Draft, signer: Option<&Signer>) -> Result<Oid, LedgerError> {
-    let parent = repo.find_commit(branch.tip).map_err(git)?;
-    let root = parent.tree().map_err(git)?;
-    let blob = repo.blob(draft.bytes).map_err(git)?;
+    let parent = repo.find_commit(branch.tip).map_err(LedgerError::from)?;
+    let root = parent.tree().map_err(LedgerError::from)?;
+    let blob = repo.blob(draft.bytes).map_err(LedgerError::from)?;
     let file = draft.event.file.as_str();
     let mut tree = replace(repo, &root, file, blob)?;
     if let Some(state) = draft.index
         && state.overlay.len() >= INDEX_REFRESH
     {
-        let members = tree.get_path(std::path::Path::new(crate::roll::layout::MEMBERS_DIR)).map_err(git)?.id();
+        let members =
+            tree.get_path(std::path::Path::new(crate::roll::layout::MEMBERS_DIR)).map_err(LedgerError::from)?.id();
         if let Some(text) = state.refreshed(members, file, draft.entry.clone()) {
-            let index_blob = repo.blob(text.as_bytes()).map_err(git)?;
+            let index_blob = repo.blob(text.as_bytes()).map_err(LedgerError::from)?;
             tree = replace(repo, &tree, INDEX_FILE, index_blob)?;
         }
     }
     let signature = committer(repo)?;
     let message = draft.event.message();
-    let content = repo.commit_create_buffer(&signature, &signature, &message, &tree, &[&parent]).map_err(git)?;
+    let content =
+        repo.commit_create_buffer(&signature, &signature, &message, &tree, &[&parent]).map_err(LedgerError::from)?;
     let content = content.as_str().map_err(|_| LedgerError::Git("the commit is not UTF-8".to_owned()))?;
     let commit = match signer {
         Some(signer) => {
             let armoured = signer.sign(content.as_bytes()).map_err(LedgerError::Sign)?;
-            repo.commit_signed(content, &armoured, Some("gpgsig")).map_err(git)?
+            repo.commit_signed(content, &armoured, Some("gpgsig")).map_err(LedgerError::from)?
         }
-        None => repo.odb().and_then(|odb| odb.write(git2::ObjectType::Commit, content.as_bytes())).map_err(git)?,
+        None => repo
+            .odb()
+            .and_then(|odb| odb.write(git2::ObjectType::Commit, content.as_bytes()))
+            .map_err(LedgerError::from)?,
     };
     let _writer = WriterLock::acquire(repo)?;
     clear_dead_lock(repo, branch)?;
@@ -118,7 +125,7 @@ pub fn record(repo: &Repository, branch: &Branch, draft: &Draft, signer: Option<
         Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked | ErrorCode::NotFound) => {
             Err(LedgerError::Moved)
         }
-        Err(e) => Err(git(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -126,33 +133,33 @@ pub fn record(repo: &Repository, branch: &Branch, draft: &Draft, signer: Option<
 /// way rewritten and the rest shared.
 fn replace<'r>(repo: &'r Repository, root: &Tree, path: &str, blob: Oid) -> Result<Tree<'r>, LedgerError> {
     fn go(repo: &Repository, tree: Option<&Tree>, parts: &[&str], blob: Oid) -> Result<Oid, LedgerError> {
-        let mut builder = repo.treebuilder(tree).map_err(git)?;
+        let mut builder = repo.treebuilder(tree).map_err(LedgerError::from)?;
         match parts {
             [name] => {
-                builder.insert(name, blob, FileMode::Blob.into()).map_err(git)?;
+                builder.insert(name, blob, FileMode::Blob.into()).map_err(LedgerError::from)?;
             }
             [name, rest @ ..] => {
                 let sub = match tree.and_then(|t| t.get_name(name)) {
                     Some(entry) if entry.kind() == Some(git2::ObjectType::Tree) => {
-                        Some(repo.find_tree(entry.id()).map_err(git)?)
+                        Some(repo.find_tree(entry.id()).map_err(LedgerError::from)?)
                     }
                     _ => None,
                 };
                 let sub = go(repo, sub.as_ref(), rest, blob)?;
-                builder.insert(name, sub, FileMode::Tree.into()).map_err(git)?;
+                builder.insert(name, sub, FileMode::Tree.into()).map_err(LedgerError::from)?;
             }
             [] => return Err(LedgerError::Git("an empty path".to_owned())),
         }
-        builder.write().map_err(git)
+        builder.write().map_err(LedgerError::from)
     }
     let parts: Vec<&str> = path.split('/').collect();
     let oid = go(repo, Some(root), &parts, blob)?;
-    repo.find_tree(oid).map_err(git)
+    repo.find_tree(oid).map_err(LedgerError::from)
 }
 
 /// Who commits events: the repository's configured identity, or rollcall.
 fn committer(repo: &Repository) -> Result<Signature<'static>, LedgerError> {
-    repo.signature().or_else(|_| Signature::now("rollcall", "rollcall@localhost")).map_err(git)
+    repo.signature().or_else(|_| Signature::now("rollcall", "rollcall@localhost")).map_err(LedgerError::from)
 }
 
 /// Whether `branch` is the checked-out branch of the repository at `dir`

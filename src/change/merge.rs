@@ -94,8 +94,10 @@ impl From<LedgerError> for MergeError {
     }
 }
 
-fn git(e: git2::Error) -> MergeError {
-    MergeError::Source(SourceError::Git(e.message().to_owned()))
+impl From<git2::Error> for MergeError {
+    fn from(e: git2::Error) -> MergeError {
+        MergeError::Source(e.into())
+    }
 }
 
 /// One change judged and ready to stamp.
@@ -120,7 +122,7 @@ pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Si
         if !judgement.is_acceptable() {
             return Ok(Err(judgement.findings));
         }
-        let head = repo.revparse_single(&pr.head).and_then(|o| o.peel_to_commit()).map_err(git)?.id();
+        let head = repo.revparse_single(&pr.head).and_then(|o| o.peel_to_commit()).map_err(MergeError::from)?.id();
         let (kind, file) = match &judgement.change {
             PrKind::Application { file, .. } => (Kind::Admit, file),
             PrKind::Update { file, .. } => (Kind::Update, file),
@@ -197,9 +199,9 @@ pub fn lifecycle(
 /// The members whose terms ended before `request.date` and who are still
 /// active: one lapse event each, in file order.
 pub fn expire(dir: &Path, request: &Request, signer: Option<&Signer>) -> Result<Vec<Outcome>, MergeError> {
-    let repo = Repository::open(dir).map_err(git)?;
+    let repo = Repository::open(dir).map_err(MergeError::from)?;
     let branch = Branch::open(&repo, &request.branch)?;
-    let source = Source::at(&repo, repo.find_commit(branch.tip).map_err(git)?.tree_id());
+    let source = Source::at(&repo, repo.find_commit(branch.tip).map_err(MergeError::from)?.tree_id());
     let config = load_config(&source)?;
     let options = Options { as_of: request.date, skip: request.skip.clone() };
     let validated = validate::validate_with(&source, &config, &options)?;
@@ -233,10 +235,10 @@ fn with_retries(
     signer: Option<&Signer>,
     propose: impl Fn(&Repository, &Branch) -> Result<Proposed, MergeError>,
 ) -> Result<Outcome, MergeError> {
-    let repo = Repository::open(dir).map_err(git)?;
+    let repo = Repository::open(dir).map_err(MergeError::from)?;
     for _ in 0..ATTEMPTS {
         let branch = Branch::open(&repo, &request.branch)?;
-        let tree = repo.find_commit(branch.tip).map_err(git)?.tree_id();
+        let tree = repo.find_commit(branch.tip).map_err(MergeError::from)?.tree_id();
         let config = load_config(&Source::at(&repo, tree))?;
         if config.policy.policy.signed_events && signer.is_none() {
             return Err(MergeError::Unsigned);
@@ -303,7 +305,7 @@ fn prepare(
         );
         return Ok(Err(vec![finding]));
     }
-    let tip_tree = repo.find_commit(branch.tip).and_then(|c| c.tree()).map_err(git)?;
+    let tip_tree = repo.find_commit(branch.tip).and_then(|c| c.tree()).map_err(MergeError::from)?;
     let before_member = proposal.before.map(|v| MemberDocument::of(&proposal.file, v).member);
     let mut wanted = Wanted::of(member, before_member.as_ref(), &ctx);
     wanted.accounts.extend(approver_accounts(config, &request.approvers));
@@ -379,7 +381,7 @@ fn prepare(
         pull_request_head,
         previous,
     };
-    let blob = Oid::hash_object(git2::ObjectType::Blob, bytes.as_bytes()).map_err(git)?;
+    let blob = Oid::hash_object(git2::ObjectType::Blob, bytes.as_bytes()).map_err(MergeError::from)?;
     let entry = index::IndexedMember::from_member(&stamped_member, blob);
     let warnings = findings.into_iter().filter(|f| f.severity == Severity::Warning).collect();
     Ok(Ok(Prepared { event, bytes, entry, index: found.index, warnings }))
@@ -419,7 +421,7 @@ impl MemberDocument {
 
     /// The member file at `path` in commit `tip`, if there is one that reads.
     fn at(repo: &Repository, tip: Oid, path: &str) -> Result<Option<MemberDocument>, MergeError> {
-        let tree = repo.find_commit(tip).and_then(|c| c.tree()).map_err(git)?;
+        let tree = repo.find_commit(tip).and_then(|c| c.tree()).map_err(MergeError::from)?;
         let Ok(entry) = tree.get_path(Path::new(path)) else { return Ok(None) };
         let Some(bytes) = neighbours::read_capped(repo, entry.id(), path, &mut Vec::new())? else { return Ok(None) };
         let doc = yaml::load(path, &bytes, MEMBER_LIMITS, yaml::Layout::Free);

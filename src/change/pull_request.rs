@@ -120,7 +120,6 @@ pub fn judge(
 }
 
 fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options) -> Result<Judgement, SourceError> {
-    let git = |e: git2::Error| SourceError::Git(e.message().to_owned());
     let repo = Repository::open(dir)
         .map_err(|e| SourceError::Git(format!("{}: not a git repository: {}", dir.display(), e.message())))?;
     let commit = |rev: &str| {
@@ -129,7 +128,7 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
             .map_err(|e| SourceError::Git(format!("cannot read revision {rev:?}: {}", e.message())))
     };
     let (base, head) = (commit(base)?, commit(head)?);
-    let base_tree = base.tree().map_err(git)?;
+    let base_tree = base.tree().map_err(SourceError::from)?;
     let config = match config::load(&Source::at(&repo, base_tree.id())) {
         Ok(config) => config,
         Err(ConfigError::Invalid(findings)) => return Ok(Judgement::rejected(findings, None)),
@@ -146,9 +145,9 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
         );
         return Ok(Judgement::rejected(vec![finding], Some(config)));
     };
-    let from = repo.find_commit(merge_base).and_then(|c| c.tree()).map_err(git)?;
-    let to = head.tree().map_err(git)?;
-    let changes = changed_paths(&repo, &from, &to).map_err(git)?;
+    let from = repo.find_commit(merge_base).and_then(|c| c.tree()).map_err(SourceError::from)?;
+    let to = head.tree().map_err(SourceError::from)?;
+    let changes = changed_paths(&repo, &from, &to).map_err(SourceError::from)?;
     let mut findings = Vec::new();
     let shape = triage(&changes, &mut findings);
     if changes.iter().any(|c| c.path == index::INDEX_FILE && c.status != Delta::Deleted) {

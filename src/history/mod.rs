@@ -34,8 +34,10 @@ impl std::fmt::Display for HistoryError {
     }
 }
 
-pub(crate) fn git(e: git2::Error) -> HistoryError {
-    HistoryError(e.message().to_owned())
+impl From<git2::Error> for HistoryError {
+    fn from(e: git2::Error) -> HistoryError {
+        HistoryError(crate::util::git_message(&e))
+    }
 }
 
 /// What one commit says it is.
@@ -86,7 +88,7 @@ pub struct Step {
 
 impl Step {
     pub fn read(repo: &Repository, oid: Oid) -> Result<Step, HistoryError> {
-        let commit = repo.find_commit(oid).map_err(git)?;
+        let commit = repo.find_commit(oid).map_err(HistoryError::from)?;
         Ok(Step {
             commit: oid,
             parents: commit.parent_ids().collect(),
@@ -170,7 +172,7 @@ const MAX_DEPTH: usize = 16;
 
 impl<'r> Trees<'r> {
     pub fn new(repo: &'r Repository) -> Result<Trees<'r>, HistoryError> {
-        Ok(Trees { odb: repo.odb().map_err(git)?, cache: HashMap::new(), cached_bytes: 0 })
+        Ok(Trees { odb: repo.odb().map_err(HistoryError::from)?, cache: HashMap::new(), cached_bytes: 0 })
     }
 
     fn read(&mut self, oid: Oid) -> Result<Rc<[u8]>, HistoryError> {
@@ -179,7 +181,7 @@ impl<'r> Trees<'r> {
         }
         // Trees come from the ledger's own branch, not from a pull request:
         // read first, then refuse what no ledger has.
-        let object = self.odb.read(oid).map_err(git)?;
+        let object = self.odb.read(oid).map_err(HistoryError::from)?;
         if object.kind() != ObjectType::Tree || object.len() > MAX_TREE_BYTES {
             return Err(HistoryError(format!("object {oid} is not a tree of a ledger")));
         }
@@ -429,7 +431,7 @@ pub fn changes_of(repo: &Repository, steps: &[Step], wanted: &[usize]) -> Result
     type Worker = (Repository, Vec<(usize, Vec<Vec<PathChange>>)>);
     let parts = crate::util::parallel::for_each(
         &chunks,
-        || Ok((Repository::open(&path).map_err(git)?, Vec::new())),
+        || Ok::<_, HistoryError>((Repository::open(&path).map_err(HistoryError::from)?, Vec::new())),
         |(repo, done): &mut Worker, chunk| {
             let mut trees = Trees::new(repo)?;
             let mut changes = Vec::with_capacity(chunk.len());
@@ -449,7 +451,7 @@ pub fn changes_of(repo: &Repository, steps: &[Step], wanted: &[usize]) -> Result
 /// Every file under `members/` at `tree` (symbolic links and the like
 /// included: they are part of the state), with its side.
 pub fn member_files(repo: &Repository, tree: Oid) -> Result<Vec<(String, Side)>, HistoryError> {
-    let root = repo.find_tree(tree).map_err(git)?;
+    let root = repo.find_tree(tree).map_err(HistoryError::from)?;
     let Some(members) = root.get_name(MEMBERS_DIR).map(|e| e.id()) else { return Ok(Vec::new()) };
     let changes = Trees::new(repo)?.changes(None, members)?;
     Ok(changes.into_iter().filter_map(|c| c.new.map(|n| (format!("{MEMBERS_DIR}/{}", c.path), n))).collect())

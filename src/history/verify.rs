@@ -28,6 +28,7 @@ use crate::roll::rules::names::history::*;
 use crate::roll::source::{Source, SourceError};
 use crate::roll::validate::{self, Options};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
+use crate::util::blob::{Capped, read_capped};
 use git2::{Oid, Repository};
 use jiff::civil::Date;
 use serde_json::Value;
@@ -181,7 +182,7 @@ impl<'r> Replay<'r> {
         signers: Option<&'r AllowedSigners>,
         skip: &BTreeSet<String>,
     ) -> Result<Replay<'r>, HistoryError> {
-        let tree = repo.find_commit(head).map_err(history::git)?.tree_id();
+        let tree = repo.find_commit(head).map_err(HistoryError::from)?.tree_id();
         let config = load_config(repo, tree)?.map_err(|f| {
             HistoryError(format!(
                 "the rules at the checkpoint cannot be read: {}",
@@ -517,7 +518,7 @@ fn read(
 
 /// The allowed-signers file of the rules in force at `tree`.
 fn read_signers(repo: &Repository, tree: Oid) -> Result<Result<AllowedSigners, Finding>, HistoryError> {
-    let tree = repo.find_tree(tree).map_err(history::git)?;
+    let tree = repo.find_tree(tree).map_err(HistoryError::from)?;
     let missing = |message: String| {
         about(
             SIGNERS_FILE,
@@ -529,11 +530,11 @@ fn read_signers(repo: &Repository, tree: Oid) -> Result<Result<AllowedSigners, F
     let Ok(entry) = tree.get_path(Path::new(ALLOWED_SIGNERS_FILE)) else {
         return Ok(Err(missing(format!("the policy requires signed events, but {ALLOWED_SIGNERS_FILE} is missing"))));
     };
-    let blob = repo.find_blob(entry.id()).map_err(history::git)?;
-    if blob.size() > signers::MAX_BYTES {
+    let odb = repo.odb()?;
+    let Capped::Read(blob) = read_capped(&odb, entry.id(), signers::MAX_BYTES as u64)? else {
         return Ok(Err(missing(format!("{ALLOWED_SIGNERS_FILE} is larger than {} bytes", signers::MAX_BYTES))));
-    }
-    let Ok(text) = std::str::from_utf8(blob.content()) else {
+    };
+    let Ok(text) = std::str::from_utf8(blob.data()) else {
         return Ok(Err(missing(format!("{ALLOWED_SIGNERS_FILE} is not UTF-8"))));
     };
     Ok(AllowedSigners::parse(text).map_err(|errors| {
@@ -587,7 +588,7 @@ impl Roster {
     /// The roll at `tree` through its `roll.index` and the files changed
     /// since the index was written; without a usable index, read whole.
     fn indexed(repo: &Repository, tree: Oid) -> Result<Roster, HistoryError> {
-        let root = repo.find_tree(tree).map_err(history::git)?;
+        let root = repo.find_tree(tree).map_err(HistoryError::from)?;
         let members = root.get_name(MEMBERS_DIR).map(|e| e.id());
         let text = root
             .get_name(index::INDEX_FILE)
@@ -743,7 +744,7 @@ pub fn checkpoint_of(
         )));
     };
     let events = steps[at..].iter().filter(|s| s.event().is_some()).count() as u64;
-    let tree = repo.find_commit(head).map_err(history::git)?.tree_id();
+    let tree = repo.find_commit(head).map_err(HistoryError::from)?.tree_id();
     Ok(crate::history::checkpoint::Checkpoint {
         origin: origin.to_owned(),
         events,
@@ -827,7 +828,7 @@ pub fn extends(
     let mut next = Some(tip);
     while let Some(oid) = next {
         if oid == checkpoint.head {
-            let tree = repo.find_commit(oid).map_err(history::git)?.tree_id();
+            let tree = repo.find_commit(oid).map_err(HistoryError::from)?.tree_id();
             if state_hash(repo, tree)? == checkpoint.state {
                 return Ok(Vec::new());
             }
@@ -841,7 +842,7 @@ pub fn extends(
                 .in_commit(oid),
             ]);
         }
-        next = repo.find_commit(oid).map_err(history::git)?.parent_id(0).ok();
+        next = repo.find_commit(oid).map_err(HistoryError::from)?.parent_id(0).ok();
     }
     Ok(vec![not_extended(checkpoint.head)])
 }

@@ -10,6 +10,7 @@ use crate::roll::member::Status;
 use crate::roll::policy::Policy;
 use crate::roll::source::Source;
 use crate::roll::yaml::{self, MEMBER_LIMITS};
+use crate::util::blob::{Capped, read_capped};
 use git2::{Oid, Repository};
 use jiff::ToSpan;
 use jiff::civil::Date;
@@ -105,16 +106,15 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryErr
     let path = repo.path().to_path_buf();
     let parts = crate::util::parallel::for_each(
         &unread,
-        || Ok::<_, HistoryError>((Repository::open(&path).map_err(history::git)?, Vec::new())),
+        || Ok::<_, HistoryError>((Repository::open(&path).map_err(HistoryError::from)?, Vec::new())),
         |(repo, read), (file, blob)| {
             // No member file is larger; a larger blob is no member's.
-            let (size, _) = repo.odb().and_then(|odb| odb.read_header(*blob)).map_err(history::git)?;
-            if size as u64 > MEMBER_LIMITS.max_bytes {
+            let odb = repo.odb()?;
+            let Capped::Read(object) = read_capped(&odb, *blob, MEMBER_LIMITS.max_bytes)? else {
                 read.push((*blob, None));
                 return Ok(());
-            }
-            let object = repo.find_blob(*blob).map_err(history::git)?;
-            let doc = yaml::load(file, object.content(), MEMBER_LIMITS, yaml::Layout::Free);
+            };
+            let doc = yaml::load(file, object.data(), MEMBER_LIMITS, yaml::Layout::Free);
             read.push((*blob, doc.value.as_ref().map(Summary::of)));
             Ok(())
         },

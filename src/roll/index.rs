@@ -156,7 +156,7 @@ pub fn build(source: &Source) -> Result<String, SourceError> {
             }
             Err(ReadError::Io(e)) => return Err(SourceError::Io(format!("cannot read {}: {e}", entry.path))),
         };
-        let blob = Oid::hash_object(ObjectType::Blob, &bytes).map_err(git)?;
+        let blob = Oid::hash_object(ObjectType::Blob, &bytes).map_err(SourceError::from)?;
         blobs.push((entry.path.as_str(), blob));
         if !entry.is_member_file() {
             continue;
@@ -193,7 +193,7 @@ fn tree_of(files: &[(&str, Oid)]) -> Result<Option<Oid>, SourceError> {
             bytes.extend_from_slice(format!("{mode} {name}\0").as_bytes());
             bytes.extend_from_slice(oid.as_bytes());
         }
-        Oid::hash_object(ObjectType::Tree, &bytes).map_err(git)
+        Oid::hash_object(ObjectType::Tree, &bytes).map_err(SourceError::from)
     }
     let mut root = Dir::default();
     for (path, oid) in files {
@@ -207,10 +207,6 @@ fn tree_of(files: &[(&str, Oid)]) -> Result<Option<Oid>, SourceError> {
         dir.files.insert(name, *oid);
     }
     if files.is_empty() { Ok(None) } else { hash(&root).map(Some) }
-}
-
-fn git(e: git2::Error) -> SourceError {
-    SourceError::Git(e.message().to_owned())
 }
 
 /// How an index stands against the one the roll calls for.
@@ -269,9 +265,9 @@ pub fn stale_is_true(dir: &std::path::Path, text: &str) -> Result<bool, SourceEr
     if repo.find_tree(tree).is_err() {
         return Ok(true);
     }
-    let mut root = repo.treebuilder(None).map_err(git)?;
-    root.insert(crate::roll::layout::MEMBERS_DIR, tree, 0o040000).map_err(git)?;
-    let root = root.write().map_err(git)?;
+    let mut root = repo.treebuilder(None).map_err(SourceError::from)?;
+    root.insert(crate::roll::layout::MEMBERS_DIR, tree, 0o040000).map_err(SourceError::from)?;
+    let root = root.write().map_err(SourceError::from)?;
     Ok(build(&Source::at(&repo, root))? == text)
 }
 

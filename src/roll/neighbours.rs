@@ -10,6 +10,7 @@ use crate::roll::rules::{Check, Context, RULES, Sink};
 use crate::roll::source::SourceError;
 use crate::roll::validate::Options;
 use crate::roll::yaml::{self, MEMBER_LIMITS};
+use crate::util::blob::{Capped, read_capped as read_capped_blob};
 use git2::{Delta, ObjectType, Oid, Repository, Tree};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -158,12 +159,9 @@ fn through_index(
 
 fn index_text(repo: &Repository, tree: &Tree) -> Option<String> {
     let entry = tree.get_path(Path::new(index::INDEX_FILE)).ok()?;
-    let (size, kind) = repo.odb().ok()?.read_header(entry.id()).ok()?;
-    if size > MAX_INDEX_BYTES || kind != ObjectType::Blob {
-        return None;
-    }
-    let blob = repo.find_blob(entry.id()).ok()?;
-    String::from_utf8(blob.content().to_vec()).ok()
+    let odb = repo.odb().ok()?;
+    let Capped::Read(object) = read_capped_blob(&odb, entry.id(), MAX_INDEX_BYTES as u64).ok()? else { return None };
+    String::from_utf8(object.data().to_vec()).ok()
 }
 
 /// Member-file paths that differ between two `members/` trees, each with
@@ -187,8 +185,7 @@ fn changed_since(repo: &Repository, old: Oid, new: Oid) -> Option<Vec<(String, O
 /// Every member blob of the `members` tree searched for `wanted`'s lines,
 /// on every core.
 fn full_search(repo: &Repository, members: Oid, skip: &str, wanted: &Wanted) -> Result<Neighbours, SourceError> {
-    let git = |e: git2::Error| SourceError::Git(e.message().to_owned());
-    let members = repo.find_tree(members).map_err(git)?;
+    let members = repo.find_tree(members).map_err(SourceError::from)?;
     let mut blobs = Vec::new();
     members
         .walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
@@ -200,20 +197,20 @@ fn full_search(repo: &Repository, members: Oid, skip: &str, wanted: &Wanted) -> 
             }
             git2::TreeWalkResult::Ok
         })
-        .map_err(git)?;
+        .map_err(SourceError::from)?;
     let needles = wanted.needles();
     let search = aho_corasick::AhoCorasick::new(&needles).map_err(|e| SourceError::Io(e.to_string()))?;
     let repo_path = repo.path();
     let parts = crate::util::parallel::for_each(
         &blobs,
-        || Ok((Repository::open(repo_path).map_err(git)?, Vec::new(), 0)),
+        || Ok::<_, SourceError>((Repository::open(repo_path).map_err(SourceError::from)?, Vec::new(), 0)),
         |(repo, found, max_number), (path, oid)| {
-            let odb = repo.odb().map_err(git)?;
-            let (size, _) = odb.read_header(*oid).map_err(git)?;
-            if size as u64 > MEMBER_LIMITS.max_bytes {
+            let odb = repo.odb().map_err(SourceError::from)?;
+            let Capped::Read(object) =
+                read_capped_blob(&odb, *oid, MEMBER_LIMITS.max_bytes).map_err(SourceError::from)?
+            else {
                 return Ok(());
-            }
-            let object = odb.read(*oid).map_err(git)?;
+            };
             *max_number = (*max_number).max(member_number_in(object.data()));
             if path != skip && search.is_match(object.data()) {
                 found.extend(summarise(path, object.data()));
@@ -287,10 +284,12 @@ pub fn read_capped(
     findings: &mut Vec<Finding>,
 ) -> Result<Option<Vec<u8>>, SourceError> {
     let git = |e: git2::Error| SourceError::Git(format!("cannot read {path}: {}", e.message()));
-    let (size, _) = repo.odb().and_then(|odb| odb.read_header(oid)).map_err(git)?;
-    if size as u64 > MEMBER_LIMITS.max_bytes {
-        findings.push(yaml::too_large(path, size as u64, MEMBER_LIMITS));
-        return Ok(None);
+    let odb = repo.odb().map_err(git)?;
+    match read_capped_blob(&odb, oid, MEMBER_LIMITS.max_bytes).map_err(git)? {
+        Capped::Read(object) => Ok(Some(object.data().to_vec())),
+        Capped::TooLarge(size) => {
+            findings.push(yaml::too_large(path, size, MEMBER_LIMITS));
+            Ok(None)
+        }
     }
-    Ok(Some(repo.find_blob(oid).map_err(git)?.content().to_vec()))
 }

@@ -63,6 +63,12 @@ impl std::fmt::Display for SourceError {
 
 impl std::error::Error for SourceError {}
 
+impl From<git2::Error> for SourceError {
+    fn from(e: git2::Error) -> SourceError {
+        SourceError::Git(crate::util::git_message(&e))
+    }
+}
+
 /// Why one file could not be read.
 #[derive(Debug)]
 pub enum ReadError {

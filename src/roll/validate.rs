@@ -95,7 +95,7 @@ fn check_files(
 ) -> Result<(Vec<Member>, Vec<Finding>), SourceError> {
     let parts = crate::util::parallel::for_each(
         files,
-        || Ok((source.reader()?, Vec::new(), Vec::new())),
+        || Ok::<_, SourceError>((source.reader()?, Vec::new(), Vec::new())),
         |(reader, members, findings), entry| {
             members.extend(check_file(entry, reader, ctx, options, findings)?);
             Ok(())

@@ -2,9 +2,17 @@
 //! a small work-sharing loop.
 
 pub mod atomic;
+pub mod blob;
 pub mod parallel;
 
 /// Today's date in UTC: the default `--as-of`.
 pub fn today() -> jiff::civil::Date {
     jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+/// git's own message for a failure, without the class and code libgit2's
+/// `Display` adds: what every error of rollcall says of a git failure
+/// (each error type's `From<git2::Error>` uses it).
+pub(crate) fn git_message(e: &git2::Error) -> String {
+    e.message().to_owned()
 }
