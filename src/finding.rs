@@ -63,7 +63,7 @@ impl Finding {
     }
 
     /// The finding, as found in `commit` of the ledger's history.
-    pub fn in_commit(self, commit: git2::Oid) -> Finding {
+    pub(crate) fn in_commit(self, commit: git2::Oid) -> Finding {
         Finding { commit: Some(commit.to_string()), ..self }
     }
 
@@ -78,13 +78,13 @@ impl Finding {
         Finding::new(rule, Severity::Error, file, pos, path, message, help)
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 }
 
 /// Sorts by file and line and drops repeats, so each cause is reported once.
-pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
+pub(crate) fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.rule, &a.path, &a.message)
             .cmp(&(&b.file, b.line, b.column, &b.rule, &b.path, &b.message))
@@ -109,7 +109,7 @@ pub fn quoted(text: &str) -> String {
 }
 
 /// Escapes one segment of a JSON Pointer (RFC 6901).
-pub fn pointer_segment(segment: &str) -> Cow<'_, str> {
+pub(crate) fn pointer_segment(segment: &str) -> Cow<'_, str> {
     if segment.contains(['~', '/']) {
         Cow::Owned(segment.replace('~', "~0").replace('/', "~1"))
     } else {
@@ -118,14 +118,14 @@ pub fn pointer_segment(segment: &str) -> Cow<'_, str> {
 }
 
 /// The pointer one level up (`/a/b` → `/a`, `/a` → ``).
-pub fn parent_pointer(pointer: &str) -> &str {
+pub(crate) fn parent_pointer(pointer: &str) -> &str {
     pointer.rfind('/').map_or("", |i| &pointer[..i])
 }
 
 /// `text` with every control and invisible character shown as `[U+XXXX]`,
 /// for places where escaping alone would let it act (a file name in a
 /// summary or an annotation).
-pub fn visible(text: &str) -> Cow<'_, str> {
+pub(crate) fn visible(text: &str) -> Cow<'_, str> {
     if !text.chars().any(acts_on_terminal) {
         return Cow::Borrowed(text);
     }
@@ -138,7 +138,7 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 
 /// Bidirectional controls, zero-width and other invisible characters, and
 /// Unicode tags: the characters of "Trojan Source" and of look-alike names.
-pub fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
@@ -148,7 +148,7 @@ pub fn is_invisible(c: char) -> bool {
 
 /// Whether `c` would act on a terminal or a page rather than show: a
 /// control character, or an invisible or text-direction one.
-pub fn acts_on_terminal(c: char) -> bool {
+pub(crate) fn acts_on_terminal(c: char) -> bool {
     c.is_control() || is_invisible(c)
 }
 

@@ -171,7 +171,7 @@ pub fn branch_is_checked_out(dir: &std::path::Path, branch: &str) -> bool {
 
 /// Whether `branch` is checked out in the repository's work tree: the
 /// event moved the branch, not the files, and that checkout now lags.
-pub fn is_checked_out(repo: &Repository, branch: &Branch) -> bool {
+pub(crate) fn is_checked_out(repo: &Repository, branch: &Branch) -> bool {
     !repo.is_bare() && repo.head().is_ok_and(|h| h.name().is_ok_and(|n| n == branch.refname()))
 }
 

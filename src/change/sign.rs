@@ -6,7 +6,7 @@
 use ssh_key::{HashAlg, LineEnding, PrivateKey};
 use std::path::Path;
 
-pub const NAMESPACE: &str = "git";
+pub(crate) const NAMESPACE: &str = "git";
 
 /// Private keys are small; anything larger is not one.
 const MAX_KEY_BYTES: u64 = 64 * 1024;

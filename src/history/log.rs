@@ -116,7 +116,7 @@ pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryErr
     Ok(log)
 }
 
-pub fn not_its_change(event: &Event, why: &str, commit: Oid) -> Finding {
+pub(crate) fn not_its_change(event: &Event, why: &str, commit: Oid) -> Finding {
     Finding::error(
         EVENT_CHANGE,
         &event.file,
@@ -202,7 +202,7 @@ pub fn csv(entries: &[LogEntry]) -> String {
 }
 
 /// A CSV cell, quoted where needed, and never a formula to a spreadsheet.
-pub fn csv_cell(text: &str) -> String {
+pub(crate) fn csv_cell(text: &str) -> String {
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
     if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
 }

@@ -138,7 +138,7 @@ pub struct Side {
 }
 
 impl Side {
-    pub fn is_regular_file(&self) -> bool {
+    pub(crate) fn is_regular_file(&self) -> bool {
         self.mode == i32::from(FileMode::Blob) && self.kind == Some(ObjectType::Blob)
     }
 }
@@ -364,7 +364,7 @@ impl<'b> Iterator for Entries<'b> {
 /// and its parent's, so a check passed once holds for good, and `log` need
 /// not read 100,000 commits' trees again. `verify` never trusts it; it
 /// checks everything and records what passed.
-pub struct Checked {
+pub(crate) struct Checked {
     path: std::path::PathBuf,
     known: HashSet<Oid>,
     added: usize,
@@ -398,7 +398,7 @@ impl Checked {
 
     /// Writes what is known, if anything was added. A repository rollcall
     /// may not write to (a read-only checkout) is only not remembered.
-    pub fn save(&self) {
+    pub(crate) fn save(&self) {
         if self.added == 0 {
             return;
         }
@@ -412,7 +412,7 @@ impl Checked {
 
 /// A file rollcall keeps in the repository between runs, if it is a
 /// regular file of at most `max` bytes; empty otherwise.
-pub fn read_remembered(path: &std::path::Path, max: u64) -> Vec<u8> {
+pub(crate) fn read_remembered(path: &std::path::Path, max: u64) -> Vec<u8> {
     std::fs::symlink_metadata(path)
         .ok()
         .filter(|m| m.is_file() && m.len() <= max)
@@ -422,7 +422,11 @@ pub fn read_remembered(path: &std::path::Path, max: u64) -> Vec<u8> {
 
 /// What the steps at positions `wanted` of `steps` (a chain down to the
 /// root, newest first) changed against their first parents, on every core.
-pub fn changes_of(repo: &Repository, steps: &[Step], wanted: &[usize]) -> Result<Vec<Vec<PathChange>>, HistoryError> {
+pub(crate) fn changes_of(
+    repo: &Repository,
+    steps: &[Step],
+    wanted: &[usize],
+) -> Result<Vec<Vec<PathChange>>, HistoryError> {
     // Chunks of neighbouring steps, so that each worker reads a tree once
     // for the commit that has it and again, from its cache, for the child.
     let chunks: Vec<&[usize]> = wanted.chunks(256).collect();
@@ -450,7 +454,7 @@ pub fn changes_of(repo: &Repository, steps: &[Step], wanted: &[usize]) -> Result
 
 /// Every file under `members/` at `tree` (symbolic links and the like
 /// included: they are part of the state), with its side.
-pub fn member_files(repo: &Repository, tree: Oid) -> Result<Vec<(String, Side)>, HistoryError> {
+pub(crate) fn member_files(repo: &Repository, tree: Oid) -> Result<Vec<(String, Side)>, HistoryError> {
     let root = repo.find_tree(tree).map_err(HistoryError::from)?;
     let Some(members) = root.get_name(MEMBERS_DIR).map(|e| e.id()) else { return Ok(Vec::new()) };
     let changes = Trees::new(repo)?.changes(None, members)?;
@@ -460,7 +464,7 @@ pub fn member_files(repo: &Repository, tree: Oid) -> Result<Vec<(String, Side)>,
 /// Whether a commit changed exactly what its event says: the event's member
 /// file and nothing else but the roll's index. The member file's change,
 /// or why the commit is not that event.
-pub fn event_change<'c>(event: &Event, changes: &'c [PathChange]) -> Result<&'c PathChange, String> {
+pub(crate) fn event_change<'c>(event: &Event, changes: &'c [PathChange]) -> Result<&'c PathChange, String> {
     if event.file != member_path(&event.member) {
         return Err(format!("the event names member {} but file {}", event.member, event.file));
     }

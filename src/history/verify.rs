@@ -37,7 +37,7 @@ use std::path::Path;
 
 /// Where a ledger keeps the keys that may sign its events, in the format
 /// of git's `gpg.ssh.allowedSignersFile`.
-pub const ALLOWED_SIGNERS_FILE: &str = "schema/allowed_signers";
+pub(crate) const ALLOWED_SIGNERS_FILE: &str = "schema/allowed_signers";
 
 /// Where a ledger publishes the verifier keys of its checkpoints, one a line.
 pub const CHECKPOINT_KEYS_FILE: &str = "schema/checkpoint.vkey";
@@ -716,7 +716,7 @@ fn source_error(e: SourceError) -> HistoryError {
 /// The hash a checkpoint states of the roll at `tree`: SHA-256 over every
 /// member file's blob id and path, in path order. The blob ids pin the
 /// contents; the roll is 1,000 trees to read, not 100,000 files.
-pub fn state_hash(repo: &Repository, tree: Oid) -> Result<[u8; 32], HistoryError> {
+pub(crate) fn state_hash(repo: &Repository, tree: Oid) -> Result<[u8; 32], HistoryError> {
     use sha2::Digest;
     let mut files = member_blobs(repo, tree)?;
     files.sort();

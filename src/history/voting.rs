@@ -19,7 +19,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 /// What an unlisted member is shown as: it votes, but no export names it.
-pub const UNLISTED: &str = "(unlisted)";
+pub(crate) const UNLISTED: &str = "(unlisted)";
 
 /// One member of the roll.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -137,7 +137,7 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryErr
 
 /// What the roll reads of a member file.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     id: Option<String>,
     name: Option<String>,
     tier: Option<String>,
@@ -167,7 +167,7 @@ impl Summary {
 }
 
 /// The member a file holds, if it was an active member on `as_of`.
-pub fn voter(summary: &Summary, policy: &Policy, as_of: Date) -> Option<Voter> {
+pub(crate) fn voter(summary: &Summary, policy: &Policy, as_of: Date) -> Option<Voter> {
     let date = |field: &Option<String>| field.as_ref().and_then(|d| d.parse::<Date>().ok());
     let status = summary.status.as_deref().and_then(Status::parse);
     let expires = date(&summary.expires);
@@ -250,7 +250,12 @@ impl Summaries {
 }
 
 /// The totals per tier and the quorum of `members`.
-pub fn tally(as_of: Date, commit: Option<Oid>, members: Vec<Voter>, quorum: &crate::roll::policy::Quorum) -> Roll {
+pub(crate) fn tally(
+    as_of: Date,
+    commit: Option<Oid>,
+    members: Vec<Voter>,
+    quorum: &crate::roll::policy::Quorum,
+) -> Roll {
     let mut totals: Vec<TierTotal> = Vec::new();
     for m in &members {
         let total = match totals.iter_mut().position(|t| t.tier == m.tier) {

@@ -122,7 +122,7 @@ fn token_span(line: &str, column: u32) -> std::ops::Range<usize> {
 /// GitHub shows at most this many error and this many warning annotations
 /// per step; the rest would be dropped silently, so they are printed as
 /// plain lines instead, and said so.
-pub const GITHUB_ANNOTATIONS_PER_LEVEL: usize = 10;
+pub(crate) const GITHUB_ANNOTATIONS_PER_LEVEL: usize = 10;
 /// A workflow command longer than this is cut; keep messages well inside.
 const GITHUB_MAX_MESSAGE: usize = 4000;
 
@@ -176,13 +176,13 @@ fn github(findings: &[Finding]) -> String {
 }
 
 /// Escaping for the message of a workflow command.
-pub fn escape_data(text: &str) -> String {
+pub(crate) fn escape_data(text: &str) -> String {
     text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escaping for a property (`file=`, `title=`) of a workflow command;
 /// invisible characters are shown, not passed on.
-pub fn escape_property(text: &str) -> String {
+pub(crate) fn escape_property(text: &str) -> String {
     escape_data(&crate::finding::visible(text)).replace(':', "%3A").replace(',', "%2C")
 }
 

@@ -7,7 +7,7 @@ use crate::roll::schema::{self, Compiled, MEMBER_SCHEMA_FILE};
 use crate::roll::source::{ReadError, Source, SourceError};
 use crate::roll::yaml::{self, CONFIG_LIMITS};
 
-pub const MISSING: &str = "config.missing";
+pub(crate) const MISSING: &str = "config.missing";
 
 pub struct Config {
     pub policy: LoadedPolicy,

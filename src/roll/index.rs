@@ -70,7 +70,7 @@ pub fn render(index: &Index) -> String {
 }
 
 /// One line of an index, borrowed from its text.
-pub struct Row<'a> {
+pub(crate) struct Row<'a> {
     pub path: &'a str,
     blob: &'a str,
     pub id: &'a str,
@@ -96,7 +96,7 @@ impl Row<'_> {
         fields.next().is_none().then_some(row)
     }
 
-    pub fn to_entry(&self) -> Option<IndexedMember> {
+    pub(crate) fn to_entry(&self) -> Option<IndexedMember> {
         Some(IndexedMember {
             path: self.path.to_owned(),
             blob: Oid::from_str(self.blob).ok()?,
@@ -116,7 +116,7 @@ fn optional_number(field: &str) -> Option<Option<u64>> {
 
 /// The tree an index's header names, and its rows, without copying them:
 /// `None` if the header or any line is not what `render` writes.
-pub fn rows(text: &str) -> Option<(Option<Oid>, Vec<Row<'_>>)> {
+pub(crate) fn rows(text: &str) -> Option<(Option<Oid>, Vec<Row<'_>>)> {
     let rest = text.strip_prefix(TITLE)?.strip_prefix(TREE_PREFIX)?;
     let (tree, rest) = rest.split_once('\n')?;
     let tree = if tree == "unknown" { None } else { Some(Oid::from_str(tree).ok()?) };
@@ -259,7 +259,7 @@ pub enum FileCheck {
     Edited,
 }
 
-pub fn stale_is_true(dir: &std::path::Path, text: &str) -> Result<bool, SourceError> {
+pub(crate) fn stale_is_true(dir: &std::path::Path, text: &str) -> Result<bool, SourceError> {
     let Some((Some(tree), _)) = rows(text) else { return Ok(true) };
     let Ok(repo) = git2::Repository::open(dir) else { return Ok(true) };
     if repo.find_tree(tree).is_err() {

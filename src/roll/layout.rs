@@ -6,10 +6,10 @@
 //! [`PathEntry::is_member_file`]: crate::roll::source::PathEntry::is_member_file
 
 /// The folder that holds the member files.
-pub const MEMBERS_DIR: &str = "members";
+pub(crate) const MEMBERS_DIR: &str = "members";
 
 /// The shard of an id: its first two characters, or the whole id if shorter.
-pub fn shard_of(id: &str) -> &str {
+pub(crate) fn shard_of(id: &str) -> &str {
     match id.char_indices().nth(2) {
         Some((i, _)) => &id[..i],
         None => id,
@@ -25,7 +25,7 @@ pub fn member_path(id: &str) -> String {
 /// characters and the stem looks like an id (any case, so that `Alice.yaml`
 /// gets the more helpful stem finding). Anything else, `..` and names with
 /// odd characters included, is not read.
-pub fn is_member_path(path: &str) -> bool {
+pub(crate) fn is_member_path(path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     let [MEMBERS_DIR, shard, name] = parts.as_slice() else { return false };
     let Some(stem) = name.strip_suffix(".yaml") else { return false };
@@ -39,6 +39,6 @@ pub fn is_member_path(path: &str) -> bool {
 /// Whether `path` is anywhere under `members/`, member file or not: what
 /// the history counts as a change to the roll's state (a stray file there
 /// is a change too, and the event must account for it).
-pub fn is_under_members(path: &str) -> bool {
+pub(crate) fn is_under_members(path: &str) -> bool {
     path.strip_prefix(MEMBERS_DIR).is_some_and(|rest| rest.starts_with('/'))
 }

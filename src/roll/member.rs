@@ -79,7 +79,7 @@ const KEPT: [&str; 10] = [
 ];
 
 impl Member {
-    pub fn from_document(file: &str, value: &Value, spans: &Spans) -> Member {
+    pub(crate) fn from_document(file: &str, value: &Value, spans: &Spans) -> Member {
         let text = |field: &str| value.get(field).and_then(Value::as_str).map(str::to_owned);
         let date = |field: &str| value.get(field).and_then(Value::as_str).and_then(|s| s.parse::<Date>().ok());
         let account = |holder: Option<&Value>| {
@@ -108,12 +108,12 @@ impl Member {
     }
 
     /// Where `pointer` (one of the kept fields) is, or the file's start.
-    pub fn pos(&self, pointer: &str) -> Pos {
+    pub(crate) fn pos(&self, pointer: &str) -> Pos {
         self.positions.iter().find(|(p, _)| *p == pointer).map_or(Pos::START, |(_, pos)| *pos)
     }
 
     /// The pointer of the account's numeric id in this file.
-    pub fn account_pointer(&self) -> &'static str {
+    pub(crate) fn account_pointer(&self) -> &'static str {
         match self.kind {
             Some(Kind::Organization) => "/representative/github_id",
             _ => "/github_id",
@@ -121,14 +121,14 @@ impl Member {
     }
 
     /// The organization an organization-held membership belongs to.
-    pub fn organization_key(&self) -> Option<&str> {
+    pub(crate) fn organization_key(&self) -> Option<&str> {
         match self.kind {
             Some(Kind::Organization) => self.organization.as_deref().or(self.id.as_deref()),
             _ => None,
         }
     }
 
-    pub fn is_active(&self) -> bool {
+    pub(crate) fn is_active(&self) -> bool {
         self.status == Some(Status::Active)
     }
 }

@@ -239,7 +239,7 @@ fn member_number_in(bytes: &[u8]) -> u64 {
 /// Member files are canonical, so a file that shares an account id, an
 /// organization or a tier with the changed member holds that exact line
 /// (`github_id: 12345`), which is how its neighbours were found.
-pub fn caused_findings(
+pub(crate) fn caused_findings(
     neighbours: &[Member],
     new: &Member,
     old: Option<&Member>,
@@ -277,7 +277,7 @@ pub fn summarise(path: &str, bytes: &[u8]) -> Option<Member> {
 }
 
 /// Reads a blob after checking its size in the object header.
-pub fn read_capped(
+pub(crate) fn read_capped(
     repo: &Repository,
     oid: Oid,
     path: &str,

@@ -11,7 +11,7 @@ pub const POLICY_FILE: &str = "schema/policy.yaml";
 
 /// The shape every policy file must have; part of rollcall itself, since the
 /// rules depend on it.
-pub const POLICY_SCHEMA: &str = include_str!("policy.schema.json");
+pub(crate) const POLICY_SCHEMA: &str = include_str!("policy.schema.json");
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -180,7 +180,7 @@ pub struct LoadedPolicy {
 }
 
 impl LoadedPolicy {
-    pub fn pos(&self, pointer: &str) -> Pos {
+    pub(crate) fn pos(&self, pointer: &str) -> Pos {
         self.spans.locate(pointer)
     }
 }

@@ -12,9 +12,9 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
 
-pub const MEMBER_SCHEMA_FILE: &str = "schema/member.schema.json";
+pub(crate) const MEMBER_SCHEMA_FILE: &str = "schema/member.schema.json";
 /// A schema or policy file that cannot be used as one.
-pub const SCHEMA_INVALID: &str = "config.invalid";
+pub(crate) const SCHEMA_INVALID: &str = "config.invalid";
 
 /// A compiled schema, kept with its source for `x-rule` and `x-help`.
 pub struct Compiled {
@@ -29,7 +29,7 @@ impl Compiled {
     }
 
     /// Whether the schema defines the top-level field `name`.
-    pub fn defines_field(&self, name: &str) -> bool {
+    pub(crate) fn defines_field(&self, name: &str) -> bool {
         self.source.get("properties").and_then(Value::as_object).is_some_and(|p| p.contains_key(name))
     }
 
@@ -41,7 +41,7 @@ impl Compiled {
     }
 
     /// `node`, or what its local `$ref` points to (a few levels deep at most).
-    pub fn resolve<'s>(&'s self, node: &'s Value) -> &'s Value {
+    pub(crate) fn resolve<'s>(&'s self, node: &'s Value) -> &'s Value {
         let mut node = node;
         for _ in 0..8 {
             match local_ref(&self.source, node) {

@@ -34,7 +34,7 @@ pub struct PathEntry {
 impl PathEntry {
     /// Whether the loader reads this entry as a member file: a regular file
     /// with a UTF-8 name at `members/<shard>/<name>.yaml`.
-    pub fn is_member_file(&self) -> bool {
+    pub(crate) fn is_member_file(&self) -> bool {
         self.kind == EntryKind::File && self.utf8 && is_member_path(&self.path)
     }
 }
@@ -119,7 +119,7 @@ impl Source {
 
     /// Every entry under `members/`, sorted by path, symlinks and submodules
     /// included as what they are (never followed).
-    pub fn member_entries(&self) -> Result<Vec<PathEntry>, SourceError> {
+    pub(crate) fn member_entries(&self) -> Result<Vec<PathEntry>, SourceError> {
         let mut entries = match self {
             Source::Disk(root) => disk_entries(root)?,
             Source::Git { repo, tree } => git_entries(&open(repo)?, *tree)?,

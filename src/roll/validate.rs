@@ -59,7 +59,7 @@ pub fn validate(source: &Source, options: &Options) -> Result<Validated, Error> 
 
 /// Validates the roll in `source` under `config` (which may come from
 /// another revision: a pull request is judged by its base's rules).
-pub fn validate_with(source: &Source, config: &Config, options: &Options) -> Result<Validated, SourceError> {
+pub(crate) fn validate_with(source: &Source, config: &Config, options: &Options) -> Result<Validated, SourceError> {
     let ctx = Context { config, as_of: options.as_of };
     let entries = source.member_entries()?;
     let mut findings = Vec::new();
@@ -142,7 +142,7 @@ const REFUSED_VALUE: [&str; 4] =
 
 /// Loads the member file `path` from `bytes` and runs the per-file rules on
 /// it; returns its summary and value if it could be read.
-pub fn check_document(
+pub(crate) fn check_document(
     path: &str,
     bytes: &[u8],
     ctx: &Context,

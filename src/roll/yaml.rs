@@ -13,21 +13,21 @@ use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser::{ErrorKind, Event, Marker, Parser, ScalarStyle};
 use std::borrow::Cow;
 
-pub const SYNTAX: &str = "yaml.syntax";
-pub const ENCODING: &str = "yaml.encoding";
-pub const CONTROL_CHARACTER: &str = "yaml.control-character";
-pub const INVISIBLE_CHARACTER: &str = "yaml.invisible-character";
-pub const TOO_LARGE: &str = "yaml.too-large";
-pub const TOO_DEEP: &str = "yaml.too-deep";
-pub const EMPTY: &str = "yaml.empty";
-pub const MULTIPLE_DOCUMENTS: &str = "yaml.multiple-documents";
-pub const ANCHOR: &str = "yaml.anchor";
-pub const ALIAS: &str = "yaml.alias";
+pub(crate) const SYNTAX: &str = "yaml.syntax";
+pub(crate) const ENCODING: &str = "yaml.encoding";
+pub(crate) const CONTROL_CHARACTER: &str = "yaml.control-character";
+pub(crate) const INVISIBLE_CHARACTER: &str = "yaml.invisible-character";
+pub(crate) const TOO_LARGE: &str = "yaml.too-large";
+pub(crate) const TOO_DEEP: &str = "yaml.too-deep";
+pub(crate) const EMPTY: &str = "yaml.empty";
+pub(crate) const MULTIPLE_DOCUMENTS: &str = "yaml.multiple-documents";
+pub(crate) const ANCHOR: &str = "yaml.anchor";
+pub(crate) const ALIAS: &str = "yaml.alias";
 pub const TAG: &str = "yaml.tag";
-pub const MERGE_KEY: &str = "yaml.merge-key";
-pub const COMPLEX_KEY: &str = "yaml.complex-key";
-pub const DUPLICATE_KEY: &str = "yaml.duplicate-key";
-pub const AMBIGUOUS_SCALAR: &str = "yaml.ambiguous-scalar";
+pub(crate) const MERGE_KEY: &str = "yaml.merge-key";
+pub(crate) const COMPLEX_KEY: &str = "yaml.complex-key";
+pub(crate) const DUPLICATE_KEY: &str = "yaml.duplicate-key";
+pub(crate) const AMBIGUOUS_SCALAR: &str = "yaml.ambiguous-scalar";
 pub const NOT_CANONICAL: &str = "yaml.not-canonical";
 
 /// Caps on what one file may cost to read.
@@ -40,7 +40,7 @@ pub struct Limits {
 /// Member files: small documents, a few levels deep.
 pub const MEMBER_LIMITS: Limits = Limits { max_bytes: 64 * 1024, max_depth: 16 };
 /// The schema and the policy: written by maintainers, larger and deeper.
-pub const CONFIG_LIMITS: Limits = Limits { max_bytes: 1024 * 1024, max_depth: 64 };
+pub(crate) const CONFIG_LIMITS: Limits = Limits { max_bytes: 1024 * 1024, max_depth: 64 };
 
 /// How a file must be laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +81,7 @@ impl Spans {
 
     /// The value at `pointer`, or for a missing node the nearest parent that
     /// exists: a missing field is reported at its parent mapping.
-    pub fn locate(&self, pointer: &str) -> Pos {
+    pub(crate) fn locate(&self, pointer: &str) -> Pos {
         let mut p = pointer;
         loop {
             if let Some(pos) = self.value(p) {
@@ -95,7 +95,7 @@ impl Spans {
     }
 
     /// The pointer of the first node that starts on `line`.
-    pub fn pointer_on_line(&self, line: u32) -> Option<&str> {
+    pub(crate) fn pointer_on_line(&self, line: u32) -> Option<&str> {
         self.entries.iter().find(|e| e.key.unwrap_or(e.value).line == line).map(|e| e.pointer.as_str())
     }
 }
@@ -645,7 +645,7 @@ fn decoded_problem(text: &str) -> Option<(&'static str, String, &'static str)> {
 /// `true`, `false`, `null` and plain decimal integers; everything that a YAML
 /// 1.1 reader (or a lax 1.2 one) could read as another type is refused, with
 /// what it could be read as, so the Norway problem cannot happen silently.
-pub fn resolve_plain(text: &str) -> Result<Value, &'static str> {
+pub(crate) fn resolve_plain(text: &str) -> Result<Value, &'static str> {
     match text {
         "" | "null" => return Ok(Value::Null),
         "true" => return Ok(Value::Bool(true)),

@@ -5,7 +5,7 @@
 use git2::{ObjectType, Odb, OdbObject, Oid};
 
 /// What a capped read found.
-pub enum Capped<'o> {
+pub(crate) enum Capped<'o> {
     Read(OdbObject<'o>),
     /// Larger than the cap: its size in bytes.
     TooLarge(u64),
@@ -13,7 +13,7 @@ pub enum Capped<'o> {
 
 /// The blob `oid` if it is at most `max_bytes` long. Another kind of
 /// object is refused as `Repository::find_blob` refuses it.
-pub fn read_capped<'o>(odb: &'o Odb<'_>, oid: Oid, max_bytes: u64) -> Result<Capped<'o>, git2::Error> {
+pub(crate) fn read_capped<'o>(odb: &'o Odb<'_>, oid: Oid, max_bytes: u64) -> Result<Capped<'o>, git2::Error> {
     let (size, kind) = odb.read_header(oid)?;
     if kind != ObjectType::Blob {
         return Err(git2::Error::from_str("the requested type does not match the type in the ODB"));

@@ -51,7 +51,7 @@ pub fn directors_per_member(members: &[Member], ctx: &Context, sink: &mut Sink) 
     }
 }
 
-pub fn one_per_organization(_: &[Member], ctx: &Context, sink: &mut Sink) {
+pub(crate) fn one_per_organization(_: &[Member], ctx: &Context, sink: &mut Sink) {
     let loaded = &ctx.config.policy;
     let mut first: HashMap<&str, usize> = HashMap::new();
     for (i, director) in loaded.policy.board.directors.iter().enumerate() {
@@ -78,7 +78,7 @@ pub fn one_per_organization(_: &[Member], ctx: &Context, sink: &mut Sink) {
     }
 }
 
-pub fn sponsor_active(members: &[Member], ctx: &Context, sink: &mut Sink) {
+pub(crate) fn sponsor_active(members: &[Member], ctx: &Context, sink: &mut Sink) {
     let loaded = &ctx.config.policy;
     for (i, director) in loaded.policy.board.directors.iter().enumerate() {
         let Some(org) = director.organization.as_deref() else {
@@ -98,7 +98,7 @@ pub fn sponsor_active(members: &[Member], ctx: &Context, sink: &mut Sink) {
     }
 }
 
-pub fn committee_size(_: &[Member], ctx: &Context, sink: &mut Sink) {
+pub(crate) fn committee_size(_: &[Member], ctx: &Context, sink: &mut Sink) {
     let loaded = &ctx.config.policy;
     let committee = &loaded.policy.committee;
     let n = committee.members.len();
@@ -118,7 +118,7 @@ pub fn committee_size(_: &[Member], ctx: &Context, sink: &mut Sink) {
     }
 }
 
-pub fn committee_directors(_: &[Member], ctx: &Context, sink: &mut Sink) {
+pub(crate) fn committee_directors(_: &[Member], ctx: &Context, sink: &mut Sink) {
     let loaded = &ctx.config.policy;
     let policy = &loaded.policy;
     let directors = policy

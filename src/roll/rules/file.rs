@@ -9,7 +9,7 @@ fn stem(path: &str) -> &str {
     name.strip_suffix(".yaml").unwrap_or(name)
 }
 
-pub fn stem_matches_id(file: &MemberFile, _: &Context, sink: &mut Sink) {
+pub(crate) fn stem_matches_id(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let Some(id) = file.field("id").filter(|_| !file.is_refused("/id")) else { return };
     let stem = stem(file.path);
     if stem != id {
@@ -23,7 +23,7 @@ pub fn stem_matches_id(file: &MemberFile, _: &Context, sink: &mut Sink) {
     }
 }
 
-pub fn in_shard(file: &MemberFile, _: &Context, sink: &mut Sink) {
+pub(crate) fn in_shard(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let Some(id) = file.field("id").filter(|_| !file.is_refused("/id")) else { return };
     let shard = file.path.split('/').nth(1).unwrap_or_default();
     if stem(file.path) == id && shard != shard_of(id) {

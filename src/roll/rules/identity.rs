@@ -34,7 +34,7 @@ fn report_clashes<'m, K: Eq + Hash>(
 
 /// An individual applies under their lowercase login; once admitted, the id
 /// stays even if the login is renamed.
-pub fn id_matches_login(file: &MemberFile, _: &Context, sink: &mut Sink) {
+pub(crate) fn id_matches_login(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let member = file.member;
     if member.kind != Some(Kind::Person) || member.status != Some(Status::Applicant) {
         return;
@@ -54,7 +54,7 @@ pub fn id_matches_login(file: &MemberFile, _: &Context, sink: &mut Sink) {
     }
 }
 
-pub fn unique_id(members: &[Member], _: &Context, sink: &mut Sink) {
+pub(crate) fn unique_id(members: &[Member], _: &Context, sink: &mut Sink) {
     report_clashes(
         members.iter().filter_map(|m| Some((m.id.as_deref()?, m))),
         sink,
@@ -66,7 +66,7 @@ pub fn unique_id(members: &[Member], _: &Context, sink: &mut Sink) {
 
 /// One membership per person, by the numeric account id that survives a
 /// rename, so a renamed login cannot apply twice.
-pub fn unique_github_id(members: &[Member], _: &Context, sink: &mut Sink) {
+pub(crate) fn unique_github_id(members: &[Member], _: &Context, sink: &mut Sink) {
     report_clashes(
         members.iter().filter(|m| m.kind == Some(Kind::Person)).filter_map(|m| Some((m.account.as_ref()?.id, m))),
         sink,
@@ -82,7 +82,7 @@ pub fn unique_github_id(members: &[Member], _: &Context, sink: &mut Sink) {
     );
 }
 
-pub fn unique_member_number(members: &[Member], _: &Context, sink: &mut Sink) {
+pub(crate) fn unique_member_number(members: &[Member], _: &Context, sink: &mut Sink) {
     report_clashes(
         members.iter().filter_map(|m| Some((m.member_number?, m))),
         sink,
@@ -106,7 +106,7 @@ fn org_memberships_of_class<'m>(
     })
 }
 
-pub fn one_sponsor_tier(members: &[Member], ctx: &Context, sink: &mut Sink) {
+pub(crate) fn one_sponsor_tier(members: &[Member], ctx: &Context, sink: &mut Sink) {
     report_clashes(
         org_memberships_of_class(members, ctx, TierClass::Sponsor),
         sink,
@@ -122,7 +122,7 @@ pub fn one_sponsor_tier(members: &[Member], ctx: &Context, sink: &mut Sink) {
     );
 }
 
-pub fn one_mirror(members: &[Member], ctx: &Context, sink: &mut Sink) {
+pub(crate) fn one_mirror(members: &[Member], ctx: &Context, sink: &mut Sink) {
     report_clashes(
         org_memberships_of_class(members, ctx, TierClass::Mirror),
         sink,
@@ -141,7 +141,7 @@ pub fn one_mirror(members: &[Member], ctx: &Context, sink: &mut Sink) {
 /// An organization speaks through one account: a second membership of the
 /// same organization (a mirror beside a sponsor tier) has the same
 /// representative, so nobody applies on an organization's behalf.
-pub fn one_representative_per_organization(members: &[Member], _: &Context, sink: &mut Sink) {
+pub(crate) fn one_representative_per_organization(members: &[Member], _: &Context, sink: &mut Sink) {
     let mut by_org: HashMap<&str, Vec<&Member>> = HashMap::new();
     for m in members.iter().filter(|m| m.kind == Some(Kind::Organization) && m.account.is_some()) {
         if let Some(org) = m.organization_key() {
@@ -170,7 +170,7 @@ pub fn one_representative_per_organization(members: &[Member], _: &Context, sink
 }
 
 /// A representative's account speaks for one organization only.
-pub fn one_organization_per_login(members: &[Member], _: &Context, sink: &mut Sink) {
+pub(crate) fn one_organization_per_login(members: &[Member], _: &Context, sink: &mut Sink) {
     let mut orgs_of: HashMap<u64, Vec<&Member>> = HashMap::new();
     for m in members.iter().filter(|m| m.kind == Some(Kind::Organization)) {
         if let (Some(account), Some(_)) = (&m.account, m.organization_key()) {

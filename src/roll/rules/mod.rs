@@ -236,7 +236,7 @@ pub static RULES: &[Rule] = &[
 ];
 
 /// Whether `name` may be given to `--skip`.
-pub fn is_known(name: &str, config: &Config) -> bool {
+pub(crate) fn is_known(name: &str, config: &Config) -> bool {
     RULES.iter().any(|r| r.name == name)
         || name.starts_with("schema.")
         || config.schema.rule_names().iter().any(|n| n == name)
@@ -277,7 +277,7 @@ impl MemberFile<'_> {
     /// Whether the loader or the schema refused the value at `pointer`: a
     /// rule comparing values does not judge a refused one again (one cause,
     /// one finding).
-    pub fn is_refused(&self, pointer: &str) -> bool {
+    pub(crate) fn is_refused(&self, pointer: &str) -> bool {
         self.refused.contains(&pointer)
     }
 

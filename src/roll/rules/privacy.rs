@@ -24,7 +24,7 @@ static POSTAL: LazyLock<Regex> = LazyLock::new(|| {
 const CONTACT_FIELDS: [&str; 10] =
     ["email", "e-mail", "mail", "phone", "telephone", "mobile", "address", "street", "postal_code", "zip"];
 
-pub fn contact_details(file: &MemberFile, _: &Context, sink: &mut Sink) {
+pub(crate) fn contact_details(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let mut path = Vec::new();
     walk(file.value, &mut path, &mut |path, key, text| {
         let (message, help) = if let Some(key) = key.filter(|k| is_contact_field(k) || contact_in(k).is_some()) {
@@ -110,7 +110,7 @@ fn walk<'v>(value: &'v Value, path: &mut Vec<Step<'v>>, visit: &mut Visit) {
     }
 }
 
-pub fn embargoed_country(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
+pub(crate) fn embargoed_country(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
     let Some(country) = file.field("country") else {
         return;
     };

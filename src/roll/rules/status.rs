@@ -4,7 +4,7 @@ use super::{Context, MemberFile, Sink};
 use crate::finding::quoted;
 use crate::roll::member::Status;
 
-pub fn merger_only_field(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
+pub(crate) fn merger_only_field(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
     if file.member.status != Some(Status::Applicant) {
         return;
     }
@@ -25,7 +25,7 @@ pub fn merger_only_field(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
 /// Fields every admitted membership (any status after `applicant`) carries.
 const ADMISSION_FIELDS: [&str; 4] = ["member_number", "admitted", "expires", "approvals"];
 
-pub fn admission_record(file: &MemberFile, _: &Context, sink: &mut Sink) {
+pub(crate) fn admission_record(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let Some(status) = file.member.status else {
         return;
     };
@@ -45,7 +45,7 @@ pub fn admission_record(file: &MemberFile, _: &Context, sink: &mut Sink) {
     }
 }
 
-pub fn dates_in_order(file: &MemberFile, _: &Context, sink: &mut Sink) {
+pub(crate) fn dates_in_order(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let (Some(admitted), Some(expires)) = (file.member.admitted, file.member.expires) else {
         return;
     };

@@ -22,7 +22,7 @@ pub fn known(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
     }
 }
 
-pub fn holder_kind(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
+pub(crate) fn holder_kind(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
     let (Some(tier_name), Some(kind)) = (file.field("tier"), file.member.kind) else {
         return;
     };
@@ -43,7 +43,7 @@ pub fn holder_kind(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
 
 /// Each required piece of evidence missing is one finding, at the mapping
 /// that should hold it; its shape is the schema's business.
-pub fn evidence_present(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
+pub(crate) fn evidence_present(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
     let Some(tier_name) = file.field("tier") else {
         return;
     };
@@ -66,7 +66,7 @@ pub fn evidence_present(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
 
 /// Configuration precision: the policy may only name tiers that exist and
 /// evidence fields that the member schema defines.
-pub fn policy_references(_: &[Member], ctx: &Context, sink: &mut Sink) {
+pub(crate) fn policy_references(_: &[Member], ctx: &Context, sink: &mut Sink) {
     let loaded = &ctx.config.policy;
     let policy = &loaded.policy;
     if let Some(rule) = &policy.board.directors_per_member

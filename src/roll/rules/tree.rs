@@ -42,7 +42,7 @@ pub fn executable(entry: &PathEntry, sink: &mut Sink) {
     }
 }
 
-pub fn special_file(entry: &PathEntry, sink: &mut Sink) {
+pub(crate) fn special_file(entry: &PathEntry, sink: &mut Sink) {
     if entry.kind == EntryKind::Other {
         sink.error(&entry.path, Pos::START, "", "not a regular file", "the roll holds only regular member files");
     }
