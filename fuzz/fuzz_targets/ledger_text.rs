@@ -10,8 +10,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rollcall::history::checkpoint::{self, Verifier};
 use rollcall::change::event::Event;
+use rollcall::history::checkpoint::{self, Verifier};
 use rollcall::history::signers::AllowedSigners;
 
 const KEY: &str = include_str!("../../tests/fixtures/event-signing-key.pub");
