@@ -60,6 +60,11 @@ const KNOWN_BREAKS: &[(&str, &str, &str)] = &[
     // Item 3: a maintenance change to the policy that check-pr passes and
     // verify (or validate) rejects once landed.
     ("policy", "maintenance passed check-pr", "issue 11 item 3"),
+    // Item 3 (found by this test): check-pr passes a platinum application
+    // that merge then refuses, because the board is too small for one more
+    // platinum member (board.directors-per-member is judged by merge only).
+    ("check-pr", "refused: exit 1 [board.directors-per-member", "issue 11 item 3"),
+    ("check-pr", "refused: exit 1 [privacy.embargoed-country,board.directors-per-member", "issue 11 item 3"),
     // Item 4: events dated in the future are accepted.
     ("date-future", "dated after today", "issue 11 item 4"),
     // Item 5: the tiers' fee, in-kind and FTE terms are not enforced.
@@ -1088,4 +1093,219 @@ fn model_trace() {
         let (violations, trace) = run_sequence(&ops);
         println!("{}\n{violations:#?}", trace.join("\n"));
     }
+}
+
+// Fixtures: the minimal sequences the model found on today's main, written
+// out. Each is ignored until its fix lands; the fixer un-ignores it.
+
+const TWO: &str = "lena-hart,kofi-mensah";
+
+/// The invariants after an operation that exited `out.code`: accepted ⇒
+/// `validate --rev main` and `verify` exit 0; refused ⇒ main did not move.
+#[track_caller]
+fn assert_invariants(ledger: &Ledger, out: &Outcome, before: Oid) {
+    match out.code {
+        0 => {
+            let validate = ledger.run(&["validate", "--format", "json", "--rev", "main", "--as-of", common::AS_OF]);
+            assert_eq!(validate.code, 0, "accepted, but validate --rev main:\n{}", validate.summary());
+            let verify = ledger.run(&["verify", "--format", "json"]);
+            assert_eq!(verify.code, 0, "accepted, but verify:\n{}", verify.summary());
+        }
+        1 | 2 => assert_eq!(tip(ledger), before, "refused, but main moved"),
+        code => panic!("exit {code}: {}", out.stderr),
+    }
+}
+
+fn check_pr(ledger: &Ledger, head: &str, author: &str, author_id: u64) -> Outcome {
+    let id = author_id.to_string();
+    ledger.run(&[
+        "check-pr",
+        "--format",
+        "json",
+        "--base",
+        "main",
+        "--head",
+        head,
+        "--author",
+        author,
+        "--author-id",
+        &id,
+        "--as-of",
+        common::AS_OF,
+    ])
+}
+
+fn merge_args(ledger: &Ledger, head: &str, author: &str, author_id: u64, extra: &[&str]) -> Outcome {
+    let id = author_id.to_string();
+    let mut args = vec!["merge", "--format", "json", "--date", common::AS_OF, "--head", head, "--author", author];
+    args.extend(["--author-id", &id, "--approved-by", TWO]);
+    args.extend_from_slice(extra);
+    ledger.run(&args)
+}
+
+/// Model: `[Policy(8), Merge { sign: Other, .. }]`.
+#[test]
+#[ignore = "issue 11 item 2: merge --sign with a key not in allowed_signers lands, then verify rejects it"]
+fn issue_11_item_2_a_merge_signed_by_an_unlisted_key_is_refused_or_verifies() {
+    let ledger = desk();
+    let public = std::fs::read_to_string(key("event-signing-key.pub")).unwrap();
+    ledger.write("schema/allowed_signers", format!("rollcall@example.org {}", public.trim()));
+    ledger.edit_policy(|p| p + "\nsigned_events: true\n");
+    ledger.commit("require signed events");
+    let before = tip(&ledger);
+    let head = common::propose(&ledger, &common::individual("new-person", 93_000_001));
+    let out = merge_args(&ledger, &head, "new-person", 93_000_001, &["--sign", &key("other-signing-key")]);
+    assert_invariants(&ledger, &out, before);
+}
+
+/// Model: `[Expire { as_of: .. }]` once a director's organization is overdue.
+#[test]
+#[ignore = "issue 11 item 3: an expiry that lapses a director's organization turns validate and verify red (board.sponsor-active)"]
+fn issue_11_item_3_an_expiry_that_costs_a_director_the_seat_keeps_the_ledger_valid() {
+    let ledger = desk();
+    // bluefin-labs (tomasz-wren's organization) one term earlier: overdue.
+    let path = ledger.path().join("members/bl/bluefin-labs.yaml");
+    let text =
+        std::fs::read_to_string(&path).unwrap().replace("2026-01-", "2025-01-").replace("2027-01-15", "2026-01-15");
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(ledger.run(&["index"]).code, 0);
+    ledger.commit("bluefin-labs overdue");
+    let before = tip(&ledger);
+    let out = ledger.run(&["expire", "--format", "json", "--as-of", common::AS_OF, "--date", common::AS_OF]);
+    assert_eq!(out.code, 0, "{}", out.summary());
+    assert_ne!(tip(&ledger), before, "bluefin-labs lapsed");
+    assert_invariants(&ledger, &out, before);
+}
+
+/// Model: `[Policy(12)]`, `[Policy(5)]`, `[Policy(6)]`.
+#[test]
+#[ignore = "issue 11 item 3: check-pr passes a policy change (board.directors-per-member, committee.size) that verify rejects"]
+fn issue_11_item_3_a_policy_change_check_pr_passes_verifies_once_landed() {
+    type Edit = fn(String) -> String;
+    let edits: [(&str, Edit); 3] = [
+        ("directors per platinum member 5", |t| t.replacen("directors: 2}", "directors: 5}", 1)),
+        ("a sixth committee member", |t| {
+            t.replacen(
+                "    - {github: diego-arce",
+                "    - {github: new-cm, github_id: 91000099, name: New Member}\n    - {github: diego-arce",
+                1,
+            )
+        }),
+        ("a fourth committee member", |t| drop_line(&t, "{github: diego-arce")),
+    ];
+    for (what, edit) in edits {
+        let ledger = desk();
+        let before = tip(&ledger);
+        let text = std::fs::read_to_string(ledger.path().join("schema/policy.yaml")).unwrap();
+        let head = common::commit_with_file(&ledger.repo(), before, "schema/policy.yaml", edit(text).as_bytes());
+        let out = check_pr(&ledger, &head.to_string(), MAINTAINER.0, MAINTAINER.1);
+        if out.code == 0 {
+            ledger.repo().reference("refs/heads/main", head, true, "land").unwrap();
+            let verify = ledger.run(&["verify", "--format", "json"]);
+            assert_eq!(verify.code, 0, "{what}: check-pr passed it, verify rejects it:\n{}", verify.summary());
+        }
+    }
+}
+
+/// Model: `[Apply { tier: platinum, .. }, CheckPr { .. }]`: check-pr passes
+/// a second platinum membership, the merge refuses it for the board's size.
+#[test]
+#[ignore = "issue 11 item 3: check-pr passes a platinum application that merge refuses (board.directors-per-member)"]
+fn issue_11_item_3_a_platinum_application_check_pr_passes_merges() {
+    let ledger = desk();
+    let before = tip(&ledger);
+    let mut value = common::sponsor("org-plat", "platinum", "plat-rep", 95_000_201);
+    value["sponsorship"]["amount_usd"] = serde_json::json!(100_000);
+    let head = common::propose(&ledger, &value);
+    let out = check_pr(&ledger, &head, "plat-rep", 95_000_201);
+    assert_eq!(out.code, 0, "check-pr: {}", out.summary());
+    let out = merge_args(
+        &ledger,
+        &head,
+        "plat-rep",
+        95_000_201,
+        &["--payment-usd", "100000", "--payment-reference", "INV-1"],
+    );
+    assert_eq!(out.code, 0, "check-pr passed it, merge refuses it:\n{}", out.summary());
+    assert_invariants(&ledger, &out, before);
+}
+
+/// Model: `[Lifecycle { renew, when: Future(..) }]`, `[Expire { as_of: Future(..) }]`.
+#[test]
+#[ignore = "issue 11 item 4: events dated after today are accepted"]
+fn issue_11_item_4_a_future_date_is_refused() {
+    let future = days(today(), 400).to_string();
+    let ledger = desk();
+    let before = tip(&ledger);
+    let out = ledger.run(&["renew", "ada-quill", "--format", "json", "--approved-by", "lena-hart", "--date", &future]);
+    assert_ne!(out.code, 0, "renew --date {future} was accepted");
+    assert_eq!(tip(&ledger), before);
+    let out = ledger.run(&["expire", "--format", "json", "--as-of", &future]);
+    assert_ne!(out.code, 0, "expire --as-of {future} was accepted");
+    assert_eq!(tip(&ledger), before);
+    let out = ledger.run(&["resign", "ada-quill", "--format", "json", "--date", &future]);
+    assert_ne!(out.code, 0, "resign --date {future} was accepted");
+    assert_eq!(tip(&ledger), before);
+}
+
+/// Model: `[Apply { tier: ruby, contribution: in-kind }, CheckPr]`, the
+/// same with `fte` for silver and ruby, a cash amount under the fee for
+/// gold; `[Merge { pay: Fte(..) }]` of a gold cash application;
+/// `[Lifecycle { renew rubycore, pay: Fte(..) }]`.
+#[test]
+#[ignore = "issue 11 item 5: the tiers' fee, in-kind and FTE terms are not enforced"]
+fn issue_11_item_5_the_tiers_sponsorship_terms_are_enforced() {
+    let ledger = desk();
+    let cases = [
+        ("ruby", serde_json::json!({"contribution": "in-kind", "details": "Build servers for the mirrors network."})),
+        (
+            "silver",
+            serde_json::json!({"contribution": "fte", "fte": 1, "details": "One engineer on release engineering."}),
+        ),
+        (
+            "ruby",
+            serde_json::json!({"contribution": "fte", "fte": 1, "details": "One engineer on release engineering."}),
+        ),
+        (
+            "gold",
+            serde_json::json!({"contribution": "cash", "amount_usd": 5000, "details": "Annual cash sponsorship."}),
+        ),
+        (
+            "platinum",
+            serde_json::json!({"contribution": "fte", "fte": 1, "details": "One engineer, where three are the term."}),
+        ),
+    ];
+    for (tier, sponsorship) in cases {
+        let mut value = common::sponsor("org-terms", tier, "terms-rep", 95_000_301);
+        value["sponsorship"] = sponsorship.clone();
+        let head = common::propose(&ledger, &value);
+        let out = check_pr(&ledger, &head, "terms-rep", 95_000_301);
+        assert_eq!(out.code, 1, "{tier} {sponsorship}: check-pr passed it");
+    }
+    // A gold cash application paid with one dollar "as FTE".
+    let before = tip(&ledger);
+    let mut value = common::sponsor("org-gold", "gold", "gold-rep", 95_000_302);
+    value["sponsorship"]["amount_usd"] = serde_json::json!(20_000);
+    let head = common::propose(&ledger, &value);
+    let pay = ["--payment-usd", "1", "--payment-reference", "INV-1", "--payment-kind", "fte"];
+    let out = merge_args(&ledger, &head, "gold-rep", 95_000_302, &pay);
+    assert_ne!(out.code, 0, "a gold cash application merged with 1 USD as fte");
+    assert_eq!(tip(&ledger), before);
+    // ruby has no FTE term: a renewal paid "as FTE" is not a payment of it.
+    let out = ledger.run(&[
+        "renew",
+        "rubycore",
+        "--format",
+        "json",
+        "--date",
+        common::AS_OF,
+        "--payment-usd",
+        "1",
+        "--payment-reference",
+        "INV-2",
+        "--payment-kind",
+        "fte",
+    ]);
+    assert_ne!(out.code, 0, "ruby renewed with 1 USD as fte");
+    assert_eq!(tip(&ledger), before);
 }
