@@ -406,7 +406,7 @@ impl World {
     fn member_at_tip(&self, id: &str) -> Option<Value> {
         let repo = self.repo();
         let tree = repo.find_commit(tip(&self.ledger)).ok()?.tree().ok()?;
-        let path = rollcall::rules::member_path(id);
+        let path = rollcall::roll::layout::member_path(id);
         let blob = repo.find_blob(tree.get_path(std::path::Path::new(&path)).ok()?.id()).ok()?;
         serde_saphyr::from_slice(blob.content()).ok()
     }
@@ -622,7 +622,7 @@ impl World {
             args.push("--unlisted".into());
         }
         let out = self.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
-        let path = rollcall::rules::member_path(&id);
+        let path = rollcall::roll::layout::member_path(&id);
         match out.code {
             0 => {
                 let written = self.ledger.path().join(&path);
