@@ -251,6 +251,14 @@ struct Tamper {
 fn tampers() -> Vec<Tamper> {
     vec![
         Tamper {
+            name: "an event dated more than a day after its commit",
+            rule: "history.future-date",
+            file: "members/pe/person-c.yaml",
+            line: 1,
+            at: 5,
+            edit: |_, items| set_event(&mut items[5], |e| e.date = "2027-06-01".parse().unwrap()),
+        },
+        Tamper {
             name: "an edited old event (its member number)",
             rule: "history.stamped",
             file: "members/pe/person-b.yaml",
@@ -713,8 +721,36 @@ fn the_roll_as_of_a_date_is_the_roll_the_event_list_gives() {
 fn a_policy_that_requires_signatures_needs_its_allowed_signers_file() {
     let ledger = desk();
     ledger.edit_policy(|p| p + "\nsigned_events: true\n");
-    ledger.commit("require signed events, naming no key");
-    record(&ledger, &script()[..1], &["--sign", &fixture(KEY)]);
+    let before = ledger.commit("require signed events, naming no key");
+    // The merger refuses the event: verify would.
+    let head = propose(&ledger, &individual("person-a", 93_000_001));
+    let args = ["merge", "--format", "json", "--head", &head, "--author", "person-a", "--author-id", "93000001"];
+    let out =
+        ledger.run(&[&args[..], &["--approved-by", TWO, "--date", "2026-01-05", "--sign", &fixture(KEY)]].concat());
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    out.expect("history.allowed-signers", "schema/allowed_signers", 1);
+    assert_eq!(tip(&ledger), before, "a refused event moves nothing");
+    // An event forged past the gate (here: the library with a gate that
+    // lets everything through) is caught by verify, at its commit.
+    let request = rollcall::change::merge::Request {
+        branch: "main".to_owned(),
+        approvers: TWO
+            .split(',')
+            .map(|l| rollcall::change::approval::Approver { login: l.to_owned(), id: None })
+            .collect(),
+        payment: None,
+        date: "2026-01-05".parse().unwrap(),
+        skip: Default::default(),
+        gate: |_, _, _, _| Ok(Vec::new()),
+    };
+    let pr = rollcall::change::merge::PullRequest {
+        head,
+        author: rollcall::change::pull_request::Author { login: "person-a".to_owned(), id: 93_000_001 },
+        number: None,
+    };
+    let signer = Signer::from_file(Path::new(&fixture(KEY))).unwrap();
+    let outcome = rollcall::change::merge::merge(ledger.path(), &request, &pr, Some(&signer)).unwrap();
+    assert!(outcome.recorded.is_some());
     let named = refused(&verify(&ledger, &[]), "history.allowed-signers", "schema/allowed_signers", 1);
     assert_eq!(named, tip(&ledger).to_string());
 }

@@ -129,6 +129,11 @@ fn authorised(
     let found = match (needs, on_committee, director) {
         (Needs::Board, _, Some(d)) => Some((&d.github, d.github_id, Role::Board)),
         (Needs::Board, _, None) => None,
+        // A director on the committee approving an in-kind admission: one
+        // approval, both roles (counted for the committee, and the board's).
+        (Needs::Admission, Some(p), Some(_)) if is_in_kind(subject.value) => {
+            Some((&p.github, p.github_id, Role::CommitteeAndBoard))
+        }
         (_, Some(p), _) => Some((&p.github, p.github_id, Role::Committee)),
         (_, None, Some(d)) if board_counts => Some((&d.github, d.github_id, Role::Board)),
         _ => None,
@@ -199,7 +204,7 @@ fn not_same_organization(policy: &Policy, subject: &Subject, approval: &Approval
 }
 
 fn count(subject: &Subject, needed: u32, approvals: &[Approval], findings: &mut Vec<Finding>) {
-    let counted = approvals.iter().filter(|a| a.role == Role::Committee).count();
+    let counted = approvals.iter().filter(|a| a.role.is_committee()).count();
     if counted < needed as usize {
         findings.push(error(
             COUNT,
@@ -215,8 +220,9 @@ fn is_in_kind(value: &Value) -> bool {
     value.pointer("/sponsorship/contribution").and_then(Value::as_str) == Some("in-kind")
 }
 
-/// A sponsor tier needs the committee's record of payment: at least the
-/// fee in cash, or an agreement for engineers' time or in-kind sponsorship.
+/// A sponsor tier needs the committee's record of payment, on the tier's
+/// terms: of the kind the application contributes (cash, in-kind or fte),
+/// a kind the tier takes, and in cash at least the fee.
 fn payment_recorded(subject: &Subject, tier: &Tier, payment: Option<&Payment>, findings: &mut Vec<Finding>) {
     if !tier.payment_required {
         return;
@@ -224,11 +230,22 @@ fn payment_recorded(subject: &Subject, tier: &Tier, payment: Option<&Payment>, f
     let contribution = subject.value.pointer("/sponsorship/contribution").and_then(Value::as_str).unwrap_or("cash");
     let message = match payment {
         None => format!("the {} tier needs a recorded payment", quoted(&tier.name)),
-        Some(p) if p.kind.as_deref().unwrap_or(contribution) == "cash" && p.amount_usd < tier.fee_usd => {
+        Some(p) if p.kind.as_deref().is_some_and(|k| k != contribution) => format!(
+            "a payment of kind {} for a sponsorship whose contribution is {}: a payment is of the application's kind",
+            p.kind.as_deref().unwrap_or_default(),
+            contribution
+        ),
+        Some(p) if contribution == "cash" && p.amount_usd < tier.fee_usd => {
             format!(
                 "a payment of {} USD is less than the {} tier's fee of {} USD",
                 p.amount_usd, tier.name, tier.fee_usd
             )
+        }
+        Some(_) if contribution == "fte" && tier.fte.is_none() => {
+            format!("the {} tier takes no engineers' time (fte) as payment", tier.name)
+        }
+        Some(_) if contribution == "in-kind" && !tier.in_kind => {
+            format!("the {} tier takes no in-kind payment", tier.name)
         }
         Some(_) => return,
     };
@@ -237,18 +254,20 @@ fn payment_recorded(subject: &Subject, tier: &Tier, payment: Option<&Payment>, f
         subject,
         "/tier",
         message,
-        "record the payment with --payment-usd AMOUNT --payment-reference REFERENCE",
+        "record the payment with --payment-usd AMOUNT --payment-reference REFERENCE, of the kind the application \
+         states (--payment-kind, by default the sponsorship's own), and in cash at least the tier's fee",
     ));
 }
 
 fn in_kind_board(subject: &Subject, tier: &Tier, approvals: &[Approval], findings: &mut Vec<Finding>) {
-    if tier.in_kind_needs_board && is_in_kind(subject.value) && !approvals.iter().any(|a| a.role == Role::Board) {
+    if tier.in_kind_needs_board && is_in_kind(subject.value) && !approvals.iter().any(|a| a.role.is_board()) {
         findings.push(error(
             IN_KIND_BOARD,
             subject,
             "/sponsorship/contribution",
             "in-kind sponsorship needs a board member's approval".to_owned(),
-            "add the approval of a director named in schema/policy.yaml",
+            "add the approval of a director named in schema/policy.yaml; a director who sits on the membership \
+             committee may give it, and that one approval counts for both (recorded as `committee+board`)",
         ));
     }
 }
@@ -256,7 +275,7 @@ fn in_kind_board(subject: &Subject, tier: &Tier, approvals: &[Approval], finding
 /// A termination is the board's decision: a majority of its directors.
 fn board_decision(policy: &Policy, subject: &Subject, approvals: &[Approval], findings: &mut Vec<Finding>) {
     let directors = policy.board.directors.len();
-    let counted = approvals.iter().filter(|a| a.role == Role::Board).count();
+    let counted = approvals.iter().filter(|a| a.role.is_board()).count();
     if counted * 2 <= directors {
         findings.push(error(
             BOARD_DECISION,

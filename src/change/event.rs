@@ -60,18 +60,41 @@ impl Kind {
 
 /// In what capacity someone approved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
 pub enum Role {
+    #[serde(rename = "committee")]
     Committee,
+    #[serde(rename = "board")]
     Board,
+    /// A director who sits on the membership committee, approving an
+    /// in-kind sponsorship: one approval that counts for the committee and
+    /// is the board's approval too. Written `committee+board`.
+    #[serde(rename = "committee+board")]
+    CommitteeAndBoard,
 }
 
 impl Role {
+    pub const ALL: [Role; 3] = [Role::Committee, Role::Board, Role::CommitteeAndBoard];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Committee => "committee",
             Role::Board => "board",
+            Role::CommitteeAndBoard => "committee+board",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+
+    /// Whether the approval counts among the committee's.
+    pub fn is_committee(self) -> bool {
+        matches!(self, Role::Committee | Role::CommitteeAndBoard)
+    }
+
+    /// Whether the approval is a director's, for the board.
+    pub fn is_board(self) -> bool {
+        matches!(self, Role::Board | Role::CommitteeAndBoard)
     }
 }
 
@@ -163,11 +186,7 @@ impl Event {
         while let Some(approval) = take(APPROVED_BY) {
             let mut parts = approval.split(' ');
             let (login, id, role) = (parts.next()?, parts.next()?, parts.next()?);
-            let role = match role {
-                "committee" => Role::Committee,
-                "board" => Role::Board,
-                _ => return None,
-            };
+            let role = Role::parse(role)?;
             if parts.next().is_some() || login.is_empty() {
                 return None;
             }

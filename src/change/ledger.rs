@@ -8,9 +8,15 @@
 //! between: the objects of an event that never landed are unreachable and
 //! `git gc` removes them. A lost race is reported, never retried blindly:
 //! the caller re-judges against the new tip.
+//!
+//! Between writing the commit and moving the branch, the commit passes a
+//! [`Gate`]: `verify`'s own judgement of that commit on top of the tip. An
+//! event the gate refuses is never reachable; its objects are left for `git
+//! gc` like those of a lost race.
 
 use crate::change::event::Event;
 use crate::change::sign::Signer;
+use crate::finding::Finding;
 use crate::roll::index::{self, INDEX_FILE, IndexState};
 use git2::{ErrorCode, FileMode, Oid, Repository, Signature, Tree};
 
@@ -23,13 +29,29 @@ pub enum LedgerError {
     Moved,
     Git(String),
     Sign(String),
+    /// The gate refused the commit: what `verify` would find in it.
+    Refused(Vec<Finding>),
 }
+
+/// Judges `commit`, a child of `tip`, as `verify` would judge it once it
+/// lands: its findings (none if it would verify), or why it could not be
+/// judged. The change layer cannot reach `verify` (it sits above), so
+/// whoever records events supplies it; see `change::merge`.
+pub type Gate = fn(
+    repo: &Repository,
+    tip: Oid,
+    commit: Oid,
+    skip: &std::collections::BTreeSet<String>,
+) -> Result<Vec<Finding>, String>;
 
 impl std::fmt::Display for LedgerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LedgerError::Moved => f.write_str("the branch moved while the event was being written"),
             LedgerError::Git(m) | LedgerError::Sign(m) => f.write_str(m),
+            LedgerError::Refused(findings) => {
+                write!(f, "verify would refuse the event: {}", findings.first().map_or("", |f| f.message.as_str()))
+            }
         }
     }
 }
@@ -84,9 +106,23 @@ pub fn previous_event(repo: &Repository, tip: Oid) -> Result<Option<Oid>, Ledger
     }
 }
 
-/// Writes `draft` as a commit on `branch` and moves the branch to it if,
-/// and only if, it still points at `branch.tip`.
-pub fn record(repo: &Repository, branch: &Branch, draft: &Draft, signer: Option<&Signer>) -> Result<Oid, LedgerError> {
+/// How an event is let through: the gate, and the rules `verify` is told
+/// the events were recorded without (`--skip`).
+pub struct Admission<'a> {
+    pub gate: Gate,
+    pub skip: &'a std::collections::BTreeSet<String>,
+}
+
+/// Writes `draft` as a commit on `branch`, has `admission`'s gate judge it,
+/// and moves the branch to it if, and only if, the gate finds nothing and
+/// the branch still points at `branch.tip`.
+pub fn record(
+    repo: &Repository,
+    branch: &Branch,
+    draft: &Draft,
+    signer: Option<&Signer>,
+    admission: &Admission,
+) -> Result<Oid, LedgerError> {
     let parent = repo.find_commit(branch.tip).map_err(LedgerError::from)?;
     let root = parent.tree().map_err(LedgerError::from)?;
     let blob = repo.blob(draft.bytes).map_err(LedgerError::from)?;
@@ -117,6 +153,10 @@ pub fn record(repo: &Repository, branch: &Branch, draft: &Draft, signer: Option<
             .and_then(|odb| odb.write(git2::ObjectType::Commit, content.as_bytes()))
             .map_err(LedgerError::from)?,
     };
+    let found = (admission.gate)(repo, branch.tip, commit, admission.skip).map_err(LedgerError::Git)?;
+    if !found.is_empty() {
+        return Err(LedgerError::Refused(found));
+    }
     let _writer = WriterLock::acquire(repo)?;
     clear_dead_lock(repo, branch)?;
     let log = format!("rollcall: {}", message.lines().next().unwrap_or_default());

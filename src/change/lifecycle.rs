@@ -65,13 +65,6 @@ pub fn transition(kind: Kind, from: Status) -> Result<Status, String> {
     Ok(to)
 }
 
-/// Whether the event ends a membership. Ends are facts to record, not
-/// requests: what they break elsewhere (a director's sponsor gone) is for
-/// the board to mend, and is reported, not a reason to refuse.
-pub(crate) fn ends_membership(kind: Kind) -> bool {
-    matches!(kind, Kind::Lapse | Kind::Resign | Kind::Terminate)
-}
-
 /// What each event asks of its approvers.
 pub fn needs(kind: Kind) -> Needs {
     match kind {

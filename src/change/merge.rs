@@ -4,10 +4,23 @@
 //! event. If the branch moves meanwhile, the whole judgement runs again
 //! against the new tip (a racing merge may have taken the number, or the
 //! member), so two merges give two events in some order, or one refusal.
+//!
+//! Whatever is recorded must verify. The judgement here is the merger's
+//! (what to stamp, and why not); the last word is `verify`'s own: after the
+//! event's commit is written and before the branch moves, the request's
+//! [`Gate`] judges that commit on top of the tip through the very code path
+//! the replay runs for that step (signature window, previous-event link,
+//! date order, event change, stamp, member fields, approvals, number reuse,
+//! cross-file rules). That code lives in `history::verify`, a layer above
+//! this one, because it needs the replay's state (allowed signers, the
+//! roster); rather than move the replay down or copy it, this layer takes
+//! the gate as a required field of every [`Request`], and the command line
+//! passes `history::verify::gate`. A required field, not an option: no
+//! caller can record an event without the check.
 
 use crate::change::approval::{self, Approver, Payment, Subject};
 use crate::change::event::{Event, Kind};
-use crate::change::ledger::{self, Branch, Draft, LedgerError};
+use crate::change::ledger::{self, Admission, Branch, Draft, Gate, LedgerError};
 use crate::change::lifecycle::{self, Stamp, Termination};
 use crate::change::pull_request::{self, Author, PrKind};
 use crate::change::sign::Signer;
@@ -18,6 +31,7 @@ use crate::roll::layout;
 use crate::roll::member::{Member, Status};
 use crate::roll::neighbours::{self, Wanted};
 use crate::roll::rules::Context;
+use crate::roll::rules::names::history::FUTURE_DATE;
 use crate::roll::rules::names::lifecycle::*;
 use crate::roll::source::{Source, SourceError};
 use crate::roll::validate::{self, Options};
@@ -38,6 +52,8 @@ pub struct Request {
     /// The event's date (and the `as_of` of the rules).
     pub date: Date,
     pub skip: std::collections::BTreeSet<String>,
+    /// `verify`'s judgement of the event's commit, run before the branch moves.
+    pub gate: Gate,
 }
 
 /// The pull request `merge` records.
@@ -199,6 +215,9 @@ pub fn lifecycle(
 /// The members whose terms ended before `request.date` and who are still
 /// active: one lapse event each, in file order.
 pub fn expire(dir: &Path, request: &Request, signer: Option<&Signer>) -> Result<Vec<Outcome>, MergeError> {
+    if let Some(finding) = future_date(request.date, "") {
+        return Ok(vec![Outcome { findings: vec![finding], recorded: None }]);
+    }
     let repo = Repository::open(dir).map_err(MergeError::from)?;
     let branch = Branch::open(&repo, &request.branch)?;
     let source = Source::at(&repo, repo.find_commit(branch.tip).map_err(MergeError::from)?.tree_id());
@@ -212,6 +231,23 @@ pub fn expire(dir: &Path, request: &Request, signer: Option<&Signer>) -> Result<
         outcomes.push(lifecycle(dir, request, &event, signer)?);
     }
     Ok(outcomes)
+}
+
+/// An event dated after today (UTC), beyond a day of clock skew, is
+/// refused: `verify` refuses it too (`history.future-date`, against its
+/// commit's time), and once recorded it would block every event dated today.
+fn future_date(date: Date, file: &str) -> Option<Finding> {
+    let latest = crate::util::today().saturating_add(jiff::ToSpan::days(1));
+    (date > latest).then(|| {
+        Finding::error(
+            FUTURE_DATE,
+            file,
+            Pos::START,
+            "",
+            format!("the event's date {date} is in the future (today is {}, UTC)", crate::util::today()),
+            "nothing was recorded: give today's date, or omit --date (--as-of for expire), which means today",
+        )
+    })
 }
 
 fn load_config(source: &Source) -> Result<Config, MergeError> {
@@ -257,11 +293,13 @@ fn with_retries(
             entry: prepared.entry.clone(),
             index: prepared.index.as_ref(),
         };
-        match ledger::record(&repo, &branch, &draft, signer) {
+        let admission = Admission { gate: request.gate, skip: &request.skip };
+        match ledger::record(&repo, &branch, &draft, signer, &admission) {
             Ok(commit) => {
                 return Ok(Outcome { findings: prepared.warnings, recorded: Some((prepared.event, commit)) });
             }
             Err(LedgerError::Moved) => continue,
+            Err(LedgerError::Refused(findings)) => return Ok(Outcome { findings, recorded: None }),
             Err(e) => return Err(e.into()),
         }
     }
@@ -294,6 +332,9 @@ fn prepare(
             before.get("status").and_then(Value::as_str).and_then(Status::parse).unwrap_or(Status::Applicant)
         }
     };
+    if let Some(finding) = future_date(request.date, &proposal.file) {
+        return Ok(Err(vec![finding]));
+    }
     if let Err(why) = lifecycle::transition(proposal.kind, from) {
         let finding = Finding::error(
             TRANSITION,
@@ -343,14 +384,7 @@ fn prepare(
     else {
         return Ok(Err(findings));
     };
-    let mut caused =
-        neighbours::caused_findings(&found.members, &stamped_member, before_member.as_ref(), &ctx, &options);
-    if lifecycle::ends_membership(proposal.kind) {
-        for finding in caused.iter_mut().filter(|f| f.rule.starts_with("board.")) {
-            finding.severity = Severity::Warning;
-            finding.help = format!("{}; the event is recorded all the same: the board must act", finding.help);
-        }
-    }
+    let caused = neighbours::caused_findings(&found.members, &stamped_member, before_member.as_ref(), &ctx, &options);
     findings.extend(caused);
     findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
     if findings.iter().any(Finding::is_error) {

@@ -92,6 +92,35 @@ impl Judgement {
     }
 }
 
+/// A maintenance change to `schema/` is judged as `verify` judges it once
+/// merged: the rules it brings must load, and the base's roll must
+/// validate under them with no error. The member changes of other pull
+/// requests are still judged under the base's rules; this check can only
+/// refuse. The roll judged is the base's, with the head's `schema/`.
+fn rules_at_head(repo: &Repository, base: &Tree, head: &Tree, options: &Options) -> Result<Vec<Finding>, SourceError> {
+    let git = |e: git2::Error| SourceError::Git(e.message().to_owned());
+    let mut root = repo.treebuilder(Some(base)).map_err(git)?;
+    match head.get_name("schema") {
+        Some(schema) => {
+            root.insert("schema", schema.id(), schema.filemode()).map_err(git)?;
+        }
+        None => {
+            if base.get_name("schema").is_some() {
+                root.remove("schema").map_err(git)?;
+            }
+        }
+    }
+    let tree = root.write().map_err(git)?;
+    let source = Source::Git { repo: repo.path().to_path_buf(), tree };
+    let config = match config::load(&source) {
+        Ok(config) => config,
+        Err(ConfigError::Invalid(findings)) => return Ok(findings),
+        Err(ConfigError::Source(e)) => return Err(e),
+    };
+    let validated = validate::validate_with(&source, &config, options)?;
+    Ok(validated.findings.into_iter().filter(Finding::is_error).collect())
+}
+
 /// One changed path, from the merge base to the head.
 struct Changed {
     status: Delta,
@@ -184,6 +213,9 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
                 "this is a maintenance change, not a membership application",
                 "it changes only files outside members/ and needs a maintainer's review (see CODEOWNERS)",
             ));
+            if paths.iter().any(|p| p.starts_with("schema/")) {
+                findings.extend(rules_at_head(&repo, &base_tree, &to, options)?);
+            }
             return Ok(Judgement {
                 change: PrKind::Maintenance { paths },
                 findings,

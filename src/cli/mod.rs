@@ -178,6 +178,7 @@ impl EventArgs {
             payment,
             date: self.date.unwrap_or_else(rollcall::util::today),
             skip: self.skip.iter().cloned().collect(),
+            gate: rollcall::history::verify::gate,
         }
     }
 

@@ -111,6 +111,29 @@ pub fn verify(
     Ok(verified)
 }
 
+/// The gate every event passes before its branch moves
+/// (`change::ledger::Gate`): `commit`, a child of `tip`, judged by the very
+/// step the replay runs, from the state at `tip` taken as it is (as from a
+/// checkpoint: the history before it was verified when it landed). Its
+/// findings are what `verify` would report for that commit; none if it
+/// would verify.
+pub fn gate(repo: &Repository, tip: Oid, commit: Oid, skip: &BTreeSet<String>) -> Result<Vec<Finding>, String> {
+    let judged = || -> Result<Verdict, HistoryError> {
+        let step = Step::read(repo, commit)?;
+        if step.parents != [tip] {
+            let message = format!("the event's commit is not a child of the branch's tip {tip}");
+            return Ok(Err(vec![about(LINEAR, "", message, "record events with rollcall, on the branch's tip")]));
+        }
+        let mut replay = Replay::at_checkpoint(repo, tip, None, skip)?;
+        replay.step(&step)
+    };
+    match judged() {
+        Ok(Ok(())) => Ok(Vec::new()),
+        Ok(Err(findings)) => Ok(findings),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn not_extended(head: Oid) -> Finding {
     Finding::error(
         EXTENDS,
@@ -249,6 +272,17 @@ impl<'r> Replay<'r> {
             let message = format!("the event is dated {}, before the event before it ({date})", event.date);
             return Ok(Err(vec![about(DATE_ORDER, file, message, "events are recorded in date order")]));
         }
+        if let Some(recorded) =
+            Self::committed_on(step).filter(|day| event.date > day.saturating_add(jiff::ToSpan::days(1)))
+        {
+            let message = format!(
+                "the event is dated {}, after the day it was recorded ({recorded}, by its commit's time)",
+                event.date
+            );
+            let help = "an event dated in the future was never legal: a maintainer restores the branch to the \
+                        commit before it from a trusted copy, then records the event again with the right date";
+            return Ok(Err(vec![about(FUTURE_DATE, file, message, help)]));
+        }
         let change = match history::event_change(event, changes) {
             Ok(change) => change.clone(),
             Err(why) => return Ok(Err(vec![log::not_its_change(event, &why, step.commit)])),
@@ -263,6 +297,11 @@ impl<'r> Replay<'r> {
             self.last_event = Some((step.commit, event.date));
         }
         Ok(judged)
+    }
+
+    /// The day (UTC) a commit was recorded, by its committer time.
+    fn committed_on(step: &Step) -> Option<Date> {
+        jiff::Timestamp::from_second(step.time).ok().map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
     }
 
     /// The event's commit is signed by a key allowed on the event's date.
@@ -409,9 +448,6 @@ impl<'r> Replay<'r> {
             return Ok(Err(findings));
         }
         let mut caused = neighbours::caused_findings(&neighbours, &after, before.as_ref(), &ctx, &options);
-        if lifecycle::ends_membership(event.kind) {
-            caused.retain(|f| !f.rule.starts_with("board."));
-        }
         caused.retain(|f| f.severity == Severity::Error && !self.skip.contains(f.rule.as_ref()));
         if !caused.is_empty() {
             return Ok(Err(caused));

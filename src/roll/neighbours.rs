@@ -250,7 +250,7 @@ pub(crate) fn caused_findings(
         let mut out = Vec::new();
         for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
             if let Check::Roll(check) = rule.check {
-                check(members, ctx, &mut Sink::new(rule.name, &mut out));
+                check(members, ctx, &mut Sink::new(rule, &mut out));
             }
         }
         out

@@ -65,7 +65,7 @@ pub(crate) fn validate_with(source: &Source, config: &Config, options: &Options)
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
         if let Check::Entry(check) = rule.check {
-            let mut sink = Sink::new(rule.name, &mut findings);
+            let mut sink = Sink::new(rule, &mut findings);
             entries.iter().for_each(|entry| check(entry, &mut sink));
         }
     }
@@ -74,7 +74,7 @@ pub(crate) fn validate_with(source: &Source, config: &Config, options: &Options)
     findings.extend(file_findings);
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
         if let Check::Roll(check) = rule.check {
-            check(&members, &ctx, &mut Sink::new(rule.name, &mut findings));
+            check(&members, &ctx, &mut Sink::new(rule, &mut findings));
         }
     }
     Ok(finish(findings, members, options))
@@ -171,7 +171,7 @@ pub(crate) fn check_document(
     let mut rule_findings = Vec::new();
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
         if let Check::Member(check) = rule.check {
-            check(&file, ctx, &mut Sink::new(rule.name, &mut rule_findings));
+            check(&file, ctx, &mut Sink::new(rule, &mut rule_findings));
         }
     }
     findings.extend(rule_findings);

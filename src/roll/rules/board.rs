@@ -12,7 +12,7 @@ pub fn size(_: &[Member], ctx: &Context, sink: &mut Sink) {
     let board = &loaded.policy.board;
     let n = board.directors.len();
     if n < board.min_directors || n > board.max_directors {
-        sink.error(
+        sink.report(
             POLICY_FILE,
             loaded.pos("/board/directors"),
             "/board/directors",
@@ -34,7 +34,7 @@ pub fn directors_per_member(members: &[Member], ctx: &Context, sink: &mut Sink) 
     let holders = members.iter().filter(|m| m.is_active() && m.tier.as_deref() == Some(rule.tier.as_str())).count();
     let needed = (holders * rule.directors).min(board.max_directors);
     if holders > 0 && board.directors.len() < needed {
-        sink.error(
+        sink.report(
             POLICY_FILE,
             loaded.pos("/board/directors"),
             "/board/directors",
@@ -60,7 +60,7 @@ pub(crate) fn one_per_organization(_: &[Member], ctx: &Context, sink: &mut Sink)
         };
         if let Some(&earlier) = first.get(org) {
             let pointer = format!("/board/directors/{i}/organization");
-            sink.error(
+            sink.report(
                 POLICY_FILE,
                 loaded.pos(&pointer),
                 &pointer,
@@ -78,6 +78,10 @@ pub(crate) fn one_per_organization(_: &[Member], ctx: &Context, sink: &mut Sink)
     }
 }
 
+/// A warning, in every command (the severity is the registry's): the
+/// bylaws' "a director whose sponsoring membership ends loses the seat" is
+/// kept by the board recording the seat change in the policy, not by
+/// refusing the lapse, resignation or termination that ended it.
 pub(crate) fn sponsor_active(members: &[Member], ctx: &Context, sink: &mut Sink) {
     let loaded = &ctx.config.policy;
     for (i, director) in loaded.policy.board.directors.iter().enumerate() {
@@ -87,12 +91,14 @@ pub(crate) fn sponsor_active(members: &[Member], ctx: &Context, sink: &mut Sink)
         let active = members.iter().any(|m| m.is_active() && m.organization_key() == Some(org));
         if !active {
             let pointer = format!("/board/directors/{i}/organization");
-            sink.error(
+            sink.report(
                 POLICY_FILE,
                 loaded.pos(&pointer),
                 &pointer,
                 format!("{}'s sponsoring organization {} has no active membership", director.name, quoted(org)),
-                "a director whose sponsoring membership ended loses the seat; update the board",
+                "a director whose sponsoring membership ended loses the seat, and the board records the change: \
+                 by the board's decision, remove the director from `board.directors` in schema/policy.yaml \
+                 (a warning until then, in every command)",
             );
         }
     }
@@ -105,7 +111,7 @@ pub(crate) fn committee_size(_: &[Member], ctx: &Context, sink: &mut Sink) {
     let in_bounds = (committee.min_size..=committee.max_size).contains(&n);
     if !in_bounds || (committee.odd_size && n.is_multiple_of(2)) {
         let odd = if committee.odd_size { ", and an odd number" } else { "" };
-        sink.error(
+        sink.report(
             POLICY_FILE,
             loaded.pos("/committee/members"),
             "/committee/members",
@@ -129,7 +135,7 @@ pub(crate) fn committee_directors(_: &[Member], ctx: &Context, sink: &mut Sink) 
         .count();
     let (min, max) = (policy.committee.min_directors, policy.committee.max_directors);
     if !(min..=max).contains(&directors) {
-        sink.error(
+        sink.report(
             POLICY_FILE,
             loaded.pos("/committee/members"),
             "/committee/members",

@@ -13,7 +13,7 @@ pub(crate) fn stem_matches_id(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let Some(id) = file.field("id").filter(|_| !file.is_refused("/id")) else { return };
     let stem = stem(file.path);
     if stem != id {
-        sink.error(
+        sink.report(
             file.path,
             file.spans.locate("/id"),
             "/id",
@@ -27,7 +27,7 @@ pub(crate) fn in_shard(file: &MemberFile, _: &Context, sink: &mut Sink) {
     let Some(id) = file.field("id").filter(|_| !file.is_refused("/id")) else { return };
     let shard = file.path.split('/').nth(1).unwrap_or_default();
     if stem(file.path) == id && shard != shard_of(id) {
-        sink.error(
+        sink.report(
             file.path,
             file.spans.locate("/id"),
             "/id",

@@ -27,7 +27,7 @@ fn report_clashes<'m, K: Eq + Hash>(
         for member in &group {
             let others: Vec<&str> = group.iter().filter(|m| m.file != member.file).map(|m| m.file.as_str()).collect();
             let p = pointer(member);
-            sink.error(&member.file, member.pos(p), p, message(member, &others), help);
+            sink.report(&member.file, member.pos(p), p, message(member, &others), help);
         }
     }
 }
@@ -44,7 +44,7 @@ pub(crate) fn id_matches_login(file: &MemberFile, _: &Context, sink: &mut Sink) 
     }
     let (Some(id), Some(account)) = (&member.id, &member.account) else { return };
     if *id != account.login.to_lowercase() {
-        sink.error(
+        sink.report(
             file.path,
             member.pos("/id"),
             "/id",
@@ -158,7 +158,7 @@ pub(crate) fn one_representative_per_organization(members: &[Member], _: &Contex
         for m in &held {
             let others: Vec<&str> = held.iter().filter(|o| o.file != m.file).map(|o| o.file.as_str()).collect();
             let pointer = m.account_pointer();
-            sink.error(
+            sink.report(
                 &m.file,
                 m.pos(pointer),
                 pointer,
@@ -188,7 +188,7 @@ pub(crate) fn one_organization_per_login(members: &[Member], _: &Context, sink: 
             let others: Vec<&str> =
                 held.iter().filter(|o| o.organization_key() != m.organization_key()).map(|o| o.file.as_str()).collect();
             let pointer = m.account_pointer();
-            sink.error(
+            sink.report(
                 &m.file,
                 m.pos(pointer),
                 pointer,

@@ -42,14 +42,30 @@ pub enum Check {
     History,
 }
 
+/// A rule's severity is a property of the rule, here in the registry, not
+/// of the command that runs it: `validate`, `check-pr`, `merge`, the
+/// lifecycle commands and `verify` all report a rule's findings at the
+/// severity registered, so no two of them can disagree.
 pub struct Rule {
     pub name: &'static str,
     pub summary: &'static str,
     pub check: Check,
+    pub severity: Severity,
 }
 
 const fn rule(name: &'static str, summary: &'static str, check: Check) -> Rule {
-    Rule { name, summary, check }
+    Rule { name, summary, check, severity: Severity::Error }
+}
+
+/// A rule whose findings are warnings: reported, never a reason to refuse.
+const fn warning(name: &'static str, summary: &'static str, check: Check) -> Rule {
+    Rule { name, summary, check, severity: Severity::Warning }
+}
+
+/// The registered severity of the rule `name` (`None` for a name not
+/// registered here, such as the member schema's own).
+pub fn severity(name: &str) -> Option<Severity> {
+    RULES.iter().find(|r| r.name == name).map(|r| r.severity)
 }
 
 pub static RULES: &[Rule] = &[
@@ -86,6 +102,11 @@ pub static RULES: &[Rule] = &[
         Check::Member(tier::evidence_present),
     ),
     rule(
+        "tier.sponsorship-terms",
+        "the sponsorship is one the tier takes: in-kind, FTE and cash fee as the policy sets",
+        Check::Member(tier::sponsorship_terms),
+    ),
+    rule(
         "status.merger-only-field",
         "an application sets no field only the merger writes",
         Check::Member(status::merger_only_field),
@@ -96,7 +117,7 @@ pub static RULES: &[Rule] = &[
         Check::Member(status::admission_record),
     ),
     rule("status.dates-in-order", "expiry comes after admission", Check::Member(status::dates_in_order)),
-    rule(
+    warning(
         "status.expired",
         "an active membership past its expiry is recorded as lapsed",
         Check::Member(status::expired),
@@ -106,7 +127,7 @@ pub static RULES: &[Rule] = &[
         "no e-mail address, phone number or postal address",
         Check::Member(privacy::contact_details),
     ),
-    rule(
+    warning(
         "privacy.embargoed-country",
         "members from embargoed countries are flagged (warning)",
         Check::Member(privacy::embargoed_country),
@@ -158,9 +179,9 @@ pub static RULES: &[Rule] = &[
         "at most one director per member organization",
         Check::Roll(board::one_per_organization),
     ),
-    rule(
+    warning(
         "board.sponsor-active",
-        "every director's sponsoring membership is active",
+        "every director's sponsoring membership is active (warning, until the board records the seat change)",
         Check::Roll(board::sponsor_active),
     ),
     rule(
@@ -200,7 +221,7 @@ pub static RULES: &[Rule] = &[
     rule(pr::IDENTITY_CHANGE, "a pull request does not change who a member is", Check::PullRequest),
     rule(pr::MERGER_FIELD, "a pull request does not set or change fields only the merger writes", Check::PullRequest),
     rule(pr::STATUS_CHANGE, "the only status change a member asks for is to resign", Check::PullRequest),
-    rule(pr::MAINTENANCE, "a change outside members/ is not an application (warning)", Check::PullRequest),
+    warning(pr::MAINTENANCE, "a change outside members/ is not an application (warning)", Check::PullRequest),
     rule(pr::UNRELATED_HISTORY, "the pull request shares history with its base", Check::PullRequest),
     rule(pr::INDEX, "a pull request changing roll.index ships the index its roll generates", Check::PullRequest),
     rule(
@@ -224,6 +245,11 @@ pub static RULES: &[Rule] = &[
     rule(history::LINEAR, "the ledger's history has no merge commits", Check::History),
     rule(history::PREVIOUS_EVENT, "each event names the event before it on the branch", Check::History),
     rule(history::DATE_ORDER, "events are recorded in date order", Check::History),
+    rule(
+        history::FUTURE_DATE,
+        "no event is dated after the day it is recorded (one day of clock skew allowed)",
+        Check::History,
+    ),
     rule(history::NUMBER_REUSED, "a member number is given once, ever", Check::History),
     rule(history::STAMPED, "an event's member file is what the merger stamps for it", Check::History),
     rule(history::MEMBER_FIELDS, "an event changes only the member fields its kind may", Check::History),
@@ -287,29 +313,21 @@ impl MemberFile<'_> {
     }
 }
 
-/// Collects one rule's findings, stamping its name on each.
+/// Collects one rule's findings, stamping its name and its registered
+/// severity on each.
 pub struct Sink<'a> {
     rule: &'static str,
+    severity: Severity,
     out: &'a mut Vec<Finding>,
 }
 
 impl<'a> Sink<'a> {
-    pub fn new(rule: &'static str, out: &'a mut Vec<Finding>) -> Sink<'a> {
-        Sink { rule, out }
+    pub fn new(rule: &Rule, out: &'a mut Vec<Finding>) -> Sink<'a> {
+        Sink { rule: rule.name, severity: rule.severity, out }
     }
 
-    pub fn error(&mut self, file: &str, pos: Pos, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
-        self.out.push(Finding::new(self.rule, Severity::Error, file, pos, pointer, message, help));
-    }
-
-    pub fn warning(
-        &mut self,
-        file: &str,
-        pos: Pos,
-        pointer: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.out.push(Finding::new(self.rule, Severity::Warning, file, pos, pointer, message, help));
+    /// One finding, at the rule's severity.
+    pub fn report(&mut self, file: &str, pos: Pos, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.out.push(Finding::new(self.rule, self.severity, file, pos, pointer, message, help));
     }
 }

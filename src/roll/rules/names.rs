@@ -50,6 +50,7 @@ pub mod history {
     pub(crate) const LINEAR: &str = "history.linear";
     pub(crate) const PREVIOUS_EVENT: &str = "history.previous-event";
     pub(crate) const DATE_ORDER: &str = "history.date-order";
+    pub(crate) const FUTURE_DATE: &str = "history.future-date";
     pub(crate) const NUMBER_REUSED: &str = "history.number-reused";
     pub(crate) const STAMPED: &str = "history.stamped";
     pub(crate) const MEMBER_FIELDS: &str = "history.member-fields";

@@ -38,7 +38,7 @@ pub(crate) fn contact_details(file: &MemberFile, _: &Context, sink: &mut Sink) {
             return;
         };
         let pointer = pointer(path);
-        sink.error(file.path, file.spans.locate(&pointer), &pointer, message, help);
+        sink.report(file.path, file.spans.locate(&pointer), &pointer, message, help);
     });
 }
 
@@ -115,7 +115,7 @@ pub(crate) fn embargoed_country(file: &MemberFile, ctx: &Context, sink: &mut Sin
         return;
     };
     if ctx.config.policy.policy.embargoed_countries.iter().any(|c| c == country) {
-        sink.warning(
+        sink.report(
             file.path,
             file.spans.locate("/country"),
             "/country",

@@ -11,7 +11,7 @@ pub(crate) fn merger_only_field(file: &MemberFile, ctx: &Context, sink: &mut Sin
     for field in &ctx.config.policy.policy.merger_fields {
         let pointer = format!("/{field}");
         if file.value.get(field).is_some() {
-            sink.error(
+            sink.report(
                 file.path,
                 file.spans.key(&pointer).unwrap_or_else(|| file.spans.locate(&pointer)),
                 &pointer,
@@ -34,7 +34,7 @@ pub(crate) fn admission_record(file: &MemberFile, _: &Context, sink: &mut Sink) 
     }
     for field in ADMISSION_FIELDS {
         if file.value.get(field).is_none() {
-            sink.error(
+            sink.report(
                 file.path,
                 file.spans.locate(""),
                 &format!("/{field}"),
@@ -50,7 +50,7 @@ pub(crate) fn dates_in_order(file: &MemberFile, _: &Context, sink: &mut Sink) {
         return;
     };
     if expires <= admitted {
-        sink.error(
+        sink.report(
             file.path,
             file.member.pos("/expires"),
             "/expires",
@@ -68,7 +68,7 @@ pub fn expired(file: &MemberFile, ctx: &Context, sink: &mut Sink) {
     };
     if file.member.is_active() && expires < ctx.as_of {
         let id = file.member.id.as_deref().unwrap_or("MEMBER");
-        sink.warning(
+        sink.report(
             file.path,
             file.member.pos("/expires"),
             "/expires",

@@ -8,7 +8,7 @@ use crate::roll::source::{EntryKind, PathEntry};
 
 pub fn symlink(entry: &PathEntry, sink: &mut Sink) {
     if entry.kind == EntryKind::Symlink {
-        sink.error(
+        sink.report(
             &entry.path,
             Pos::START,
             "",
@@ -20,7 +20,7 @@ pub fn symlink(entry: &PathEntry, sink: &mut Sink) {
 
 pub fn submodule(entry: &PathEntry, sink: &mut Sink) {
     if entry.kind == EntryKind::Submodule {
-        sink.error(
+        sink.report(
             &entry.path,
             Pos::START,
             "",
@@ -32,7 +32,7 @@ pub fn submodule(entry: &PathEntry, sink: &mut Sink) {
 
 pub fn executable(entry: &PathEntry, sink: &mut Sink) {
     if entry.kind == EntryKind::Executable {
-        sink.error(
+        sink.report(
             &entry.path,
             Pos::START,
             "",
@@ -44,7 +44,7 @@ pub fn executable(entry: &PathEntry, sink: &mut Sink) {
 
 pub(crate) fn special_file(entry: &PathEntry, sink: &mut Sink) {
     if entry.kind == EntryKind::Other {
-        sink.error(&entry.path, Pos::START, "", "not a regular file", "the roll holds only regular member files");
+        sink.report(&entry.path, Pos::START, "", "not a regular file", "the roll holds only regular member files");
     }
 }
 
@@ -53,7 +53,7 @@ pub fn file_name(entry: &PathEntry, sink: &mut Sink) {
         return;
     }
     if !entry.utf8 {
-        sink.error(
+        sink.report(
             &entry.path,
             Pos::START,
             "",
@@ -61,7 +61,7 @@ pub fn file_name(entry: &PathEntry, sink: &mut Sink) {
             "rename the file to members/<shard>/<id>.yaml",
         );
     } else if !is_member_path(&entry.path) {
-        sink.error(
+        sink.report(
             &entry.path,
             Pos::START,
             "",
