@@ -73,8 +73,8 @@ const MATRIX: [[&str; 11]; 9] = [
     ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // applicant
     ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // member
     ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // other member
-    // A platinum member resigning takes its director's seat with it: the board must change first.
-    ["identity.one-organization-per-login", "pr.author", "update", "pr.author", "tier-change", "board.sponsor-active", "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // representative
+    // A platinum member resigning takes its director's seat with it: a warning, for the board to record.
+    ["identity.one-organization-per-login", "pr.author", "update", "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // representative
     ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // employee
     ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // maintainer
     ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // stranger
@@ -280,7 +280,8 @@ fn a_pull_request_is_judged_by_its_base_not_by_the_tree_it_branched_from() {
     let applicant = ROLES[0];
     let mut value = individual(applicant.login, applicant.id);
     value["tier"] = json!("gold");
-    value["sponsorship"] = json!({"contribution": "cash", "details": "Annual cash sponsorship of the foundation."});
+    value["sponsorship"] =
+        json!({"contribution": "cash", "amount_usd": 20000, "details": "Annual cash sponsorship of the foundation."});
     ledger.add(&value);
     let head = ledger.commit("apply for gold").to_string();
     // ...and main has tightened the policy since.

@@ -161,6 +161,13 @@ fn fixtures() -> Vec<Fixture> {
         }),
         fixture("tier.known", |l| add_at(l, &with(person("diamond"), "tier", json!("diamond")), "tier:")),
         fixture("tier.holder-kind", |l| add_at(l, &with(person("golden"), "tier", json!("gold")), "tier:")),
+        fixture("tier.sponsorship-terms", |l| {
+            let path = l.path().join("members/ru/rubycore.yaml");
+            let text = std::fs::read_to_string(&path).unwrap().replace("amount_usd: 5000", "amount_usd: 4000");
+            std::fs::write(&path, &text).unwrap();
+            let line = text.lines().position(|t| t.contains("amount_usd: 4000")).unwrap() + 1;
+            ("members/ru/rubycore.yaml".into(), line as u32)
+        }),
         fixture("tier.evidence-present", |l| (l.add(&without(person("no-evidence"), "contributions")), 1)),
         fixture("status.merger-only-field", |l| {
             add_at(l, &with(person("self-made"), "member_number", json!(7)), "member_number:")
