@@ -46,30 +46,8 @@ use std::fmt;
 /// Violations the current main is known to have: (operation kind, a
 /// substring of the violation, the issue-11 item it belongs to). Remove an
 /// entry when its fix lands; the test then asserts it for real.
-const KNOWN_BREAKS: &[(&str, &str, &str)] = &[
-    // Item 2: merge --sign with a key the allowed-signers file does not hold
-    // lands, and verify then rejects the commit.
-    ("sign-other", "history.signature", "issue 11 item 2"),
-    // Item 3: after an expiry lapses a director's organization,
-    // board.sponsor-active is a warning in the event but an error in
-    // validate and verify; every command must agree.
-    ("expire", "board.sponsor-active", "issue 11 item 3"),
-    ("terminate", "board.sponsor-active", "issue 11 item 3"),
-    ("resign", "board.sponsor-active", "issue 11 item 3"),
-    ("change-tier", "board.", "issue 11 item 3"),
-    // Item 3: a maintenance change to the policy that check-pr passes and
-    // verify (or validate) rejects once landed.
-    ("policy", "maintenance passed check-pr", "issue 11 item 3"),
-    // Item 3 (found by this test): check-pr passes a platinum application
-    // that merge then refuses, because the board is too small for one more
-    // platinum member (board.directors-per-member is judged by merge only).
-    ("check-pr", "refused: exit 1 [board.directors-per-member", "issue 11 item 3"),
-    ("check-pr", "refused: exit 1 [privacy.embargoed-country,board.directors-per-member", "issue 11 item 3"),
-    // Item 4: events dated in the future are accepted.
-    ("date-future", "dated after today", "issue 11 item 4"),
-    // Item 5: the tiers' fee, in-kind and FTE terms are not enforced.
-    ("sponsor", "sponsorship terms", "issue 11 item 5"),
-];
+/// Every break the model found is fixed; a violation it finds now fails.
+const KNOWN_BREAKS: &[(&str, &str, &str)] = &[];
 
 const PERSONS: &[(&str, u64)] = &[
     ("app-anna", 95_000_001),
@@ -1156,7 +1134,6 @@ fn merge_args(ledger: &Ledger, head: &str, author: &str, author_id: u64, extra: 
 
 /// Model: `[Policy(8), Merge { sign: Other, .. }]`.
 #[test]
-#[ignore = "issue 11 item 2: merge --sign with a key not in allowed_signers lands, then verify rejects it"]
 fn issue_11_item_2_a_merge_signed_by_an_unlisted_key_is_refused_or_verifies() {
     let ledger = desk();
     let public = std::fs::read_to_string(key("event-signing-key.pub")).unwrap();
@@ -1171,16 +1148,19 @@ fn issue_11_item_2_a_merge_signed_by_an_unlisted_key_is_refused_or_verifies() {
 
 /// Model: `[Expire { as_of: .. }]` once a director's organization is overdue.
 #[test]
-#[ignore = "issue 11 item 3: an expiry that lapses a director's organization turns validate and verify red (board.sponsor-active)"]
 fn issue_11_item_3_an_expiry_that_costs_a_director_the_seat_keeps_the_ledger_valid() {
-    let ledger = desk();
-    // bluefin-labs (tomasz-wren's organization) one term earlier: overdue.
+    // The roll the ledger starts with has bluefin-labs (tomasz-wren's
+    // organization) one term earlier: overdue.
+    let ledger = common::Ledger::shipped();
     let path = ledger.path().join("members/bl/bluefin-labs.yaml");
     let text =
         std::fs::read_to_string(&path).unwrap().replace("2026-01-", "2025-01-").replace("2027-01-15", "2026-01-15");
     std::fs::write(&path, text).unwrap();
+    let mut options = git2::RepositoryInitOptions::new();
+    options.initial_head("main");
+    git2::Repository::init_opts(ledger.path(), &options).unwrap();
     assert_eq!(ledger.run(&["index"]).code, 0);
-    ledger.commit("bluefin-labs overdue");
+    ledger.commit("the demonstration roll, bluefin-labs overdue");
     let before = tip(&ledger);
     let out = ledger.run(&["expire", "--format", "json", "--as-of", common::AS_OF, "--date", common::AS_OF]);
     assert_eq!(out.code, 0, "{}", out.summary());
@@ -1190,7 +1170,6 @@ fn issue_11_item_3_an_expiry_that_costs_a_director_the_seat_keeps_the_ledger_val
 
 /// Model: `[Policy(12)]`, `[Policy(5)]`, `[Policy(6)]`.
 #[test]
-#[ignore = "issue 11 item 3: check-pr passes a policy change (board.directors-per-member, committee.size) that verify rejects"]
 fn issue_11_item_3_a_policy_change_check_pr_passes_verifies_once_landed() {
     type Edit = fn(String) -> String;
     let edits: [(&str, Edit); 3] = [
@@ -1218,18 +1197,18 @@ fn issue_11_item_3_a_policy_change_check_pr_passes_verifies_once_landed() {
     }
 }
 
-/// Model: `[Apply { tier: platinum, .. }, CheckPr { .. }]`: check-pr passes
-/// a second platinum membership, the merge refuses it for the board's size.
+/// Model: `[Apply { tier: platinum, .. }, CheckPr { .. }]`: a second
+/// platinum membership needs a larger board; check-pr and merge say so alike.
 #[test]
-#[ignore = "issue 11 item 3: check-pr passes a platinum application that merge refuses (board.directors-per-member)"]
-fn issue_11_item_3_a_platinum_application_check_pr_passes_merges() {
+fn issue_11_item_3_check_pr_and_merge_agree_on_a_platinum_application() {
     let ledger = desk();
     let before = tip(&ledger);
     let mut value = common::sponsor("org-plat", "platinum", "plat-rep", 95_000_201);
     value["sponsorship"]["amount_usd"] = serde_json::json!(100_000);
     let head = common::propose(&ledger, &value);
     let out = check_pr(&ledger, &head, "plat-rep", 95_000_201);
-    assert_eq!(out.code, 0, "check-pr: {}", out.summary());
+    assert_eq!(out.code, 1, "check-pr: {}", out.summary());
+    out.expect("board.directors-per-member", "schema/policy.yaml", 109);
     let out = merge_args(
         &ledger,
         &head,
@@ -1237,13 +1216,13 @@ fn issue_11_item_3_a_platinum_application_check_pr_passes_merges() {
         95_000_201,
         &["--payment-usd", "100000", "--payment-reference", "INV-1"],
     );
-    assert_eq!(out.code, 0, "check-pr passed it, merge refuses it:\n{}", out.summary());
+    assert_eq!(out.code, 1, "merge: {}", out.summary());
+    out.expect("board.directors-per-member", "schema/policy.yaml", 109);
     assert_invariants(&ledger, &out, before);
 }
 
 /// Model: `[Lifecycle { renew, when: Future(..) }]`, `[Expire { as_of: Future(..) }]`.
 #[test]
-#[ignore = "issue 11 item 4: events dated after today are accepted"]
 fn issue_11_item_4_a_future_date_is_refused() {
     let future = days(today(), 400).to_string();
     let ledger = desk();
@@ -1264,7 +1243,6 @@ fn issue_11_item_4_a_future_date_is_refused() {
 /// gold; `[Merge { pay: Fte(..) }]` of a gold cash application;
 /// `[Lifecycle { renew rubycore, pay: Fte(..) }]`.
 #[test]
-#[ignore = "issue 11 item 5: the tiers' fee, in-kind and FTE terms are not enforced"]
 fn issue_11_item_5_the_tiers_sponsorship_terms_are_enforced() {
     let ledger = desk();
     let cases = [

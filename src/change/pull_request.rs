@@ -401,7 +401,18 @@ fn judge_member_file(
     let old_member = old.map(|(member, _)| member);
     let wanted = Wanted::of(&member, old_member.as_ref(), ctx);
     let found = neighbours::find(repo, base_tree, &member.file, &wanted)?;
-    findings.extend(neighbours::caused_findings(&found.members, &member, old_member.as_ref(), ctx, options));
+    // The roll rules judge an application as the merger will admit it: a
+    // platinum member the board is too small for is refused here, not first
+    // at the merge.
+    let admitted = match &change {
+        PrKind::Application { .. } => {
+            let mut admitted = member.clone();
+            admitted.status = Some(Status::Active);
+            admitted
+        }
+        _ => member.clone(),
+    };
+    findings.extend(neighbours::caused_findings(&found.members, &admitted, old_member.as_ref(), ctx, options));
     let change =
         if findings.iter().any(|f| f.is_error() && f.rule.starts_with("pr.")) { PrKind::Rejected } else { change };
     Ok(MemberJudgement { change, findings, member: Some(value) })
