@@ -1,6 +1,7 @@
 //! `rollcall apply`: write an application file, asking at a terminal for
 //! the answers not given.
 
+use super::out::{out, outln};
 use super::{CannotRun, UNACCEPTABLE};
 use rollcall::change::apply;
 use rollcall::output::lines::text_line;
@@ -127,24 +128,24 @@ pub fn run(args: &ApplyArgs) -> Result<ExitCode, CannotRun> {
     };
     match result {
         Ok(applied) => {
-            println!("wrote {}:\n\n{}", applied.path, applied.text);
+            outln!("wrote {}:\n\n{}", applied.path, applied.text);
             if !applied.warnings.is_empty() {
                 let line_of = |file: &str, line: u32| text_line(&applied.path, &applied.text, file, line);
-                print!("{}", report::render(Format::Human, &applied.warnings, None, &line_of));
+                out!("{}", report::render(Format::Human, &applied.warnings, None, &line_of));
             }
-            print!("{}", apply::next_steps(&args.repo, &applied));
+            out!("{}", apply::next_steps(&args.repo, &applied));
             Ok(ExitCode::SUCCESS)
         }
         Err(apply::Error::Refused { path, text, findings, missing }) => {
             let line_of = |file: &str, line: u32| text_line(&path, &text, file, line);
-            print!("{}", report::render(Format::Human, &findings, None, &line_of));
+            out!("{}", report::render(Format::Human, &findings, None, &line_of));
             if !missing.is_empty() {
-                println!("answers still needed: {}", missing.join(", "));
+                outln!("answers still needed: {}", missing.join(", "));
             }
             Ok(ExitCode::from(UNACCEPTABLE))
         }
         Err(apply::Error::Config(findings)) => {
-            print!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
+            out!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
             Err(CannotRun::reported())
         }
         Err(e @ apply::Error::Exists(_)) => {

@@ -1,5 +1,6 @@
 //! `rollcall check-pr`: judge a pull request under its base's rules.
 
+use super::out::{out, outln};
 use super::{CannotRun, CheckingArgs, PullRequestArgs, exit};
 use rollcall::change::pull_request;
 use rollcall::output::lines::SourceLines;
@@ -42,7 +43,7 @@ pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
     let ok = judgement.is_acceptable();
     match args.common.format {
         Format::Json => {
-            print!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &judgement.findings))
+            out!("{}", report::json_with(ok, serde_json::json!({ "change": judgement.change }), &judgement.findings))
         }
         format => {
             let sources: Vec<Source> = [&args.pull_request.head, &args.base]
@@ -51,8 +52,8 @@ pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
                 .collect();
             let lines = SourceLines::new(&sources);
             let line_of = |file: &str, line: u32| lines.line(file, line);
-            println!("check-pr: {}: {}", if ok { "acceptable" } else { "not acceptable" }, judgement.change.describe());
-            print!("{}", report::render(format, &judgement.findings, None, &line_of));
+            outln!("check-pr: {}: {}", if ok { "acceptable" } else { "not acceptable" }, judgement.change.describe());
+            out!("{}", report::render(format, &judgement.findings, None, &line_of));
         }
     }
     Ok(exit(ok))

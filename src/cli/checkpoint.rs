@@ -1,6 +1,7 @@
 //! `rollcall checkpoint`: sign a checkpoint of the ledger's head, or
 //! cosign one as a witness.
 
+use super::out::{out, outln};
 use super::{CannotRun, HistoryArgs, read_small};
 use rollcall::history::checkpoint::{self, NoteSigner};
 use rollcall::history::verify;
@@ -43,17 +44,17 @@ pub fn run(args: CheckpointArgs) -> Result<ExitCode, CannotRun> {
     let name = args.name.clone().unwrap_or_else(|| origin.clone());
     let signer = NoteSigner::from_file(&name, &args.sign)?;
     if args.vkey {
-        println!("{}", signer.verifier().vkey());
+        outln!("{}", signer.verifier().vkey());
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = &args.cosign {
         let note = read_small(path, "checkpoint")?;
         let now = jiff::Timestamp::now().as_second().max(0) as u64;
         let cosigned = checkpoint::cosign(&note, &signer, now).map_err(|e| format!("{}: {e}", path.display()))?;
-        print!("{cosigned}");
+        out!("{cosigned}");
         return Ok(ExitCode::SUCCESS);
     }
     let checkpoint = verify::checkpoint_of(&repo, tip, head, &origin)?;
-    print!("{}", checkpoint::sign(&checkpoint, &signer));
+    out!("{}", checkpoint::sign(&checkpoint, &signer));
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `rollcall codeowners`: .github/CODEOWNERS as the policy's maintainers call for it.
 
+use super::out::out;
 use super::{CannotRun, UNACCEPTABLE};
 use rollcall::output::codeowners::{self, CODEOWNERS_FILE};
 use rollcall::output::report::{self, Format};
@@ -22,14 +23,14 @@ pub fn run(args: CodeownersArgs) -> Result<ExitCode, CannotRun> {
     let config = match config::load(&Source::disk(&args.repo)?) {
         Ok(config) => config,
         Err(ConfigError::Invalid(findings)) => {
-            print!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
+            out!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
             return Ok(ExitCode::from(UNACCEPTABLE));
         }
         Err(ConfigError::Source(e)) => return Err(e.into()),
     };
     let wanted = codeowners::render(&config.policy.policy);
     if !args.check {
-        print!("{wanted}");
+        out!("{wanted}");
         return Ok(ExitCode::SUCCESS);
     }
     match std::fs::read_to_string(args.repo.join(CODEOWNERS_FILE)) {

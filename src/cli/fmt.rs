@@ -1,5 +1,6 @@
 //! `rollcall fmt`: rewrite member files in the canonical layout.
 
+use super::out::outln;
 use super::{CannotRun, exit};
 use rollcall::roll::member::format_file;
 use std::path::PathBuf;
@@ -16,7 +17,7 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, CannotRun> {
     let mut failed = false;
     for path in &args.files {
         match format_file(path) {
-            Ok(true) => println!("rewrote {}", path.display()),
+            Ok(true) => outln!("rewrote {}", path.display()),
             Ok(false) => {}
             Err(message) => {
                 eprintln!("{message}");

@@ -1,5 +1,6 @@
 //! `rollcall index`: write roll.index, or check it.
 
+use super::out::outln;
 use super::{CannotRun, UNACCEPTABLE};
 use rollcall::roll::index::{self, FileCheck, INDEX_FILE};
 use rollcall::roll::source::Source;
@@ -36,7 +37,7 @@ pub fn run(args: IndexArgs) -> Result<ExitCode, CannotRun> {
     match index::check_file(&args.repo, &current, &wanted, args.stale_ok) {
         FileCheck::Current => Ok(ExitCode::SUCCESS),
         FileCheck::StaleAccepted => {
-            println!(
+            outln!(
                 "warning: {INDEX_FILE} is stale (check-pr reads every member file until it is regenerated: rollcall index)"
             );
             Ok(ExitCode::SUCCESS)

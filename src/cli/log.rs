@@ -1,5 +1,6 @@
 //! `rollcall log`: the membership events of the ledger's history.
 
+use super::out::out;
 use super::{CannotRun, HistoryArgs, ListFormat, exit};
 use jiff::civil::Date;
 use rollcall::finding;
@@ -29,9 +30,9 @@ pub fn run(args: LogArgs) -> Result<ExitCode, CannotRun> {
     let log = log::log(&repo, tip, &query)?;
     let ok = finding::is_ok(&log.findings);
     match args.format {
-        ListFormat::Json => print!("{}", report::log_json(&log)),
-        ListFormat::Csv => print!("{}", log::csv(&log.entries)),
-        ListFormat::Human => print!("{}", log::human(&log.entries)),
+        ListFormat::Json => out!("{}", report::log_json(&log)),
+        ListFormat::Csv => out!("{}", log::csv(&log.entries)),
+        ListFormat::Human => out!("{}", log::human(&log.entries)),
     }
     if args.format != ListFormat::Json && !log.findings.is_empty() {
         eprint!("{}", report::render(Format::Human, &log.findings, None, &|_, _| None));

@@ -12,6 +12,7 @@ pub mod index;
 pub mod lifecycle;
 pub mod log;
 pub mod merge;
+pub mod out;
 pub mod roll;
 pub mod rules;
 pub mod validate;
@@ -19,6 +20,7 @@ pub mod verify;
 
 use clap::Args;
 use jiff::civil::Date;
+use out::{out, outln};
 use rollcall::change::approval::{Approver, Payment};
 use rollcall::change::merge::{MergeError, Outcome, Request};
 use rollcall::change::sign::Signer;
@@ -203,27 +205,28 @@ impl EventArgs {
             })
             .collect();
         match self.format {
-            Format::Json => print!("{}", report::json_with(ok, serde_json::json!({ "events": events }), &findings)),
+            Format::Json => out!("{}", report::json_with(ok, serde_json::json!({ "events": events }), &findings)),
             format => {
                 for (event, commit) in outcomes.iter().filter_map(|o| o.recorded.as_ref()) {
-                    println!("recorded: {} ({commit})", event.message().lines().next().unwrap_or_default());
+                    outln!("recorded: {} ({commit})", event.message().lines().next().unwrap_or_default());
                 }
                 if outcomes.is_empty() {
-                    println!("no event to record");
+                    outln!("no event to record");
                 }
                 if ok
                     && !outcomes.is_empty()
                     && rollcall::change::ledger::branch_is_checked_out(&self.repo, &self.branch)
                 {
-                    println!(
+                    outln!(
                         "note: {} moved, your checkout of it did not: `git stash` any local change, then `git reset --hard {}`",
-                        self.branch, self.branch
+                        self.branch,
+                        self.branch
                     );
                 }
                 let sources: Vec<Source> = Source::revision(&self.repo, &self.branch).into_iter().collect();
                 let lines = SourceLines::new(&sources);
                 let line_of = |file: &str, line: u32| lines.line(file, line);
-                print!("{}", report::render(format, &findings, None, &line_of));
+                out!("{}", report::render(format, &findings, None, &line_of));
             }
         }
         Ok(exit(ok))

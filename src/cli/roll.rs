@@ -1,5 +1,6 @@
 //! `rollcall roll`: the voting roll on a date, derived from history.
 
+use super::out::{out, outln};
 use super::{CannotRun, HistoryArgs, ListFormat};
 use jiff::civil::Date;
 use rollcall::history::voting;
@@ -20,9 +21,9 @@ pub fn run(args: RollArgs) -> Result<ExitCode, CannotRun> {
     let (repo, tip) = args.history.open()?;
     let roll = voting::roll(&repo, tip, args.as_of.unwrap_or_else(rollcall::util::today))?;
     match args.format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&roll).unwrap_or_default()),
-        ListFormat::Csv => print!("{}", voting::csv(&roll)),
-        ListFormat::Human => print!("{}", voting::human(&roll)),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&roll).unwrap_or_default()),
+        ListFormat::Csv => out!("{}", voting::csv(&roll)),
+        ListFormat::Human => out!("{}", voting::human(&roll)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `rollcall validate`: the whole roll, of the work tree or a revision.
 
+use super::out::out;
 use super::{CannotRun, CheckingArgs, exit};
 use rollcall::finding;
 use rollcall::output::lines::SourceLines;
@@ -26,6 +27,6 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, CannotRun> {
     let sources = [source];
     let lines = SourceLines::new(&sources);
     let line_of = |file: &str, line: u32| lines.line(file, line);
-    print!("{}", report::render(args.common.format, &validated.findings, Some(validated.members.len()), &line_of));
+    out!("{}", report::render(args.common.format, &validated.findings, Some(validated.members.len()), &line_of));
     Ok(exit(finding::is_ok(&validated.findings)))
 }

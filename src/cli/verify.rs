@@ -1,6 +1,7 @@
 //! `rollcall verify`: replay the ledger's history, from its root or from a
 //! signed checkpoint.
 
+use super::out::{out, outln};
 use super::{CannotRun, HistoryArgs, exit, read_small};
 use rollcall::finding::Finding;
 use rollcall::history::checkpoint::Verifier;
@@ -83,13 +84,13 @@ fn print_report(format: Format, findings: &[Finding], verified: Option<&Verified
     match format {
         Format::Json => {
             let counts = verified.map(|v| serde_json::json!({"commits": v.commits, "events": v.events}));
-            print!("{}", report::json_with(ok, serde_json::json!({ "verified": counts }), findings));
+            out!("{}", report::json_with(ok, serde_json::json!({ "verified": counts }), findings));
         }
         format => {
             if let (true, Some(v)) = (ok, verified) {
-                println!("verify: {} commits replayed, {} events, every one legal", v.commits, v.events);
+                outln!("verify: {} commits replayed, {} events, every one legal", v.commits, v.events);
             }
-            print!("{}", report::render(format, findings, None, &|_, _| None));
+            out!("{}", report::render(format, findings, None, &|_, _| None));
         }
     }
     exit(ok)

@@ -1,0 +1,59 @@
+//! The rough edges a new user trips on (issue 11, items 7 to 12), each
+//! through the real binary on a real temporary ledger.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const TWO: &[&str] = &["--approved-by", "lena-hart,kofi-mensah"];
+
+/// Runs rollcall in `dir` with standard output a pipe whose reader is
+/// already gone, so the first write meets EPIPE; returns (code, stderr).
+fn with_closed_stdout(dir: &Path, args: &[&str]) -> (i32, String) {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_rollcall"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run rollcall");
+    (output.status.code().expect("an exit code, not a signal"), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn no_command_panics_on_a_closed_pipe() {
+    let ledger = desk();
+    let as_of = format!("--as-of={AS_OF}");
+    for args in [
+        &["rules"][..],
+        &["log"],
+        &["log", "--format", "json"],
+        &["roll", &as_of],
+        &["roll", "--format", "csv", &as_of],
+        &["validate", &as_of],
+        &["validate", "--format", "json", &as_of],
+        &["index", "--check"],
+        &["codeowners"],
+        &["verify"],
+    ] {
+        let (code, stderr) = with_closed_stdout(ledger.path(), args);
+        assert_ne!(code, 101, "rollcall {args:?} panicked: {stderr}");
+        assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "rollcall {args:?}: {stderr}");
+    }
+    // A merge whose report nobody reads still records its event, and says so
+    // with its exit code.
+    let before = tip(&ledger);
+    let head = propose(&ledger, &individual("new-person", 93_000_001));
+    let mut args = vec!["merge", "--date", AS_OF, "--head", &head, "--author", "new-person", "--author-id", "93000001"];
+    args.extend_from_slice(TWO);
+    let (code, stderr) = with_closed_stdout(ledger.path(), &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_ne!(tip(&ledger), before, "the event was recorded");
+}
