@@ -57,3 +57,42 @@ fn no_command_panics_on_a_closed_pipe() {
     assert!(stderr.is_empty(), "{stderr}");
     assert_ne!(tip(&ledger), before, "the event was recorded");
 }
+
+/// Runs rollcall in `dir` without `--repo`.
+fn run_here(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rollcall")).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("run")
+}
+
+#[test]
+fn the_ledger_is_found_upward_from_a_subdirectory_and_a_missing_repo_is_named() {
+    let ledger = desk();
+    let as_of = format!("--as-of={AS_OF}");
+    let at_root = run_here(ledger.path(), &["validate", "--format", "json", &as_of]);
+    assert_eq!(at_root.status.code(), Some(0), "{}", String::from_utf8_lossy(&at_root.stderr));
+    for sub in ["members", "members/ad", "schema"] {
+        let dir = ledger.path().join(sub);
+        for args in [&["validate", "--format", "json", &as_of][..], &["index", "--check"], &["codeowners"]] {
+            let out = run_here(&dir, args);
+            assert_eq!(out.status.code(), Some(0), "{sub}: {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            if args[0] == "validate" {
+                assert_eq!(out.stdout, at_root.stdout, "the same report from {sub}/");
+            }
+        }
+        let roll = run_here(&dir, &["roll", &as_of]);
+        assert_ne!(roll.status.code(), Some(2), "{sub}: {}", String::from_utf8_lossy(&roll.stderr));
+    }
+    // Not in a ledger at all: still "not a rollcall ledger", exit 2.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = run_here(elsewhere.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a rollcall ledger"));
+    // A --repo that does not exist says so, for every kind of command.
+    for args in [&["validate"][..], &["log"], &["roll"], &["verify"], &["index"], &["apply", "--no-input"]] {
+        let mut args = args.to_vec();
+        args.extend(["--repo", "/nonexistent/ledger"]);
+        let out = run_here(ledger.path(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("/nonexistent/ledger does not exist"), "{args:?}: {stderr}");
+    }
+}

@@ -14,8 +14,8 @@ use std::process::ExitCode;
 /// business, and its findings say so.
 #[derive(clap::Args)]
 pub struct ApplyArgs {
-    /// The ledger repository.
-    #[arg(long, default_value = ".")]
+    /// The ledger repository (default: found from the current directory upward).
+    #[arg(long, value_name = "DIR", default_value = "", hide_default_value = true, value_parser = super::ledger_dir)]
     repo: PathBuf,
     /// The membership tier (schema/policy.yaml lists them).
     #[arg(long, allow_hyphen_values = true)]

@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct IndexArgs {
-    /// The ledger repository.
-    #[arg(long, default_value = ".")]
+    /// The ledger repository (default: found from the current directory upward).
+    #[arg(long, value_name = "DIR", default_value = "", hide_default_value = true, value_parser = super::ledger_dir)]
     repo: PathBuf,
     /// Compare with the repository's file instead: exit 1 if it differs.
     #[arg(long)]

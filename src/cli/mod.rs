@@ -63,11 +63,27 @@ pub fn exit(ok: bool) -> ExitCode {
     if ok { ExitCode::SUCCESS } else { ExitCode::from(UNACCEPTABLE) }
 }
 
+/// The `--repo` of every command: as given, if it exists; when not given
+/// (the empty default), the ledger the current directory is in, found upward
+/// as git finds its repository ([`rollcall::roll::source::find_ledger`]).
+pub fn ledger_dir(given: &str) -> Result<PathBuf, String> {
+    if given.is_empty() {
+        return Ok(rollcall::roll::source::find_ledger(Path::new(".")));
+    }
+    let path = PathBuf::from(given);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => Ok(path),
+        Ok(_) => Err(format!("{given} is not a directory")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!("{given} does not exist")),
+        Err(e) => Err(format!("cannot read {given}: {e}")),
+    }
+}
+
 /// What every checking command takes.
 #[derive(Args)]
 pub struct CheckingArgs {
-    /// The ledger repository.
-    #[arg(long, default_value = ".")]
+    /// The ledger repository (default: found from the current directory upward).
+    #[arg(long, value_name = "DIR", default_value = "", hide_default_value = true, value_parser = ledger_dir)]
     pub repo: PathBuf,
     /// The date expiry is judged against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -88,8 +104,8 @@ impl CheckingArgs {
 /// What every command that reads the ledger's history takes.
 #[derive(Args)]
 pub struct HistoryArgs {
-    /// The ledger repository.
-    #[arg(long, default_value = ".")]
+    /// The ledger repository (default: found from the current directory upward).
+    #[arg(long, value_name = "DIR", default_value = "", hide_default_value = true, value_parser = ledger_dir)]
     pub repo: PathBuf,
     /// The branch whose history is the ledger.
     #[arg(long, default_value = "main")]
@@ -136,8 +152,8 @@ impl PullRequestArgs {
 /// What every command that records ledger events takes.
 #[derive(Args)]
 pub struct EventArgs {
-    /// The ledger repository.
-    #[arg(long, default_value = ".")]
+    /// The ledger repository (default: found from the current directory upward).
+    #[arg(long, value_name = "DIR", default_value = "", hide_default_value = true, value_parser = ledger_dir)]
     pub repo: PathBuf,
     /// The branch events go on.
     #[arg(long, default_value = "main")]

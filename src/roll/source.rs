@@ -69,6 +69,33 @@ impl From<git2::Error> for SourceError {
     }
 }
 
+/// The ledger `start` is in: the nearest directory from `start` upward that
+/// has a `schema/` directory, not looking above the root of the git work
+/// tree `start` is in (the first directory upward with a `.git`), as git
+/// finds its repository. Returned relative to `start` (`..`, `../..`), so
+/// messages name it as the user would; `start` itself when no ledger is
+/// found (whose use then says it is not a ledger).
+pub fn find_ledger(start: &Path) -> PathBuf {
+    let mut up = PathBuf::new();
+    let Ok(absolute) = std::path::absolute(start) else { return start.to_path_buf() };
+    for dir in absolute.ancestors() {
+        if dir.join("schema").is_dir() {
+            return if up.as_os_str().is_empty() {
+                start.to_path_buf()
+            } else if start == Path::new(".") {
+                up
+            } else {
+                start.join(up)
+            };
+        }
+        if fs::symlink_metadata(dir.join(".git")).is_ok() {
+            break;
+        }
+        up.push("..");
+    }
+    start.to_path_buf()
+}
+
 /// Why one file could not be read.
 #[derive(Debug)]
 pub enum ReadError {
