@@ -96,3 +96,66 @@ fn the_ledger_is_found_upward_from_a_subdirectory_and_a_missing_repo_is_named() 
         assert!(stderr.contains("/nonexistent/ledger does not exist"), "{args:?}: {stderr}");
     }
 }
+
+fn fixture(path: &str) -> String {
+    repo_root().join(path).display().to_string()
+}
+
+#[test]
+fn a_bare_key_in_allowed_signers_says_what_the_line_needs() {
+    let ledger = desk();
+    let key = std::fs::read_to_string(fixture("tests/fixtures/event-signing-key.pub")).unwrap();
+    let file = ledger.path().join(".git/signers");
+    std::fs::write(&file, &key).unwrap();
+    let out = ledger.run(&["verify", "--allowed-signers", file.to_str().unwrap()]);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert_ne!(out.code, 0);
+    assert!(!said.contains("unknown key type"), "{said}");
+    assert!(said.contains("names who may sign first") && said.contains("PRINCIPALS [OPTIONS]"), "{said}");
+    // The README's own line is accepted.
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("lena-hart@example.org namespaces="))
+        .expect("README shows a line");
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let ours = format!("{} {} {}", fields[0], fields[1], key.trim());
+    std::fs::write(&file, ours + "\n").unwrap();
+    let out = ledger.run(&["verify", "--allowed-signers", file.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn a_witness_key_printed_by_checkpoint_is_accepted_by_verify_witness() {
+    let ledger = desk();
+    let key = fixture("tests/fixtures/event-signing-key");
+    let witness = fixture("tests/fixtures/other-signing-key");
+    let git = ledger.path().join(".git");
+    let save = |name: &str, out: &Outcome| {
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        let path = git.join(name);
+        std::fs::write(&path, &out.stdout).unwrap();
+        path.display().to_string()
+    };
+    let note = save("note", &ledger.run(&["checkpoint", "--sign", &key]));
+    let cosigned = save(
+        "cosigned",
+        &ledger.run(&["checkpoint", "--cosign", &note, "--sign", &witness, "--name", "witness.example/w1"]),
+    );
+    let w_vkey = save(
+        "w.vkey",
+        &ledger.run(&["checkpoint", "--sign", &witness, "--name", "witness.example/w1", "--vkey", "--witness"]),
+    );
+    let ledger_vkey = fixture("tests/fixtures/event-signing-key.pub");
+    let verify =
+        |witness: &str| ledger.run(&["verify", "--checkpoint", &cosigned, "--key", &ledger_vkey, "--witness", witness]);
+    let out = verify(&w_vkey);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // The same key printed as a checkpoint key (type 0x01) is no witness key.
+    let as_ledger =
+        save("l.vkey", &ledger.run(&["checkpoint", "--sign", &witness, "--name", "witness.example/w1", "--vkey"]));
+    assert_ne!(verify(&as_ledger).code, 0);
+    // --witness means nothing without --vkey.
+    assert_eq!(ledger.run(&["checkpoint", "--sign", &witness, "--witness"]).code, 2);
+}

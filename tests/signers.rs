@@ -378,6 +378,8 @@ fn each_kind_of_bad_line_is_reported_at_its_line_and_column() {
         (format!("alice@example.org {ECDSA_KEY}"), 19, "rollcall cannot check ecdsa-sha2-nistp256 signatures"),
         (format!("alice@example.org ssh-ed25519-cert-v01@openssh.com {}", &key[12..]), 19, "unknown key type"),
         (format!("élise@example.org foo=\"bar\" {key}"), 19, "unknown option"),
+        (key.clone(), 1, "this line starts with a key: an allowed-signers line names who may sign first"),
+        (format!("alice@example.org {}", &key[12..]), 19, "is a key without its type: write `PRINCIPALS"),
     ];
     for (bad, column, message) in cases {
         let file = format!("# signers\n\nbob@example.org {key}\n{bad}\nbob@example.net {key}\n");

@@ -28,6 +28,9 @@ pub struct CheckpointArgs {
     /// Print the key's verifier key (what a foundation publishes) instead of a checkpoint.
     #[arg(long, conflicts_with_all = ["rev", "cosign"])]
     vkey: bool,
+    /// With --vkey: print the key as a witness's cosignature key (type 0x04), for `verify --witness`.
+    #[arg(long, requires = "vkey")]
+    witness: bool,
 }
 
 pub fn run(args: CheckpointArgs) -> Result<ExitCode, CannotRun> {
@@ -44,7 +47,8 @@ pub fn run(args: CheckpointArgs) -> Result<ExitCode, CannotRun> {
     let name = args.name.clone().unwrap_or_else(|| origin.clone());
     let signer = NoteSigner::from_file(&name, &args.sign)?;
     if args.vkey {
-        outln!("{}", signer.verifier().vkey());
+        let verifier = if args.witness { signer.witness_verifier() } else { signer.verifier() };
+        outln!("{}", verifier.vkey());
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(path) = &args.cosign {

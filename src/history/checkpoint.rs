@@ -160,6 +160,12 @@ impl NoteSigner {
         self.verifier_of(SignatureType::Note)
     }
 
+    /// The public half as a witness's cosignature key (type 0x04), what an
+    /// auditor gives `verify --witness`.
+    pub fn witness_verifier(&self) -> Verifier {
+        self.verifier_of(SignatureType::Cosignature)
+    }
+
     fn verifier_of(&self, kind: SignatureType) -> Verifier {
         let key = self.key.verifying_key();
         Verifier { name: self.name.clone(), id: key_id(&self.name, kind, &key), key, kind }

@@ -232,6 +232,17 @@ fn parse_line(number: usize, line: &str) -> Result<Option<SignerLine>, Fault> {
     if principals.text.starts_with('#') {
         return Ok(None);
     }
+    if is_key_type(principals.text) {
+        return Err(Fault::new(
+            principals.start,
+            format!(
+                "this line starts with a key: an allowed-signers line names who may sign first, \
+                 `PRINCIPALS [OPTIONS] KEYTYPE KEY [COMMENT]`, e.g. \
+                 `lena-hart@example.org namespaces=\"git\" {} AAAA… lena-hart`",
+                principals.text
+            ),
+        ));
+    }
     let second = next_field(line, principals.end())?.ok_or_else(|| missing_key(line))?;
     let (options, key_type) = split_options(line, second)?;
     let options = options.map_or_else(|| Ok(Options::default()), |field| parse_options(&field))?;
@@ -316,7 +327,16 @@ fn is_key_type(text: &str) -> bool {
 }
 
 fn unknown_key_type(field: Field) -> Fault {
-    Fault::new(field.start, format!("unknown key type {:?}: expected ssh-ed25519 (or an option)", field.text))
+    let text: String = field.text.chars().take(24).collect();
+    let shown = if text.len() < field.text.len() { format!("{text}…") } else { text };
+    if field.text.starts_with("AAAA") {
+        // A base64 key where its type belongs: the type was left out.
+        return Fault::new(
+            field.start,
+            format!("{shown:?} is a key without its type: write `PRINCIPALS [OPTIONS] ssh-ed25519 AAAA… [COMMENT]`"),
+        );
+    }
+    Fault::new(field.start, format!("unknown key type {shown:?}: expected ssh-ed25519 (or an option)"))
 }
 
 /// The key from its type field and the base64 field after it; the rest of
