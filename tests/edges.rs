@@ -159,3 +159,98 @@ fn a_witness_key_printed_by_checkpoint_is_accepted_by_verify_witness() {
     // --witness means nothing without --vkey.
     assert_eq!(ledger.run(&["checkpoint", "--sign", &witness, "--witness"]).code, 2);
 }
+
+/// The canonical writing of a valid application, damaged by an editor:
+/// a byte-order mark, CRLF line endings, tabs as indentation, a trailing
+/// space, quotes the value does not need.
+fn edited_by_hand(value: &serde_json::Value) -> Vec<u8> {
+    let text = canonical(value)
+        .replace("name: Test Person", "name: \"Test Person\" ")
+        .replace("\n  ", "\n\t")
+        .replace('\n', "\r\n");
+    [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat()
+}
+
+#[test]
+fn every_problem_of_a_readable_file_is_reported_in_one_run() {
+    let ledger = Ledger::shipped();
+    let mut value = individual("grace-lin", 93_000_001);
+    value["country"] = "de".into(); // a schema finding
+    value["github"] = "someone-else".into(); // a rule finding: the id is not the login
+    let path = rollcall::roll::layout::member_path("grace-lin");
+    ledger.write(&path, edited_by_hand(&value));
+    let out = ledger.validate(&[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let mine: Vec<_> = out.findings.iter().filter(|f| f.file == path).collect();
+    let rules: std::collections::BTreeSet<&str> = mine.iter().map(|f| f.rule.as_str()).collect();
+    for rule in ["yaml.encoding", "yaml.control-character", "yaml.not-canonical", "identity.country-code"] {
+        assert!(rules.contains(rule), "{rule} missing:\n{}", out.summary());
+    }
+    assert!(
+        rules.iter().any(|r| !r.starts_with("yaml.") && !r.starts_with("schema.") && *r != "identity.country-code"),
+        "a rule finding too:\n{}",
+        out.summary()
+    );
+    // One finding per cause: the line endings once, the tabs once, the
+    // layout once (the quotes on line 2, after the trailing space is noted).
+    let control = out.of("yaml.control-character");
+    assert_eq!(control.len(), 2, "{}", out.summary());
+    assert!(control.iter().any(|f| f.message.contains("CRLF") && f.message.contains("12 lines")), "{}", out.summary());
+    assert!(control.iter().any(|f| f.message.contains("indented with tabs") && f.line == 10), "{}", out.summary());
+    assert_eq!(out.of("yaml.not-canonical").len(), 2, "the trailing space, then the quotes:\n{}", out.summary());
+    assert!(out.of("yaml.not-canonical").iter().all(|f| f.line == 2), "{}", out.summary());
+
+    // Counting: a tab is not a carriage return.
+    let text =
+        canonical(&individual("grace-lin", 93_000_001)).replace("Test Person", "Test\tPerson").replace('\n', "\r\n");
+    ledger.write(&path, text);
+    let out = ledger.validate(&[]);
+    let control = out.of("yaml.control-character");
+    assert!(control.iter().any(|f| f.message.contains("CRLF") && f.message.contains("12 lines")), "{}", out.summary());
+    let tab = control.iter().find(|f| f.message.contains("tab")).expect("the tab");
+    assert_eq!(tab.message, "the file contains a tab character", "counted alone");
+    assert_eq!((tab.line, tab.column), (2, 11));
+}
+
+#[test]
+fn fmt_fixes_the_layout_and_refuses_what_it_cannot_fix_safely() {
+    let ledger = Ledger::shipped();
+    let value = individual("grace-lin", 93_000_001);
+    let path = rollcall::roll::layout::member_path("grace-lin");
+    ledger.write(&path, edited_by_hand(&value));
+    let full = ledger.path().join(&path);
+    let out = run_here(ledger.path(), &["fmt", full.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&full).unwrap(), canonical(&value));
+    ledger.validate(&[]).assert_clean();
+    // Twice is once.
+    let again = run_here(ledger.path(), &["fmt", full.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(0));
+    assert!(again.stdout.is_empty());
+
+    let good = canonical(&value);
+    for (what, bad) in [
+        ("an anchor", good.replace("kind: person", "kind: &k person")),
+        ("a duplicate key", good.replace("kind: person\n", "kind: person\nkind: person\n")),
+        ("a tag", good.replace("kind: person", "kind: !!str person")),
+        ("an invisible character", good.replace("Test Person", "Test\u{200B}Person")),
+        ("a value with two readings", good.replace("country: DE", "country: NO")),
+        ("a tab inside a value", good.replace("Test Person", "Test\tPerson").replace('\n', "\r\n")),
+        ("a syntax error", good.replace("name: Test Person", "name: Marta: Novak")),
+    ] {
+        std::fs::write(&full, &bad).unwrap();
+        let out = run_here(ledger.path(), &["fmt", full.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        assert!(stderr.contains("not rewritten"), "{what}: {stderr}");
+        assert_eq!(std::fs::read_to_string(&full).unwrap(), bad, "{what}: the file is untouched");
+    }
+    // Never through a symbolic link.
+    let target = ledger.path().join("elsewhere.yaml");
+    std::fs::write(&target, edited_by_hand(&value)).unwrap();
+    std::fs::remove_file(&full).unwrap();
+    std::os::unix::fs::symlink(&target, &full).unwrap();
+    let out = run_here(ledger.path(), &["fmt", full.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(&target).unwrap(), edited_by_hand(&value));
+}

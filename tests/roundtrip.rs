@@ -143,3 +143,63 @@ fn free_layout_files_are_rewritten_canonically() {
     assert_eq!(strict.findings[0].rule, yaml::NOT_CANONICAL);
     assert_eq!(strict.findings[0].line, 1, "the first differing line");
 }
+
+/// `text` with what `rollcall fmt` must set right: each line's leading
+/// two-space groups as tabs (where the indentation is all such groups),
+/// trailing spaces on some lines, CRLF line endings, a byte-order mark.
+fn damaged(text: &str, tabs: bool, trailing: &[bool], crlf: bool, bom: bool) -> Vec<u8> {
+    let mut out = String::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let indent = content.len() - content.trim_start_matches(' ').len();
+        let mut content = if tabs && indent > 0 && indent % 2 == 0 {
+            "\t".repeat(indent / 2) + &content[indent..]
+        } else {
+            content.to_owned()
+        };
+        // (Spaces after a tab-only indentation would mix the two: that is
+        // ambiguous, and refused.)
+        if trailing.get(i).copied().unwrap_or(false) && !content.trim().is_empty() {
+            content.push_str("  ");
+        }
+        out.push_str(&content);
+        if line.ends_with('\n') {
+            out.push_str(if crlf { "\r\n" } else { "\n" });
+        }
+    }
+    let mut bytes = if bom { vec![0xEF, 0xBB, 0xBF] } else { Vec::new() };
+    bytes.extend_from_slice(out.as_bytes());
+    bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+    /// `rollcall fmt` fixes the layout and never a value: its output is
+    /// what the loader reads from the damaged input (leniently), and
+    /// validate's loader accepts it as canonical.
+    #[test]
+    fn fmt_sets_the_layout_right_and_keeps_every_value(
+        value in document(),
+        tabs in any::<bool>(),
+        trailing in prop::collection::vec(any::<bool>(), 0..40),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+    ) {
+        let text = yaml::to_canonical(&value);
+        let bytes = damaged(&text, tabs, &trailing, crlf, bom);
+        let lenient = yaml::load("members/pr/prop.yaml", &bytes, MEMBER_LIMITS, Layout::Free);
+        let read = lenient.value.clone();
+        if !trailing.contains(&true) {
+            prop_assert_eq!(read.as_ref(), Some(&value), "the layout alone changed");
+        }
+        let formatted = match rollcall::roll::member::format_bytes("members/pr/prop.yaml", &bytes) {
+            Ok(Some(formatted)) => formatted,
+            Ok(None) => String::from_utf8(bytes.clone()).unwrap(),
+            Err(findings) => return Err(TestCaseError::fail(format!("refused:\n{:?}\n{findings:?}", String::from_utf8_lossy(&bytes)))),
+        };
+        let strict = yaml::load("members/pr/prop.yaml", formatted.as_bytes(), MEMBER_LIMITS, Layout::Canonical);
+        prop_assert!(strict.findings.is_empty(), "fmt's output refused: {:?}", strict.findings);
+        prop_assert_eq!(strict.value, read);
+    }
+}

@@ -2,7 +2,7 @@
 //! file, with where its identifying fields sit, so the documents themselves
 //! need not stay in memory at 100,000 members.
 
-use crate::finding::Pos;
+use crate::finding::{Finding, Pos};
 use crate::roll::policy::Kind;
 use crate::roll::yaml::Spans;
 use jiff::civil::Date;
@@ -133,9 +133,32 @@ impl Member {
     }
 }
 
+/// What `rollcall fmt` makes of a member file's bytes: `Ok(None)` if they
+/// already are canonical, `Ok(Some(text))` the canonical writing of the
+/// same value, or every finding if the file cannot be rewritten safely.
+///
+/// It fixes exactly what changes the layout and never a value: a
+/// byte-order mark, CRLF line endings, tabs used as indentation, trailing
+/// spaces, quotes a value does not need, any other layout the writer does
+/// not write. It refuses what only a person can decide: an anchor, alias,
+/// tag or merge key, a duplicate key, a control or invisible character in
+/// a value, an unquoted value with two readings, a syntax error.
+pub fn format_bytes(name: &str, bytes: &[u8]) -> Result<Option<String>, Vec<Finding>> {
+    use crate::roll::yaml;
+    let doc = yaml::load(name, bytes, yaml::MEMBER_LIMITS, yaml::Layout::Free);
+    match doc.value {
+        Some(value) if doc.findings.len() == doc.fixable => {
+            let canonical = yaml::to_canonical(&value);
+            Ok((canonical.as_bytes() != bytes).then_some(canonical))
+        }
+        _ => Err(doc.findings),
+    }
+}
+
 /// Rewrites the member file at `path` in the canonical layout, its values
-/// kept: `Ok(false)` if it already was. A file the loader refuses is not
-/// rewritten (the error lists why).
+/// kept ([`format_bytes`]): `Ok(false)` if it already was. The file is
+/// replaced atomically (a temporary file beside it, renamed over it), and
+/// never through a symbolic link.
 pub fn format_file(path: &std::path::Path) -> Result<bool, String> {
     use crate::roll::yaml;
     let name = path.display().to_string();
@@ -147,19 +170,18 @@ pub fn format_file(path: &std::path::Path) -> Result<bool, String> {
         return Err(format!("{name}: larger than {} bytes", yaml::MEMBER_LIMITS.max_bytes));
     }
     let bytes = std::fs::read(path).map_err(|e| format!("{name}: {e}"))?;
-    let doc = yaml::load(&name, &bytes, yaml::MEMBER_LIMITS, yaml::Layout::Free);
-    let refusals: Vec<String> = doc
-        .findings
-        .iter()
-        .map(|f| format!("{}:{}:{}: {} [{}]\n  help: {}", f.file, f.line, f.column, f.message, f.rule, f.help))
-        .collect();
-    let Some(value) = doc.value.filter(|_| refusals.is_empty()) else {
-        return Err(format!("{}\n{name}: not rewritten; fix the above first", refusals.join("\n")));
-    };
-    let canonical = yaml::to_canonical(&value);
-    if canonical.as_bytes() == bytes.as_slice() {
-        return Ok(false);
+    match format_bytes(&name, &bytes) {
+        Ok(None) => Ok(false),
+        Ok(Some(canonical)) => {
+            crate::util::atomic::write(path, canonical.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
+            Ok(true)
+        }
+        Err(findings) => {
+            let refusals: Vec<String> = findings
+                .iter()
+                .map(|f| format!("{}:{}:{}: {} [{}]\n  help: {}", f.file, f.line, f.column, f.message, f.rule, f.help))
+                .collect();
+            Err(format!("{}\n{name}: not rewritten; fix the above first", refusals.join("\n")))
+        }
     }
-    crate::util::atomic::write(path, canonical.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
-    Ok(true)
 }

@@ -107,14 +107,41 @@ pub struct Document {
     pub value: Option<Value>,
     pub spans: Spans,
     pub findings: Vec<Finding>,
+    /// How many of `findings` are of the layout alone (a byte-order mark,
+    /// CRLF line endings, tabs as indentation, trailing spaces, the
+    /// canonical layout): the value was read regardless, and `rollcall fmt`
+    /// fixes them. The others it cannot fix safely.
+    pub fixable: usize,
 }
 
 /// Reads one YAML file. Never panics; every problem becomes a finding.
+///
+/// Every problem of a file that can still be read is reported in one pass:
+/// a byte-order mark, CRLF line endings and tabs used as indentation are
+/// each one finding, and the file is then read as if they had been set
+/// right (see [`normalise`]), so the schema and the rules judge it in the
+/// same run. Only input that cannot be read (not UTF-8, too large, too
+/// deep, another control character, a syntax error) stops early.
 pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Document {
-    let mut doc = Document { value: None, spans: Spans::default(), findings: Vec::new() };
+    let mut doc = Document { value: None, spans: Spans::default(), findings: Vec::new(), fixable: 0 };
     if bytes.len() as u64 > limits.max_bytes {
         doc.findings.push(too_large(file, bytes.len() as u64, limits));
         return doc;
+    }
+    let (bom, bytes) = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        Some(rest) => (true, rest),
+        None => (false, bytes),
+    };
+    let mut layout_findings = Vec::new();
+    if bom {
+        layout_findings.push(Finding::error(
+            ENCODING,
+            file,
+            Pos::START,
+            "",
+            "the file starts with a byte-order mark",
+            format!("save the file as UTF-8 without a byte-order mark (BOM); `rollcall fmt {file}` removes it"),
+        ));
     }
     let text = match decode(file, bytes) {
         Ok(text) => text,
@@ -123,10 +150,15 @@ pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Documen
             return doc;
         }
     };
-    if let Some(finding) = find_control(file, text) {
-        doc.findings.push(finding);
+    let normalised = normalise(file, text);
+    layout_findings.extend(normalised.findings);
+    if let Some(fatal) = normalised.fatal {
+        doc.fixable = layout_findings.len();
+        doc.findings = layout_findings;
+        doc.findings.push(fatal);
         return doc;
     }
+    let text: &str = &normalised.text;
     let mut builder = Builder::new(file, limits);
     let parsed = builder.run(text);
     doc.spans = Spans { entries: builder.spans };
@@ -138,26 +170,192 @@ pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Documen
     {
         doc.findings.push(finding);
     }
-    if !parsed {
-        return doc;
-    }
-    match builder.root {
-        None | Some(Value::Null) => doc.findings.push(Finding::error(
-            EMPTY,
-            file,
-            Pos::START,
-            "",
-            "the file holds no fields",
-            "write the member's fields as `key: value` lines (see examples/)",
-        )),
-        Some(value) => {
-            if layout == Layout::Canonical && doc.findings.is_empty() {
-                check_canonical(file, text, &value, &doc.spans, &mut doc.findings);
+    if parsed {
+        match builder.root {
+            None | Some(Value::Null) => doc.findings.push(Finding::error(
+                EMPTY,
+                file,
+                Pos::START,
+                "",
+                "the file holds no fields",
+                "write the member's fields as `key: value` lines (see examples/)",
+            )),
+            Some(value) => {
+                if layout == Layout::Canonical && doc.findings.is_empty() {
+                    let stripped = without_trailing_spaces(file, text, &value, limits);
+                    let text = match &stripped {
+                        Some((stripped, finding)) => {
+                            layout_findings.push(finding.clone());
+                            stripped.as_str()
+                        }
+                        None => text,
+                    };
+                    let mut canonical = Vec::new();
+                    check_canonical(file, text, &value, &doc.spans, &mut canonical);
+                    layout_findings.extend(canonical);
+                }
+                doc.value = Some(value);
             }
-            doc.value = Some(value);
         }
     }
+    doc.fixable = layout_findings.len();
+    doc.findings.splice(0..0, layout_findings);
     doc
+}
+
+/// The text as read, with what [`load`] sets right before parsing.
+struct Normalised<'t> {
+    text: Cow<'t, str>,
+    /// One finding per cause set right.
+    findings: Vec<Finding>,
+    /// A control character that cannot be set right: the file is not read.
+    fatal: Option<Finding>,
+}
+
+/// Sets right what is easiest to get wrong in an editor and has one
+/// meaning: CRLF line endings become LF (YAML reads a line break inside a
+/// value as LF either way), and a line indented with tabs only is read
+/// with two spaces per tab (one level each, the canonical indentation).
+/// Any other control character (a tab inside a value or mixed with spaces
+/// in an indentation, a lone CR) is fatal: its meaning is not clear.
+fn normalise<'t>(file: &str, text: &'t str) -> Normalised<'t> {
+    let mut out = Normalised { text: Cow::Borrowed(text), findings: Vec::new(), fatal: None };
+    if text.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)) {
+        return out;
+    }
+    let (mut crlf, mut first_crlf) = (0usize, None);
+    let (mut tabbed, mut first_tab) = (0usize, None);
+    let mut other: Option<(Pos, char)> = None;
+    let mut other_count = 0usize;
+    let lines: Vec<&str> = text.split('\n').collect();
+    let last = lines.len() - 1;
+    for (index, content) in lines.iter().enumerate() {
+        let line = index as u32 + 1;
+        let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
+        let tabs_only = indent > 0 && content[..indent].bytes().all(|b| b == b'\t');
+        let mut line_tabbed = false;
+        for (column, (at, c)) in content.char_indices().enumerate() {
+            if !is_control(c) {
+                continue;
+            }
+            let pos = Pos { line, column: column as u32 + 1 };
+            if c == '\r' && at + 1 == content.len() && index < last {
+                crlf += 1;
+                first_crlf.get_or_insert(pos);
+            } else if c == '\t' && at < indent && tabs_only {
+                line_tabbed = true;
+                first_tab.get_or_insert(pos);
+            } else {
+                match other {
+                    None => {
+                        other = Some((pos, c));
+                        other_count = 1;
+                    }
+                    Some((_, first)) if first == c => other_count += 1,
+                    Some(_) => {}
+                }
+            }
+        }
+        tabbed += usize::from(line_tabbed);
+    }
+    let how_many = |count: usize, what: &str| {
+        if count > 1 { format!(" ({count} {what} in the file; the first is here)") } else { String::new() }
+    };
+    if let Some(pos) = first_crlf {
+        out.findings.push(Finding::error(
+            CONTROL_CHARACTER,
+            file,
+            pos,
+            "",
+            format!("the file has Windows (CRLF) line endings{}", how_many(crlf, "lines")),
+            format!("save the file with Unix (LF) line endings; `rollcall fmt {file}` converts them"),
+        ));
+    }
+    if let Some(pos) = first_tab {
+        out.findings.push(Finding::error(
+            CONTROL_CHARACTER,
+            file,
+            pos,
+            "",
+            format!("the line is indented with tabs{}", how_many(tabbed, "lines")),
+            format!(
+                "indent with two spaces per level (rollcall read each tab as one level); \
+                 `rollcall fmt {file}` replaces the tabs"
+            ),
+        ));
+    }
+    if let Some((pos, c)) = other {
+        let (what, help) = match c {
+            '\t' => ("a tab character".to_owned(), "indent with spaces; text may not contain tabs"),
+            '\r' => {
+                ("a carriage return that does not end a line".to_owned(), "save the file with Unix (LF) line endings")
+            }
+            _ => (format!("the control character U+{:04X}", c as u32), "delete the control character"),
+        };
+        out.fatal = Some(Finding::error(
+            CONTROL_CHARACTER,
+            file,
+            pos,
+            "",
+            format!("the file contains {what}{}", occurrences(other_count)),
+            help,
+        ));
+        return out;
+    }
+    if crlf > 0 || tabbed > 0 {
+        let mut fixed = String::with_capacity(text.len() + tabbed * 8);
+        for (index, content) in lines.iter().enumerate() {
+            let content = if index < last { content.strip_suffix('\r').unwrap_or(content) } else { content };
+            let tabs = content.len() - content.trim_start_matches('\t').len();
+            let rest = &content[tabs..];
+            if tabs > 0 && !rest.starts_with(' ') {
+                fixed.extend(std::iter::repeat_n("  ", tabs));
+                fixed.push_str(rest);
+            } else {
+                fixed.push_str(content);
+            }
+            if index < last {
+                fixed.push('\n');
+            }
+        }
+        out.text = Cow::Owned(fixed);
+    }
+    out
+}
+
+/// `text` without the spaces that end its lines, with the finding that
+/// says so, if there are any and removing them keeps the value (inside a
+/// literal block they are part of the text, and stay).
+fn without_trailing_spaces(file: &str, text: &str, value: &Value, limits: Limits) -> Option<(String, Finding)> {
+    let mut first = None;
+    let mut count = 0usize;
+    let mut stripped = String::with_capacity(text.len());
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let content = line.strip_suffix('\n').unwrap_or(line);
+        let kept = content.trim_end_matches(' ');
+        if kept.len() < content.len() {
+            count += 1;
+            first.get_or_insert(Pos { line: index as u32 + 1, column: kept.chars().count() as u32 + 1 });
+        }
+        stripped.push_str(kept);
+        if line.ends_with('\n') {
+            stripped.push('\n');
+        }
+    }
+    let pos = first?;
+    let mut builder = Builder::new(file, limits);
+    if !builder.run(&stripped) || !builder.findings.is_empty() || builder.root.as_ref() != Some(value) {
+        return None;
+    }
+    let finding = Finding::error(
+        NOT_CANONICAL,
+        file,
+        pos,
+        "",
+        format!("the line ends with spaces{}", occurrences(count).replace(" in the file", " lines in the file")),
+        format!("delete the spaces at the ends of lines; `rollcall fmt {file}` removes them"),
+    );
+    Some((stripped, finding))
 }
 
 /// The one way rollcall writes a document: serde-saphyr's block style, two
@@ -210,16 +408,6 @@ pub(crate) fn too_large(file: &str, size: u64, limits: Limits) -> Finding {
 }
 
 fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Finding>> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return Err(Box::new(Finding::error(
-            ENCODING,
-            file,
-            Pos::START,
-            "",
-            "the file starts with a byte-order mark",
-            "save the file as UTF-8 without a byte-order mark (BOM)",
-        )));
-    }
     std::str::from_utf8(bytes).map_err(|e| {
         let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
         Box::new(Finding::error(
@@ -238,38 +426,6 @@ fn end_position(text: &str) -> Pos {
     let line = 1 + text.matches('\n').count() as u32;
     let last = text.rfind('\n').map_or(text, |i| &text[i + 1..]);
     Pos { line, column: 1 + last.chars().count() as u32 }
-}
-
-/// Control characters refuse the file at their first occurrence (the
-/// parser would only add noise); one finding says how many there are.
-fn find_control(file: &str, text: &str) -> Option<Finding> {
-    if text.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)) {
-        return None;
-    }
-    let mut first = None;
-    let mut count = 0;
-    for (line, content) in text.split('\n').enumerate() {
-        for (column, c) in content.chars().enumerate() {
-            if is_control(c) {
-                count += 1;
-                first.get_or_insert((Pos { line: line as u32 + 1, column: column as u32 + 1 }, c));
-            }
-        }
-    }
-    let (pos, c) = first?;
-    let (what, help) = match c {
-        '\t' => ("a tab character".to_owned(), "indent with spaces; text may not contain tabs"),
-        '\r' => ("a carriage return (Windows line ending)".to_owned(), "save the file with Unix (LF) line endings"),
-        _ => (format!("the control character U+{:04X}", c as u32), "delete the control character"),
-    };
-    Some(Finding::error(
-        CONTROL_CHARACTER,
-        file,
-        pos,
-        "",
-        format!("the file contains {what}{}", occurrences(count)),
-        help,
-    ))
 }
 
 /// An invisible character outside any value (in a comment, say).
