@@ -254,3 +254,60 @@ fn fmt_fixes_the_layout_and_refuses_what_it_cannot_fix_safely() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read(&target).unwrap(), edited_by_hand(&value));
 }
+
+#[test]
+fn help_texts_give_advice_that_is_accepted() {
+    let ledger = Ledger::shipped();
+    let path = rollcall::roll::layout::member_path("grace-lin");
+    let good = canonical(&individual("grace-lin", 93_000_001));
+    let check = |text: String| {
+        ledger.write(&path, text);
+        ledger.validate(&[])
+    };
+    // The country: unquoted capitals are accepted; the help says so.
+    check(good.clone()).assert_clean();
+    let out = check(good.replace("country: DE", "country: de"));
+    let help = &out.expect("identity.country-code", &path, 6).help;
+    assert!(help.contains("e.g. DE") && !help.contains("\"DE\""), "{help}");
+    assert_eq!(check(good.replace("country: DE", "country: \"NO\"")).code, 0);
+    for (common, iso) in [("UK", "GB"), ("EL", "GR"), ("JA", "JP")] {
+        let out = check(good.replace("country: DE", &format!("country: {common}")));
+        let help = &out.expect("identity.country-code", &path, 6).help;
+        assert!(help.contains(&format!("code is {iso}")), "{common}: {help}");
+    }
+    for doc in ["README.md", "CONTRIBUTING.md", "schema/member.schema.json"] {
+        let text = std::fs::read_to_string(repo_root().join(doc)).unwrap();
+        assert!(!text.contains("capitals and double quotes"), "{doc} still advises quoting every code");
+    }
+    // A value with `: ` in it: the advice is to quote it, and the advice is accepted.
+    let out = check(good.replace("name: Test Person", "name: Marta: Novak"));
+    let finding = out.expect("yaml.syntax", &path, 2);
+    assert!(finding.help.contains("write `name: \"Marta: Novak\"`"), "{}", finding.help);
+    assert_eq!(check(good.replace("name: Test Person", "name: \"Marta: Novak\"")).code, 0);
+    // A comment line and a blank line: remove them.
+    for extra in ["# my application\n", "\n"] {
+        let out = check(good.replace("kind: person\n", &format!("kind: person\n{extra}")));
+        let finding = out.expect("yaml.not-canonical", &path, 4);
+        assert!(finding.help.starts_with("remove this line"), "{extra:?}: {}", finding.help);
+    }
+}
+
+#[test]
+fn merging_a_merged_pull_request_again_says_it_is_merged() {
+    let ledger = desk();
+    let head = propose(&ledger, &individual("new-person", 93_000_001));
+    let merge = || {
+        let mut args = vec!["merge", "--format", "json", "--date", AS_OF, "--head", &head];
+        args.extend(["--author", "new-person", "--author-id", "93000001", "--pull-request", "42"]);
+        args.extend_from_slice(TWO);
+        ledger.run(&args)
+    };
+    assert_eq!(merge().code, 0);
+    let tip_after = tip(&ledger);
+    let again = merge();
+    assert_eq!(again.code, 1, "{}", again.stderr);
+    assert_eq!(again.rules(), ["merge.already-merged"], "{}", again.summary());
+    let message = &again.findings[0].message;
+    assert!(message.contains("#42 was already merged: new-person is a member since 2026-11-22"), "{message}");
+    assert_eq!(tip(&ledger), tip_after, "nothing recorded");
+}

@@ -135,10 +135,15 @@ pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Si
         let options = Options { as_of: request.date, skip: request.skip.clone() };
         let judgement = pull_request::judge(dir, &branch.tip.to_string(), &pr.head, &pr.author, &options)
             .map_err(|e| MergeError::Source(SourceError::Git(e.to_string())))?;
+        let head = repo.revparse_single(&pr.head).and_then(|o| o.peel_to_commit()).map_err(MergeError::from)?.id();
         if !judgement.is_acceptable() {
+            // Merged already: one finding saying so, not every way the
+            // pull request now differs from the roll.
+            if let Some(finding) = already_merged(repo, branch.tip, head)? {
+                return Ok(Err(vec![finding]));
+            }
             return Ok(Err(judgement.findings));
         }
-        let head = repo.revparse_single(&pr.head).and_then(|o| o.peel_to_commit()).map_err(MergeError::from)?.id();
         let (kind, file) = match &judgement.change {
             PrKind::Application { file, .. } => (Kind::Admit, file),
             PrKind::Update { file, .. } => (Kind::Update, file),
@@ -169,6 +174,52 @@ pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Si
             pull_request: Some((pr.number, head)),
         }))
     })
+}
+
+/// The event that already merged the pull request whose head is `head`,
+/// as a finding: looked for in the branch's first-parent history back to
+/// where the pull request started (its merge base), the only place such an
+/// event can be.
+fn already_merged(repo: &Repository, tip: Oid, head: Oid) -> Result<Option<Finding>, MergeError> {
+    let mut walk = repo.revwalk().map_err(MergeError::from)?;
+    walk.simplify_first_parent().map_err(MergeError::from)?;
+    walk.push(tip).map_err(MergeError::from)?;
+    if let Ok(base) = repo.merge_base(tip, head) {
+        walk.hide(base).map_err(MergeError::from)?;
+    }
+    for commit in walk {
+        let commit = repo.find_commit(commit.map_err(MergeError::from)?).map_err(MergeError::from)?;
+        let Some(event) = commit.message().ok().and_then(Event::parse) else { continue };
+        if event.pull_request_head != Some(head) {
+            continue;
+        }
+        let short = &commit.id().to_string()[..12];
+        let number = event.pull_request.map_or_else(String::new, |n| format!(" #{n}"));
+        let now = MemberDocument::at(repo, tip, &event.file)?.map(|d| d.value).unwrap_or_default();
+        let message = match (event.kind, now.get("admitted").and_then(Value::as_str)) {
+            (Kind::Admit, Some(admitted)) => format!(
+                "pull request{number} was already merged: {} is a member since {admitted}{} (event {short})",
+                event.member,
+                event.member_number.map_or_else(String::new, |n| format!(", member number {n}")),
+            ),
+            _ => format!(
+                "pull request{number} was already merged on {} ({} of {}, event {short})",
+                event.date,
+                event.kind.as_str(),
+                event.member
+            ),
+        };
+        let line = Pos::START;
+        return Ok(Some(Finding::error(
+            ALREADY_MERGED,
+            &event.file,
+            line,
+            "",
+            message,
+            "nothing to merge; a further change needs a new pull request",
+        )));
+    }
+    Ok(None)
 }
 
 /// Records a lifecycle event on a member of the roll.

@@ -120,7 +120,14 @@ impl Compiled {
             }
             kind => {
                 let (message, help) = describe(kind, instance);
-                push(pointer, spans.locate(pointer), message, help);
+                let instead = instance.as_str().and_then(|value| annotations.instead?.get(value)?.as_str());
+                match instead {
+                    Some(instead) => {
+                        let help = format!("{instead}; {}", annotations.help.as_deref().unwrap_or(&help));
+                        out.push(Finding::error(rule.clone(), file, spans.locate(pointer), pointer, message, help));
+                    }
+                    None => push(pointer, spans.locate(pointer), message, help),
+                }
             }
         }
     }
@@ -227,11 +234,14 @@ struct Annotations<'s> {
     help: Option<String>,
     /// The schema object holding the failed keyword.
     holder: Option<&'s Value>,
+    /// `x-instead`: for a common value that is refused, what to write
+    /// instead and why (`"UK"`: the United Kingdom's code is GB).
+    instead: Option<&'s serde_json::Map<String, Value>>,
 }
 
 impl<'s> Annotations<'s> {
     fn along(root: &'s Value, schema_path: &str) -> Annotations<'s> {
-        let mut found = Annotations { rule: None, help: None, holder: None };
+        let mut found = Annotations { rule: None, help: None, holder: None, instead: None };
         let mut node = root;
         let segments: Vec<String> =
             schema_path.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
@@ -255,10 +265,14 @@ impl<'s> Annotations<'s> {
         found
     }
 
-    fn note(&mut self, node: &Value) {
+    fn note(&mut self, node: &'s Value) {
         if let Some(rule) = node.get("x-rule").and_then(Value::as_str) {
             self.rule = Some(rule.to_owned());
             self.help = None;
+            self.instead = None;
+        }
+        if let Some(instead) = node.get("x-instead").and_then(Value::as_object) {
+            self.instead = Some(instead);
         }
         if let Some(help) = node.get("x-help").and_then(Value::as_str) {
             self.help = Some(help.to_owned());

@@ -530,11 +530,11 @@ impl<'f> Builder<'f> {
                 Err(e) => {
                     let pos = pos_of(e.marker());
                     let (rule, help) = if matches!(e.kind(), ErrorKind::RecursionLimitExceeded) {
-                        (TOO_DEEP, "a member file needs only a few levels of nesting")
+                        (TOO_DEEP, "a member file needs only a few levels of nesting".to_owned())
                     } else {
-                        (SYNTAX, "fix the YAML syntax here; examples/ shows the expected layout")
+                        (SYNTAX, syntax_help(text, pos, &e.info()))
                     };
-                    self.error(rule, pos, format!("YAML could not be read: {}", e.info()), help);
+                    self.error(rule, pos, format!("YAML could not be read: {}", e.info()), &help);
                     return false;
                 }
             };
@@ -763,6 +763,27 @@ impl<'f> Builder<'f> {
     }
 }
 
+/// How to fix a syntax error. The commonest: a value with `: ` in it
+/// (`name: Marta: Novak`), which YAML reads as a second mapping; quoting
+/// the value makes it text.
+fn syntax_help(text: &str, pos: Pos, info: &str) -> String {
+    const GENERIC: &str = "fix the YAML syntax here; examples/ shows the expected layout";
+    if !info.contains("mapping values are not allowed") {
+        return GENERIC.to_owned();
+    }
+    let line = text.split('\n').nth(pos.line.saturating_sub(1) as usize).unwrap_or_default();
+    let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+    match line[indent..].split_once(": ") {
+        Some((key, value)) if !value.trim().is_empty() => {
+            let value = value.trim_end();
+            let quoted = serde_json::to_string(value).unwrap_or_default();
+            let fixed: String = format!("{key}: {quoted}").chars().take(100).collect();
+            format!("a value containing `: ` must be in double quotes: write `{fixed}`")
+        }
+        _ => "a value containing `: ` must be in double quotes, e.g. name: \"Marta: Novak\"".to_owned(),
+    }
+}
+
 /// `text` without the control and invisible characters that
 /// [`decoded_problem`] refuses.
 fn visible(text: &str) -> String {
@@ -957,8 +978,12 @@ fn check_canonical(file: &str, text: &str, value: &Value, spans: &Spans, finding
         if want == Some(actual) {
             continue;
         }
+        let shown = actual.trim_end_matches('\n').trim();
         let help = match want {
             Some(want) if want.trim_end_matches('\n') == actual => "end the file with a newline".to_owned(),
+            _ if shown.is_empty() || shown.starts_with('#') => {
+                "remove this line (comments and blank lines are not kept in member files)".to_owned()
+            }
             Some(want) => format!("write this line as: {}", quoted(want.trim_end_matches('\n'))),
             None => "delete this line (comments, blank lines and `---` are not kept in member files)".to_owned(),
         };

@@ -38,6 +38,7 @@ pub mod lifecycle {
     pub(crate) const TRANSITION: &str = "lifecycle.transition";
     pub(crate) const STAMP: &str = "lifecycle.stamp";
     pub(crate) const NOT_A_MEMBER_CHANGE: &str = "merge.member-change";
+    pub(crate) const ALREADY_MERGED: &str = "merge.already-merged";
     pub(crate) const UNKNOWN_MEMBER: &str = "lifecycle.unknown-member";
 }
 
