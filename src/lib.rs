@@ -11,9 +11,11 @@
 //! - [`roll`]: the roll at one tree: files, rules, validation, index;
 //! - [`change`]: a change to the roll: pull requests, approvals, merges, events;
 //! - [`history`]: the chain of changes: log, roll as of a date, verify, checkpoints;
+//! - [`election`]: the count of ranked ballots (BLT files, Meek STV);
 //! - [`output`]: how findings and judgements are printed.
 
 pub mod change;
+pub mod election;
 pub mod finding;
 pub mod history;
 pub mod output;

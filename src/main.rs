@@ -59,6 +59,8 @@ enum Command {
     Verify(cli::verify::VerifyArgs),
     /// Print a signed checkpoint (C2SP signed note) of the ledger's head, or cosign one as a witness.
     Checkpoint(cli::checkpoint::CheckpointArgs),
+    /// Count ranked ballots in a BLT file by reference Meek STV (or Astra's variant) and print the rounds.
+    Tally(cli::tally::TallyArgs),
     /// List every rule a finding can name.
     Rules,
     /// Rewrite member files in the canonical layout (the values are kept).
@@ -111,6 +113,7 @@ fn run(command: Command) -> Result<ExitCode, CannotRun> {
         Command::Log(args) => log::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Checkpoint(args) => checkpoint::run(args),
+        Command::Tally(args) => tally::run(args),
         Command::Rules => rules::run(),
         Command::Fmt(args) => fmt::run(args),
     }

@@ -331,8 +331,10 @@ fn every_rule_has_a_fixture() {
     let covered: Vec<&str> = fixtures().iter().map(|f| f.rule).collect();
     let bytes = std::fs::read(repo_root().join("schema/member.schema.json")).unwrap();
     let schema = rollcall::roll::schema::load_member_schema(&bytes).unwrap_or_else(|f| panic!("shipped schema: {f:?}"));
-    // Pull-request rules have their failing cases in tests/check_pr.rs, and
-    // the rules of ledger events theirs in tests/merge.rs.
+    // Pull-request rules have their failing cases in tests/check_pr.rs, the
+    // rules of ledger events theirs in tests/merge.rs, the history's in
+    // tests/history.rs, and a BLT ballot file's in tests/tally.rs (each
+    // with its own test that every rule of its kind has one).
     let mut names: Vec<String> = rollcall::roll::rules::RULES
         .iter()
         .filter(|r| {
@@ -341,6 +343,7 @@ fn every_rule_has_a_fixture() {
                 rollcall::roll::rules::Check::PullRequest
                     | rollcall::roll::rules::Check::Event
                     | rollcall::roll::rules::Check::History
+                    | rollcall::roll::rules::Check::Ballots
             )
         })
         .map(|r| r.name.to_owned())

@@ -15,6 +15,7 @@ pub mod merge;
 pub mod out;
 pub mod roll;
 pub mod rules;
+pub mod tally;
 pub mod validate;
 pub mod verify;
 

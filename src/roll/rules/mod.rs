@@ -14,7 +14,7 @@ mod tree;
 
 pub mod names;
 
-use names::{approval, checkpoint, history, lifecycle, pr};
+use names::{approval, blt, checkpoint, history, lifecycle, pr};
 
 use crate::finding::{Finding, Pos, Severity};
 use crate::roll::config::Config;
@@ -40,6 +40,8 @@ pub enum Check {
     Event,
     /// Made while reading the ledger's history (`log`, `verify`, checkpoints).
     History,
+    /// Made while reading a BLT ballot file (`tally`).
+    Ballots,
 }
 
 /// A rule's severity is a property of the rule, here in the registry, not
@@ -260,6 +262,28 @@ pub static RULES: &[Rule] = &[
     rule(checkpoint::STATE_HASH, "the roll at the checkpoint's head hashes to its state", Check::History),
     rule(checkpoint::CHECKPOINT_SIGNATURE, "a checkpoint is signed by the ledger's key", Check::History),
     rule(checkpoint::CHECKPOINT_ORIGIN, "a checkpoint is of this ledger", Check::History),
+    rule(blt::TOO_LARGE, "a BLT file is at most 64 MiB", Check::Ballots),
+    rule(blt::ENCODING, "a BLT file is UTF-8 text", Check::Ballots),
+    rule(blt::HEADER, "the first line is `candidates seats`, two positive integers", Check::Ballots),
+    rule(blt::SEATS, "there are fewer seats than candidates", Check::Ballots),
+    rule(blt::CANDIDATE_RANGE, "a candidate number is between 1 and the number of candidates", Check::Ballots),
+    rule(blt::WITHDRAWN_REPEATED, "a candidate is withdrawn once", Check::Ballots),
+    rule(blt::WEIGHT, "a ballot's weight is a positive integer", Check::Ballots),
+    rule(blt::TOTAL_WEIGHT, "the ballots' total weight is within the counting range", Check::Ballots),
+    rule(blt::EQUAL_RANKING, "equal rankings (`=`) are not supported", Check::Ballots),
+    rule(blt::REPEATED_PREFERENCE, "a ballot ranks each candidate once", Check::Ballots),
+    rule(blt::MISSING_TERMINATOR, "a ballot line ends with 0", Check::Ballots),
+    rule(
+        blt::TOO_MANY_BALLOTS,
+        "a BLT file holds at most 2,000,000 ballot lines (identical ballots share a line)",
+        Check::Ballots,
+    ),
+    rule(blt::MISSING_END, "the ballots end with a line holding only 0", Check::Ballots),
+    rule(blt::SYNTAX, "a token that belongs nowhere in a BLT file", Check::Ballots),
+    rule(blt::NAME_SYNTAX, "a candidate name or the title is one double-quoted string on its line", Check::Ballots),
+    rule(blt::NAME_COUNT, "one name per candidate, then the title", Check::Ballots),
+    rule(blt::NAME_DUPLICATE, "candidate names are distinct", Check::Ballots),
+    rule(blt::NAME_INVALID, "a candidate name is not empty and holds no control characters", Check::Ballots),
 ];
 
 /// Whether `name` may be given to `--skip`.

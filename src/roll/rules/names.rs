@@ -1,5 +1,5 @@
 //! The names of the rules judged outside `roll/`: a pull request, an
-//! event, the history. The registry (`RULES`) owns every name, so it never
+//! event, the history, a BLT ballot file. The registry (`RULES`) owns every name, so it never
 //! imports from the layers above it; each judge imports its names from
 //! here. Search for a rule's name (`"history.linear"`) to find its constant
 //! here, then the constant to find where it is judged.
@@ -66,4 +66,26 @@ pub mod checkpoint {
     pub(crate) const STATE_HASH: &str = "checkpoint.state";
     pub(crate) const CHECKPOINT_SIGNATURE: &str = "checkpoint.signature";
     pub(crate) const CHECKPOINT_ORIGIN: &str = "checkpoint.origin";
+}
+
+/// `blt.*`: a BLT ballot file, judged by `election/blt.rs` (`tally`).
+pub mod blt {
+    pub(crate) const TOO_LARGE: &str = "blt.too-large";
+    pub(crate) const ENCODING: &str = "blt.encoding";
+    pub(crate) const HEADER: &str = "blt.header";
+    pub(crate) const SEATS: &str = "blt.seats";
+    pub(crate) const CANDIDATE_RANGE: &str = "blt.candidate-range";
+    pub(crate) const WITHDRAWN_REPEATED: &str = "blt.withdrawn-repeated";
+    pub(crate) const WEIGHT: &str = "blt.weight";
+    pub(crate) const TOTAL_WEIGHT: &str = "blt.total-weight";
+    pub(crate) const EQUAL_RANKING: &str = "blt.equal-ranking";
+    pub(crate) const REPEATED_PREFERENCE: &str = "blt.repeated-preference";
+    pub(crate) const MISSING_TERMINATOR: &str = "blt.missing-terminator";
+    pub(crate) const TOO_MANY_BALLOTS: &str = "blt.too-many-ballots";
+    pub(crate) const MISSING_END: &str = "blt.missing-end";
+    pub(crate) const SYNTAX: &str = "blt.syntax";
+    pub(crate) const NAME_SYNTAX: &str = "blt.name-syntax";
+    pub(crate) const NAME_COUNT: &str = "blt.name-count";
+    pub(crate) const NAME_DUPLICATE: &str = "blt.name-duplicate";
+    pub(crate) const NAME_INVALID: &str = "blt.name-invalid";
 }
