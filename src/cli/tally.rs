@@ -1,6 +1,7 @@
 //! `rollcall tally`: count the ranked ballots of a BLT file and print the
 //! rounds, or the file's findings.
 
+use super::out::{out, outln};
 use super::{CannotRun, UNACCEPTABLE};
 use rollcall::election::{self, Method, TallyError, blt};
 use rollcall::output::lines::text_line;
@@ -33,8 +34,8 @@ pub fn run(args: TallyArgs) -> Result<ExitCode, CannotRun> {
     match election::tally(&args.file, args.method, &args.tie_order) {
         Ok(tally) => {
             match args.format {
-                TallyFormat::Json => println!("{}", serde_json::to_string_pretty(&tally.json())?),
-                TallyFormat::Human => print!("{}", tally.human()),
+                TallyFormat::Json => outln!("{}", serde_json::to_string_pretty(&tally.json())?),
+                TallyFormat::Human => out!("{}", tally.human()),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -46,7 +47,7 @@ pub fn run(args: TallyArgs) -> Result<ExitCode, CannotRun> {
             let path = args.file.display().to_string();
             let text = head(&args.file);
             let line_of = |file: &str, line: u32| text_line(&path, &text, file, line);
-            print!("{}", report::render(format, &findings, None, &line_of));
+            out!("{}", report::render(format, &findings, None, &line_of));
             Ok(ExitCode::from(UNACCEPTABLE))
         }
         Err(TallyError::CannotRun(message)) => Err(message.into()),
