@@ -61,6 +61,8 @@ enum Command {
     Checkpoint(cli::checkpoint::CheckpointArgs),
     /// Count ranked ballots in a BLT file by reference Meek STV (or Astra's variant) and print the rounds.
     Tally(cli::tally::TallyArgs),
+    /// Record the ledger's genesis on the branch: its history begins there (the roll must validate whole).
+    Genesis(cli::genesis::GenesisArgs),
     /// List every rule a finding can name.
     Rules,
     /// Rewrite member files in the canonical layout (the values are kept).
@@ -114,6 +116,7 @@ fn run(command: Command) -> Result<ExitCode, CannotRun> {
         Command::Verify(args) => verify::run(args),
         Command::Checkpoint(args) => checkpoint::run(args),
         Command::Tally(args) => tally::run(args),
+        Command::Genesis(args) => genesis::run(args),
         Command::Rules => rules::run(),
         Command::Fmt(args) => fmt::run(args),
     }

@@ -385,6 +385,20 @@ fn tampers() -> Vec<Tamper> {
             },
         },
         Tamper {
+            name: "a second genesis: history begun anew after the events",
+            rule: "history.genesis",
+            file: "",
+            line: 1,
+            at: 6,
+            edit: |_, items| {
+                let mut again = items[5].clone();
+                let genesis = rollcall::change::genesis::Genesis { members: 14, date: "2026-03-02".parse().unwrap() };
+                again.message = genesis.message();
+                again.commit = None;
+                items.push(again);
+            },
+        },
+        Tamper {
             name: "a resignation of a member who had resigned",
             rule: "lifecycle.transition",
             file: "members/pe/person-a.yaml",

@@ -83,7 +83,7 @@ fn an_approved_application_becomes_one_ledger_event() {
     assert_eq!(event.member_number, Some(11), "the shipped roll's highest number is 10");
     assert_eq!(event.pull_request, Some(42));
     assert_eq!(event.pull_request_head.unwrap().to_string(), head);
-    assert_eq!(event.previous, None, "the first event on this branch");
+    assert_eq!(event.previous, Some(before), "the first event on this branch links to the genesis");
     let logins: Vec<&str> = event.approvals.iter().map(|a| a.login.as_str()).collect();
     assert_eq!(logins, ["lena-hart", "kofi-mensah"]);
     let file = file_at(&ledger, after, "members/ne/new-person.yaml");

@@ -164,7 +164,7 @@ pub fn build(dir: &Path, members: usize, commits: usize) {
 
 /// A generated ledger history: what `build_history` wrote on `main`.
 pub struct History {
-    /// The first commit: the shipped schema and roll, not an event.
+    /// The first commit, the ledger's genesis: the shipped schema and roll.
     pub genesis: git2::Oid,
     /// The event commits, oldest first.
     pub events: Vec<git2::Oid>,
@@ -317,8 +317,11 @@ pub fn build_history(dir: &Path, events: usize) -> History {
         };
 
     let files: Vec<(&str, &[u8])> = shipped.iter().map(|(p, b)| (p.as_str(), b.as_slice())).collect();
-    let genesis =
-        commit(&mut out, start - 86_400, "Start the ledger: the shipped schema, policy and roll\n", &files, None);
+    let genesis = rollcall::change::genesis::Genesis {
+        members: files.iter().filter(|(p, _)| p.starts_with("members/")).count() as u64,
+        date: HISTORY_START.yesterday().expect("date"),
+    };
+    let genesis = commit(&mut out, start - 86_400, &genesis.message(), &files, None);
     let entry = |path: &str, bytes: &[u8]| {
         let member = rollcall::roll::neighbours::summarise(path, bytes).expect("a member file");
         let blob = git2::Oid::hash_object(git2::ObjectType::Blob, bytes).expect("hash");
@@ -341,7 +344,7 @@ pub fn build_history(dir: &Path, events: usize) -> History {
     let mut by_expiry: std::collections::BTreeSet<(Date, usize)> = std::collections::BTreeSet::new();
     let mut mix = Mix(0x0dd_ba11);
     let (mut pull_requests, mut invoices) = (0, 0);
-    let mut previous: Option<git2::Oid> = None;
+    let mut previous: Option<git2::Oid> = Some(genesis);
     for k in 0..events {
         let date = HISTORY_START.checked_add(jiff::Span::new().days((k / EVENTS_PER_DAY) as i64)).expect("date");
         let time = start + (k / EVENTS_PER_DAY) as i64 * 86_400 + (k % EVENTS_PER_DAY) as i64 * 600;

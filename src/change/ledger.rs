@@ -15,6 +15,7 @@
 //! gc` like those of a lost race.
 
 use crate::change::event::Event;
+use crate::change::genesis::Genesis;
 use crate::change::sign::Signer;
 use crate::finding::Finding;
 use crate::roll::index::{self, INDEX_FILE, IndexState};
@@ -92,11 +93,14 @@ pub struct Draft<'a> {
     pub index: Option<&'a IndexState>,
 }
 
-/// The most recent event on the first-parent history of `tip`, if any.
+/// The most recent event on the first-parent history of `tip`, or the
+/// genesis if no event follows it: what the next event names as the event
+/// before it. `None` on a branch with neither.
 pub fn previous_event(repo: &Repository, tip: Oid) -> Result<Option<Oid>, LedgerError> {
     let mut commit = repo.find_commit(tip).map_err(LedgerError::from)?;
     loop {
-        if commit.message().ok().and_then(Event::parse).is_some() {
+        let message = commit.message().ok();
+        if message.is_some_and(|m| Event::parse(m).is_some() || Genesis::parse(m).is_some()) {
             return Ok(Some(commit.id()));
         }
         match commit.parent(0) {
@@ -138,30 +142,50 @@ pub fn record(
             tree = replace(repo, &tree, INDEX_FILE, index_blob)?;
         }
     }
-    let signature = committer(repo)?;
     let message = draft.event.message();
-    let content =
-        repo.commit_create_buffer(&signature, &signature, &message, &tree, &[&parent]).map_err(LedgerError::from)?;
-    let content = content.as_str().map_err(|_| LedgerError::Git("the commit is not UTF-8".to_owned()))?;
-    let commit = match signer {
-        Some(signer) => {
-            let armoured = signer.sign(content.as_bytes()).map_err(LedgerError::Sign)?;
-            repo.commit_signed(content, &armoured, Some("gpgsig")).map_err(LedgerError::from)?
-        }
-        None => repo
-            .odb()
-            .and_then(|odb| odb.write(git2::ObjectType::Commit, content.as_bytes()))
-            .map_err(LedgerError::from)?,
-    };
+    let commit = write_commit(repo, &message, tree.id(), &[&parent], signer)?;
     let found = (admission.gate)(repo, branch.tip, commit, admission.skip).map_err(LedgerError::Git)?;
     if !found.is_empty() {
         return Err(LedgerError::Refused(found));
     }
+    advance(repo, branch, commit, &message)?;
+    Ok(commit)
+}
+
+/// Writes a commit object (signed if `signer` is given) without moving
+/// any branch: unreachable until a branch is moved to it.
+pub(crate) fn write_commit(
+    repo: &Repository,
+    message: &str,
+    tree: Oid,
+    parents: &[&git2::Commit],
+    signer: Option<&Signer>,
+) -> Result<Oid, LedgerError> {
+    let tree = repo.find_tree(tree).map_err(LedgerError::from)?;
+    let signature = committer(repo)?;
+    let content =
+        repo.commit_create_buffer(&signature, &signature, message, &tree, parents).map_err(LedgerError::from)?;
+    let content = content.as_str().map_err(|_| LedgerError::Git("the commit is not UTF-8".to_owned()))?;
+    match signer {
+        Some(signer) => {
+            let armoured = signer.sign(content.as_bytes()).map_err(LedgerError::Sign)?;
+            repo.commit_signed(content, &armoured, Some("gpgsig")).map_err(LedgerError::from)
+        }
+        None => repo
+            .odb()
+            .and_then(|odb| odb.write(git2::ObjectType::Commit, content.as_bytes()))
+            .map_err(LedgerError::from),
+    }
+}
+
+/// Moves `branch` to `commit` if, and only if, it still points at
+/// `branch.tip`, under the writers' lock.
+pub(crate) fn advance(repo: &Repository, branch: &Branch, commit: Oid, message: &str) -> Result<(), LedgerError> {
     let _writer = WriterLock::acquire(repo)?;
     clear_dead_lock(repo, branch)?;
     let log = format!("rollcall: {}", message.lines().next().unwrap_or_default());
     match repo.reference_matching(&branch.refname(), commit, true, branch.tip, &log) {
-        Ok(_) => Ok(commit),
+        Ok(_) => Ok(()),
         Err(e) if matches!(e.code(), ErrorCode::Modified | ErrorCode::Locked | ErrorCode::NotFound) => {
             Err(LedgerError::Moved)
         }

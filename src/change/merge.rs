@@ -20,6 +20,7 @@
 
 use crate::change::approval::{self, Approver, Payment, Subject};
 use crate::change::event::{Event, Kind};
+use crate::change::genesis::Genesis;
 use crate::change::ledger::{self, Admission, Branch, Draft, Gate, LedgerError};
 use crate::change::lifecycle::{self, Stamp, Termination};
 use crate::change::pull_request::{self, Author, PrKind};
@@ -442,10 +443,10 @@ fn prepare(
         return Ok(Err(findings));
     }
     let previous = ledger::previous_event(repo, branch.tip)?;
-    let previous_date = previous
-        .and_then(|p| repo.find_commit(p).ok())
-        .and_then(|c| c.message().ok().and_then(Event::parse))
-        .map(|e| e.date);
+    let previous_date = previous.and_then(|p| repo.find_commit(p).ok()).and_then(|c| {
+        let message = c.message().ok()?;
+        Event::parse(message).map(|e| e.date).or_else(|| Genesis::parse(message).map(|g| g.date))
+    });
     if let Some(date) = previous_date.filter(|d| *d > request.date) {
         let why = format!("the event's date {} is before the branch's latest event ({date})", request.date);
         let help = "events are recorded in date order: give --date on or after it";

@@ -8,6 +8,7 @@ pub mod check_pr;
 pub mod checkpoint;
 pub mod codeowners;
 pub mod fmt;
+pub mod genesis;
 pub mod index;
 pub mod lifecycle;
 pub mod log;

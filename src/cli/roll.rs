@@ -4,6 +4,7 @@ use super::out::{out, outln};
 use super::{CannotRun, HistoryArgs, ListFormat};
 use jiff::civil::Date;
 use rollcall::history::voting;
+use rollcall::output::report::{self, Format};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -19,7 +20,16 @@ pub struct RollArgs {
 
 pub fn run(args: RollArgs) -> Result<ExitCode, CannotRun> {
     let (repo, tip) = args.history.open()?;
-    let roll = voting::roll(&repo, tip, args.as_of.unwrap_or_else(rollcall::util::today))?;
+    let roll = match voting::roll(&repo, tip, args.as_of.unwrap_or_else(rollcall::util::today))? {
+        Ok(roll) => roll,
+        Err(findings) => {
+            match args.format {
+                ListFormat::Json => print!("{}", report::json_with(false, serde_json::json!({}), &findings)),
+                _ => eprint!("{}", report::render(Format::Human, &findings, None, &|_, _| None)),
+            }
+            return Ok(super::exit(false));
+        }
+    };
     match args.format {
         ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&roll).unwrap_or_default()),
         ListFormat::Csv => out!("{}", voting::csv(&roll)),

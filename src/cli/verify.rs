@@ -84,9 +84,13 @@ fn print_report(format: Format, findings: &[Finding], verified: Option<&Verified
     match format {
         Format::Json => {
             let counts = verified.map(|v| serde_json::json!({"commits": v.commits, "events": v.events}));
-            out!("{}", report::json_with(ok, serde_json::json!({ "verified": counts }), findings));
+            let genesis = verified.and_then(|v| v.genesis.as_ref()).map(|(commit, g)| super::genesis::json(*commit, g));
+            out!("{}", report::json_with(ok, serde_json::json!({ "verified": counts, "genesis": genesis }), findings));
         }
         format => {
+            if let Some((commit, g)) = verified.and_then(|v| v.genesis.as_ref()) {
+                outln!("verify: the ledger begins at the genesis {commit}, on {}, with {} members", g.date, g.members);
+            }
             if let (true, Some(v)) = (ok, verified) {
                 outln!("verify: {} commits replayed, {} events, every one legal", v.commits, v.events);
             }

@@ -4,6 +4,7 @@
 //! member file changed outside any event, is reported, not listed.
 
 use crate::change::event::{Approval, Event};
+use crate::change::genesis::Genesis;
 use crate::finding::{Finding, Pos};
 use crate::history::{self, HistoryError, Record};
 use crate::roll::layout::{is_under_members, member_path};
@@ -64,25 +65,31 @@ pub struct Log {
     /// Newest first.
     pub entries: Vec<LogEntry>,
     pub findings: Vec<Finding>,
+    /// Where the ledger begins; `None` if it has no one genesis (a finding).
+    pub genesis: Option<(Oid, Genesis)>,
 }
 
 /// The events on the first-parent history of `tip` that `query` asks for.
 pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryError> {
     let steps = history::chain(repo, tip, None)?;
+    let genesis = match history::beginning(repo, &steps)? {
+        Ok((commit, genesis)) => (commit, genesis),
+        Err(findings) => return Ok(Log { entries: Vec::new(), findings, genesis: None }),
+    };
     let mut remembered = history::Checked::open(repo);
-    // The events asked for, and every maintenance commit but the first
+    // The events asked for, and every maintenance commit after the genesis
     // (which brings the roll): the changes to check, unless checked before.
     let wanted: Vec<usize> = (0..steps.len())
         .filter(|&i| !remembered.contains(steps[i].commit))
         .filter(|&i| match &steps[i].record {
             Record::Event(event) => query.wants(event),
-            Record::Maintenance => !steps[i].parents.is_empty(),
-            Record::Malformed => false,
+            Record::Maintenance => true,
+            Record::Malformed | Record::Genesis(_) => false,
         })
         .collect();
     let changes = history::changes_of(repo, &steps, &wanted)?;
     let mut checked = wanted.iter().zip(&changes).peekable();
-    let mut log = Log { entries: Vec::new(), findings: Vec::new() };
+    let mut log = Log { entries: Vec::new(), findings: Vec::new(), genesis: Some(genesis) };
     for (i, step) in steps.iter().enumerate() {
         let changes = checked.next_if(|(w, _)| **w == i).map(|(_, c)| c.as_slice());
         let mut passed = true;

@@ -10,7 +10,10 @@ pub mod verify;
 pub mod voting;
 
 use crate::change::event::{Event, Kind};
+use crate::change::genesis::Genesis;
+use crate::finding::{Finding, Pos};
 use crate::roll::layout::{MEMBERS_DIR, is_under_members, member_path};
+use crate::roll::rules::names::history::GENESIS;
 use git2::{FileMode, ObjectType, Oid, Repository};
 use jiff::civil::Date;
 use std::cmp::Ordering;
@@ -44,6 +47,9 @@ impl From<git2::Error> for HistoryError {
 #[derive(Clone, Debug)]
 pub enum Record {
     Event(Event),
+    /// The ledger's beginning: the roll it starts with. History is read
+    /// from it on.
+    Genesis(Genesis),
     /// No ledger trailers at all: a change to the rules, the code, the docs.
     Maintenance,
     /// `Rollcall-` trailers that are not an event as the merger writes it.
@@ -55,6 +61,9 @@ impl Record {
         let Some(message) = std::str::from_utf8(message).ok().filter(|m| m.len() <= MAX_MESSAGE_BYTES) else {
             return if contains(message, b"Rollcall-") { Record::Malformed } else { Record::Maintenance };
         };
+        if let Some(genesis) = Genesis::parse(message) {
+            return Record::Genesis(genesis);
+        }
         match Event::parse(message) {
             Some(event) => Record::Event(event),
             None if message.lines().any(|l| l.trim_start().starts_with("Rollcall-")) => Record::Malformed,
@@ -65,6 +74,13 @@ impl Record {
     pub fn event(&self) -> Option<&Event> {
         match self {
             Record::Event(event) => Some(event),
+            _ => None,
+        }
+    }
+
+    pub fn genesis(&self) -> Option<&Genesis> {
+        match self {
+            Record::Genesis(genesis) => Some(genesis),
             _ => None,
         }
     }
@@ -102,10 +118,16 @@ impl Step {
         self.record.event()
     }
 
-    /// The day the step happened: an event's own date, or the day it was committed.
+    pub fn genesis(&self) -> Option<&Genesis> {
+        self.record.genesis()
+    }
+
+    /// The day the step happened: an event's or the genesis's own date, or
+    /// the day it was committed.
     pub fn date(&self) -> Date {
         match &self.record {
             Record::Event(event) => event.date,
+            Record::Genesis(genesis) => genesis.date,
             _ => jiff::Timestamp::from_second(self.time)
                 .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
                 .unwrap_or(Date::MIN),
@@ -113,8 +135,11 @@ impl Step {
     }
 }
 
-/// The first-parent chain from `tip`, newest first, down to the root or to
-/// `stop` (not included). `stop` not on the chain reads to the root.
+/// The ledger's history: the first-parent chain from `tip`, newest first,
+/// down to the genesis (included) or to `stop` (not included), whichever
+/// comes first. The commits before the genesis are not the ledger's and
+/// are not read. Without a genesis (or `stop`) on the chain, it reads to
+/// the root; [`beginning`] says whether the chain has its one genesis.
 pub fn chain(repo: &Repository, tip: Oid, stop: Option<Oid>) -> Result<Vec<Step>, HistoryError> {
     let mut steps = Vec::new();
     let mut next = Some(tip);
@@ -123,10 +148,51 @@ pub fn chain(repo: &Repository, tip: Oid, stop: Option<Oid>) -> Result<Vec<Step>
             break;
         }
         let step = Step::read(repo, oid)?;
-        next = step.parents.first().copied();
+        next = step.parents.first().copied().filter(|_| step.genesis().is_none());
         steps.push(step);
     }
     Ok(steps)
+}
+
+/// Where the ledger whose history is `steps` (a [`chain`] read to its end,
+/// newest first) begins: its genesis, as the last step; findings if the
+/// chain has none, or has another, older genesis before it (a ledger
+/// begins once: the newer is the finding).
+pub fn beginning(repo: &Repository, steps: &[Step]) -> Result<Result<(Oid, Genesis), Vec<Finding>>, HistoryError> {
+    let Some((last, genesis)) = steps.last().and_then(|s| Some((s, s.genesis()?))) else {
+        return Ok(Err(vec![no_genesis()]));
+    };
+    if let Some(parent) = last.parents.first()
+        && let Some((older, _)) = crate::change::genesis::find(repo, *parent)?
+    {
+        return Ok(Err(vec![second_genesis(last.commit, older)]));
+    }
+    Ok(Ok((last.commit, genesis.clone())))
+}
+
+/// A history with no genesis.
+pub fn no_genesis() -> Finding {
+    Finding::error(
+        GENESIS,
+        "",
+        Pos::START,
+        "",
+        "the branch has no genesis: no commit on its first-parent history begins the ledger",
+        "record one with `rollcall genesis`, once the roll at the branch's tip validates",
+    )
+}
+
+/// A genesis after another: history is rewritten to begin anew.
+pub fn second_genesis(commit: Oid, older: Oid) -> Finding {
+    Finding::error(
+        GENESIS,
+        "",
+        Pos::START,
+        "",
+        format!("a second genesis: the ledger began at {older} already"),
+        "a ledger begins once; restore the branch from a trusted copy",
+    )
+    .in_commit(commit)
 }
 
 /// A file's side of a change: its blob and mode.

@@ -10,6 +10,7 @@
 
 use crate::change::approval::{self, Approver, Payment, Subject};
 use crate::change::event::{Event, Kind};
+use crate::change::genesis::Genesis;
 use crate::change::lifecycle::{self, Stamp, Termination};
 use crate::change::merge::MemberDocument;
 use crate::finding::{Finding, Pos, Severity};
@@ -58,6 +59,14 @@ pub struct Verified {
     pub events: usize,
     /// The first bad commit's findings; empty if history is good.
     pub findings: Vec<Finding>,
+    /// Where the ledger begins, once found.
+    pub genesis: Option<(Oid, Genesis)>,
+}
+
+impl Verified {
+    fn refused(commits: usize, findings: Vec<Finding>, genesis: Option<(Oid, Genesis)>) -> Verified {
+        Verified { commits, events: 0, findings, genesis }
+    }
 }
 
 /// Replays the first-parent history of `tip` from `start`. `signers`, if
@@ -75,27 +84,43 @@ pub fn verify(
         Start::Checkpoint(head) => Some(head),
     };
     let mut steps = history::chain(repo, tip, stop)?;
-    steps.reverse();
-    let mut replay = match stop {
+    let (genesis, mut replay) = match stop {
         None => {
-            let Some(first) = steps.first() else {
-                return Ok(Verified { commits: 0, events: 0, findings: Vec::new() });
+            let genesis = match history::beginning(repo, &steps)? {
+                Ok(genesis) => genesis,
+                Err(findings) => return Ok(Verified::refused(0, findings, None)),
             };
-            match Replay::genesis(repo, first, signers, skip)? {
-                Ok(replay) => replay,
-                Err(findings) => return Ok(Verified { commits: 1, events: 0, findings }),
+            steps.reverse();
+            match Replay::genesis(repo, &steps[0], &genesis.1, signers, skip)? {
+                Ok(replay) => (genesis, replay),
+                Err(findings) => {
+                    let findings = findings.into_iter().map(|f| f.in_commit(genesis.0)).collect();
+                    return Ok(Verified::refused(1, findings, Some(genesis)));
+                }
             }
         }
         Some(head) => {
-            // The chain stops at the head, or runs to the root without it.
-            if steps.first().is_some_and(|oldest| oldest.parents.first() != Some(&head)) {
-                return Ok(Verified { commits: 0, events: 0, findings: vec![not_extended(head)] });
+            // The chain stops at the head, or at a genesis, or runs to the
+            // root without either.
+            if let Some(oldest) = steps.last().filter(|s| s.parents.first() != Some(&head) || s.genesis().is_some()) {
+                let finding = match oldest.genesis() {
+                    Some(_) => before_genesis(head, oldest.commit),
+                    None => not_extended(head),
+                };
+                return Ok(Verified::refused(0, vec![finding], None));
             }
-            Replay::at_checkpoint(repo, head, signers, skip)?
+            steps.reverse();
+            let genesis = match checkpoint_genesis(repo, head)? {
+                Ok(genesis) => genesis,
+                Err(findings) => return Ok(Verified::refused(0, findings, None)),
+            };
+            let mut replay = Replay::at_checkpoint(repo, head, signers, skip)?;
+            replay.began = genesis.0;
+            (genesis, replay)
         }
     };
     let skip = usize::from(stop.is_none());
-    let mut verified = Verified { commits: skip, events: 0, findings: Vec::new() };
+    let mut verified = Verified { commits: skip, events: 0, findings: Vec::new(), genesis: Some(genesis) };
     let mut remembered = history::Checked::open(repo);
     for step in &steps[skip..] {
         let outcome = replay.step(step)?;
@@ -145,6 +170,31 @@ fn not_extended(head: Oid) -> Finding {
     )
 }
 
+/// A checkpoint whose head lies before the ledger's genesis (or the genesis
+/// a rewrite recorded after it): the checkpoint pins the genesis.
+fn before_genesis(head: Oid, genesis: Oid) -> Finding {
+    Finding::error(
+        GENESIS,
+        "",
+        Pos::START,
+        "",
+        format!("the checkpoint's head {head} lies before the genesis {genesis}: history was begun anew since"),
+        "a checkpoint pins the ledger's genesis; compare the branch with a trusted copy",
+    )
+    .in_commit(genesis)
+}
+
+/// The genesis below a checkpoint's head, the only one on the branch.
+fn checkpoint_genesis(repo: &Repository, head: Oid) -> Result<Result<(Oid, Genesis), Vec<Finding>>, HistoryError> {
+    let find = |from: Oid| crate::change::genesis::find(repo, from).map_err(HistoryError::from);
+    let Some((commit, genesis)) = find(head)? else { return Ok(Err(vec![history::no_genesis()])) };
+    let parent = repo.find_commit(commit).map_err(HistoryError::from)?.parent_id(0).ok();
+    if let Some((older, _)) = parent.map(find).transpose()?.flatten() {
+        return Ok(Err(vec![history::second_genesis(commit, older)]));
+    }
+    Ok(Ok((commit, genesis)))
+}
+
 /// A finding about a commit rather than a place in a file.
 fn about(rule: &'static str, file: &str, message: String, help: &str) -> Finding {
     Finding::error(rule, file, Pos::START, "", message, help)
@@ -164,23 +214,36 @@ struct Replay<'r> {
     /// The previous commit's tree.
     tree: Oid,
     skip: BTreeSet<String>,
+    /// The genesis.
+    began: Oid,
 }
 
 type Verdict = Result<(), Vec<Finding>>;
 
 impl<'r> Replay<'r> {
-    /// The first commit brings the rules and the roll, which must validate.
+    /// The genesis brings the rules and the roll, which must validate
+    /// whole on its date and hold as many member files as it says.
     fn genesis(
         repo: &'r Repository,
         first: &Step,
+        genesis: &Genesis,
         signers: Option<&'r AllowedSigners>,
         skip: &BTreeSet<String>,
     ) -> Result<Result<Replay<'r>, Vec<Finding>>, HistoryError> {
+        let files = crate::change::genesis::member_count(repo, first.tree).map_err(HistoryError::from)?;
+        if files != genesis.members {
+            let message = format!(
+                "the genesis says the roll holds {} members, but its tree has {files} member files",
+                genesis.members
+            );
+            let help = "the genesis was written by hand: record it with `rollcall genesis`";
+            return Ok(Err(vec![about(GENESIS, MEMBERS_DIR, message, help)]));
+        }
         let config = match load_config(repo, first.tree)? {
             Ok(config) => config,
             Err(findings) => return Ok(Err(findings)),
         };
-        let (roster, findings) = Roster::validated(repo, first.tree, &config, first.date(), skip)?;
+        let (roster, findings) = Roster::validated(repo, first.tree, &config, genesis.date, skip)?;
         if !findings.is_empty() {
             return Ok(Err(findings));
         }
@@ -189,12 +252,13 @@ impl<'r> Replay<'r> {
             repo,
             config,
             roster,
-            last_event: None,
+            last_event: Some((first.commit, genesis.date)),
             numbers,
             trees: Trees::new(repo)?,
             signers,
             tree: first.tree,
             skip: skip.clone(),
+            began: first.commit,
         }))
     }
 
@@ -217,10 +281,11 @@ impl<'r> Replay<'r> {
             .map_err(|e| HistoryError(e.to_string()))?
             .map(|oid| Step::read(repo, oid))
             .transpose()?
-            .and_then(|s| s.event().map(|e| (s.commit, e.date)));
+            .map(|s| (s.commit, s.date()));
         let numbers = roster.numbers();
         let skip = skip.clone();
-        Ok(Replay { repo, config, roster, last_event, numbers, trees: Trees::new(repo)?, signers, tree, skip })
+        let trees = Trees::new(repo)?;
+        Ok(Replay { repo, config, roster, last_event, numbers, trees, signers, tree, skip, began: Oid::ZERO_SHA1 })
     }
 
     fn step(&mut self, step: &Step) -> Result<Verdict, HistoryError> {
@@ -231,6 +296,7 @@ impl<'r> Replay<'r> {
         let changes = self.trees.changes(Some(self.tree), step.tree)?;
         let judged = match &step.record {
             Record::Malformed => Err(vec![log::malformed(step.commit)]),
+            Record::Genesis(_) => Err(vec![history::second_genesis(step.commit, self.began)]),
             Record::Maintenance => self.maintenance(step, &changes)?,
             Record::Event(event) => self.event(step, event, &changes)?,
         };

@@ -4,6 +4,7 @@
 //! commit of that date or before, so a member who left since is on the
 //! roll of the days it was a member.
 
+use crate::finding::Finding;
 use crate::history::{self, HistoryError};
 use crate::roll::config::{self, ConfigError};
 use crate::roll::member::Status;
@@ -68,24 +69,32 @@ pub struct Roll {
     pub quorum: Quorum,
 }
 
-/// The voting roll of the first-parent history of `tip` on `as_of`.
-pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryError> {
+/// The voting roll of the first-parent history of `tip` on `as_of`;
+/// findings if the history has no one genesis. A date before the genesis
+/// is before the ledger began: an error, not an empty roll.
+pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Roll, Vec<Finding>>, HistoryError> {
+    let steps = history::chain(repo, tip, None)?;
+    let (_, genesis) = match history::beginning(repo, &steps)? {
+        Ok(genesis) => genesis,
+        Err(findings) => return Ok(Err(findings)),
+    };
+    if as_of < genesis.date {
+        return Err(HistoryError(format!("the ledger begins on {}: there is no roll of {as_of}", genesis.date)));
+    }
     // Newest first: the state is the tip, or the parent of the oldest of
-    // the events dated after `as_of`. Only events' own dates count, not
-    // the committer's clock of a maintenance commit.
-    let mut state = Some(tip);
-    let mut commit = Some(tip);
-    while let Some(oid) = commit {
-        let step = history::Step::read(repo, oid)?;
+    // the events dated after `as_of` (never before the genesis, which no
+    // event predates). Only events' own dates count, not the committer's
+    // clock of a maintenance commit.
+    let mut at = 0;
+    for (i, step) in steps.iter().enumerate() {
         match step.event() {
             Some(event) if event.date <= as_of => break,
-            Some(_) => state = step.parents.first().copied(),
+            Some(_) => at = i + 1,
             None => {}
         }
-        commit = step.parents.first().copied();
     }
-    let Some(state) = state.map(|oid| history::Step::read(repo, oid)).transpose()? else {
-        return Ok(tally(as_of, None, Vec::new(), &crate::roll::policy::Quorum::default()));
+    let Some(state) = steps.get(at) else {
+        return Err(HistoryError("the ledger's history ends before its genesis".to_owned()));
     };
     let source = Source::at(repo, state.tree);
     let policy = match config::load(&source) {
@@ -132,7 +141,7 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Roll, HistoryErr
     let tiers: Vec<&str> = policy.tiers.iter().map(|t| t.name.as_str()).collect();
     let mut roll = tally(as_of, Some(state.commit), members, &policy.quorum);
     roll.totals.sort_by_key(|t| tiers.iter().position(|name| *name == t.tier));
-    Ok(roll)
+    Ok(Ok(roll))
 }
 
 /// What the roll reads of a member file.

@@ -312,14 +312,28 @@ pub fn tree_with_file(repo: &git2::Repository, tree: git2::Oid, path: &str, blob
     with_file(repo, Some(&repo.find_tree(tree).expect("tree")), &parts, blob)
 }
 
-/// The shipped ledger committed on `main`, with its current roll.index.
+/// The date of the genesis `desk` records: before every event the tests date.
+pub const GENESIS_DATE: &str = "2025-12-01";
+
+/// The genesis message of the roll in the ledger's work tree, dated `date`.
+pub fn genesis_message(ledger: &Ledger, date: &str) -> String {
+    let members = walkdir::WalkDir::new(ledger.path().join("members"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count() as u64;
+    rollcall::change::genesis::Genesis { members, date: date.parse().expect("date") }.message()
+}
+
+/// The shipped ledger committed on `main` as the ledger's genesis, with its
+/// current roll.index.
 pub fn desk() -> Ledger {
     let ledger = Ledger::shipped();
     let mut options = git2::RepositoryInitOptions::new();
     options.initial_head("main");
     git2::Repository::init_opts(ledger.path(), &options).expect("init");
     assert_eq!(ledger.run(&["index"]).code, 0);
-    ledger.commit("the demonstration roll");
+    ledger.commit(&genesis_message(&ledger, GENESIS_DATE));
     ledger
 }
 

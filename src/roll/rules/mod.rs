@@ -242,6 +242,7 @@ pub static RULES: &[Rule] = &[
     rule(lifecycle::UNKNOWN_MEMBER, "a lifecycle event names a member of the roll", Check::Event),
     rule(lifecycle::NOT_A_MEMBER_CHANGE, "merge records member changes only, not maintenance", Check::Event),
     rule(lifecycle::ALREADY_MERGED, "a pull request is merged once", Check::Event),
+    rule(history::GENESIS, "history begins at exactly one genesis, whose roll validates whole", Check::History),
     rule(history::EVENT_CHANGE, "an event's commit changes its member file and nothing else", Check::History),
     rule(history::MALFORMED_EVENT, "ledger trailers are written by rollcall, whole", Check::History),
     rule(history::UNRECORDED_CHANGE, "member files change only in ledger events", Check::History),

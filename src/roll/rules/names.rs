@@ -57,6 +57,7 @@ pub mod history {
     pub(crate) const MEMBER_FIELDS: &str = "history.member-fields";
     pub const SIGNATURE: &str = "history.signature";
     pub(crate) const SIGNERS_FILE: &str = "history.allowed-signers";
+    pub(crate) const GENESIS: &str = "history.genesis";
 }
 
 /// `checkpoint.*`: a signed checkpoint of the ledger, judged by
