@@ -156,6 +156,11 @@ fn a_history_without_a_genesis_is_refused() {
     let out = ledger.run(&["roll"]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("history.genesis"), "{}", out.stderr);
+    // No checkpoint of a ledger that has not begun.
+    let key = common::repo_root().join("tests/fixtures/event-signing-key");
+    let out = ledger.run(&["checkpoint", "--sign", key.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("genesis"), "{}", out.stderr);
 }
 
 #[test]

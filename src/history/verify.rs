@@ -831,8 +831,8 @@ pub(crate) fn state_hash(repo: &Repository, tree: Oid) -> Result<[u8; 32], Histo
 }
 
 /// The checkpoint of the history at `head`, a commit on the first-parent
-/// history of `tip`: its events counted from the first commit, its state
-/// hashed.
+/// history of `tip` at or after its genesis: its events counted from the
+/// genesis, its state hashed.
 pub fn checkpoint_of(
     repo: &Repository,
     tip: Oid,
@@ -840,9 +840,13 @@ pub fn checkpoint_of(
     origin: &str,
 ) -> Result<crate::history::checkpoint::Checkpoint, HistoryError> {
     let steps = history::chain(repo, tip, None)?;
+    if let Err(findings) = history::beginning(repo, &steps)? {
+        let why = findings.first().map_or("", |f| f.message.as_str());
+        return Err(HistoryError(format!("no checkpoint of a ledger without its one genesis: {why}")));
+    }
     let Some(at) = steps.iter().position(|s| s.commit == head) else {
         return Err(HistoryError(format!(
-            "{head} is not on the branch's first-parent history: it is not the ledger's"
+            "{head} is not on the branch's first-parent history since its genesis: it is not the ledger's"
         )));
     };
     let events = steps[at..].iter().filter(|s| s.event().is_some()).count() as u64;
