@@ -1149,8 +1149,8 @@ fn issue_11_item_2_a_merge_signed_by_an_unlisted_key_is_refused_or_verifies() {
 /// Model: `[Expire { as_of: .. }]` once a director's organization is overdue.
 #[test]
 fn issue_11_item_3_an_expiry_that_costs_a_director_the_seat_keeps_the_ledger_valid() {
-    // The roll the ledger starts with has bluefin-labs (tomasz-wren's
-    // organization) one term earlier: overdue.
+    // The roll the ledger starts with (its genesis) has bluefin-labs
+    // (tomasz-wren's organization) one term earlier: overdue.
     let ledger = common::Ledger::shipped();
     let path = ledger.path().join("members/bl/bluefin-labs.yaml");
     let text =
@@ -1160,7 +1160,7 @@ fn issue_11_item_3_an_expiry_that_costs_a_director_the_seat_keeps_the_ledger_val
     options.initial_head("main");
     git2::Repository::init_opts(ledger.path(), &options).unwrap();
     assert_eq!(ledger.run(&["index"]).code, 0);
-    ledger.commit("the demonstration roll, bluefin-labs overdue");
+    ledger.commit(&common::genesis_message(&ledger, common::GENESIS_DATE));
     let before = tip(&ledger);
     let out = ledger.run(&["expire", "--format", "json", "--as-of", common::AS_OF, "--date", common::AS_OF]);
     assert_eq!(out.code, 0, "{}", out.summary());
