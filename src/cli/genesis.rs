@@ -1,5 +1,6 @@
 //! `rollcall genesis`: record the ledger's beginning on its branch.
 
+use super::out::{out, outln};
 use super::{CannotRun, HistoryArgs, exit};
 use jiff::civil::Date;
 use rollcall::change::genesis::{self, Genesis, GenesisError};
@@ -36,13 +37,13 @@ pub fn run(args: GenesisArgs) -> Result<ExitCode, CannotRun> {
     match args.format {
         Format::Json => {
             let genesis = recorded.as_ref().map(|(commit, g)| json(*commit, g));
-            print!("{}", report::json_with(recorded.is_some(), serde_json::json!({ "genesis": genesis }), &findings));
+            out!("{}", report::json_with(recorded.is_some(), serde_json::json!({ "genesis": genesis }), &findings));
         }
         format => {
             if let Some((commit, g)) = &recorded {
-                println!("genesis: {commit}, the ledger begins on {} with {} members", g.date, g.members);
+                outln!("genesis: {commit}, the ledger begins on {} with {} members", g.date, g.members);
             }
-            print!("{}", report::render(format, &findings, None, &|_, _| None));
+            out!("{}", report::render(format, &findings, None, &|_, _| None));
         }
     }
     Ok(exit(recorded.is_some()))

@@ -24,7 +24,7 @@ pub fn run(args: RollArgs) -> Result<ExitCode, CannotRun> {
         Ok(roll) => roll,
         Err(findings) => {
             match args.format {
-                ListFormat::Json => print!("{}", report::json_with(false, serde_json::json!({}), &findings)),
+                ListFormat::Json => out!("{}", report::json_with(false, serde_json::json!({}), &findings)),
                 _ => eprint!("{}", report::render(Format::Human, &findings, None, &|_, _| None)),
             }
             return Ok(super::exit(false));
