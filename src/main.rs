@@ -61,6 +61,8 @@ enum Command {
     Checkpoint(cli::checkpoint::CheckpointArgs),
     /// Count ranked ballots in a BLT file by reference Meek STV (or Astra's variant) and print the rounds.
     Tally(cli::tally::TallyArgs),
+    /// Record a pull request that changes only schema/ as one amendment of the rules, approved by the directors.
+    Amend(cli::amend::AmendArgs),
     /// Record the ledger's genesis on the branch: its history begins there (the roll must validate whole).
     Genesis(cli::genesis::GenesisArgs),
     /// List every rule a finding can name.
@@ -117,6 +119,7 @@ fn run(command: Command) -> Result<ExitCode, CannotRun> {
         Command::Checkpoint(args) => checkpoint::run(args),
         Command::Tally(args) => tally::run(args),
         Command::Genesis(args) => genesis::run(args),
+        Command::Amend(args) => amend::run(args),
         Command::Rules => rules::run(),
         Command::Fmt(args) => fmt::run(args),
     }

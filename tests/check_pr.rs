@@ -66,20 +66,21 @@ const ACTIONS: [Action; 11] = [
 
 /// The expected verdict of every cell, one row per role in `ROLES` order and
 /// one column per action in `ACTIONS` order: an accepted change's kind, or
-/// the rule of the error that rejects it.
+/// the rule of the error that rejects it. A change to schema/ is an
+/// amendment, whoever proposes it: the directors approve it.
 #[rustfmt::skip]
 const MATRIX: [[&str; 11]; 9] = [
     // add own,                          add other,   edit own,    edit other,  tier change,   resign,                 delete,        rename,        schema,        workflow,      merger field
-    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // applicant
-    ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // member
-    ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // other member
+    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "amendment",   "maintenance", "status.merger-only-field"], // applicant
+    ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "amendment",   "maintenance", "pr.merger-field"],          // member
+    ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "amendment",   "maintenance", "pr.merger-field"],          // other member
     // A platinum member resigning takes its director's seat with it: a warning, for the board to record.
-    ["identity.one-organization-per-login", "pr.author", "update", "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // representative
-    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // employee
-    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // maintainer
-    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "status.merger-only-field"], // stranger
-    ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.merger-field"],          // renamed login
-    ["pr.author",                        "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "maintenance", "maintenance", "pr.author"],                // recycled login
+    ["identity.one-organization-per-login", "pr.author", "update", "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "amendment",   "maintenance", "pr.merger-field"],          // representative
+    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "amendment",   "maintenance", "status.merger-only-field"], // employee
+    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "amendment",   "maintenance", "status.merger-only-field"], // maintainer
+    ["application",                      "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "amendment",   "maintenance", "status.merger-only-field"], // stranger
+    ["identity.unique-github-id",        "pr.author", "update",    "pr.author", "tier-change", "resignation",          "pr.deletion", "pr.deletion", "amendment",   "maintenance", "pr.merger-field"],          // renamed login
+    ["pr.author",                        "pr.author", "pr.author", "pr.author", "pr.author",   "pr.author",            "pr.deletion", "pr.deletion", "amendment",   "maintenance", "pr.author"],                // recycled login
 ];
 
 /// A committed base: the shipped roll, its current roll.index and a workflow file.

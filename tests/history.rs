@@ -445,11 +445,11 @@ fn every_tampering_is_caught_at_its_commit() {
 /// The demonstration roll with a policy that requires signed events and
 /// an allowed-signers file naming the test key, then the script, signed.
 fn signed_ledger() -> (Ledger, Oid) {
-    let ledger = desk();
-    ledger.edit_policy(|p| p + "\nsigned_events: true\n");
-    let public = std::fs::read_to_string(fixture(PUBLIC_KEY)).unwrap();
-    ledger.write("schema/allowed_signers", format!("merger@example.org namespaces=\"git\" {public}"));
-    ledger.commit("require signed events");
+    let ledger = common::desk_with(|ledger| {
+        ledger.edit_policy(|p| p + "\nsigned_events: true\n");
+        let public = std::fs::read_to_string(fixture(PUBLIC_KEY)).unwrap();
+        ledger.write("schema/allowed_signers", format!("merger@example.org namespaces=\"git\" {public}"));
+    });
     let genesis = tip(&ledger);
     record(&ledger, &script(), &["--sign", &fixture(KEY)]);
     (ledger, genesis)
@@ -733,9 +733,8 @@ fn the_roll_as_of_a_date_is_the_roll_the_event_list_gives() {
 
 #[test]
 fn a_policy_that_requires_signatures_needs_its_allowed_signers_file() {
-    let ledger = desk();
-    ledger.edit_policy(|p| p + "\nsigned_events: true\n");
-    let before = ledger.commit("require signed events, naming no key");
+    let ledger = common::desk_with(|ledger| ledger.edit_policy(|p| p + "\nsigned_events: true\n"));
+    let before = tip(&ledger);
     // The merger refuses the event: verify would.
     let head = propose(&ledger, &individual("person-a", 93_000_001));
     let args = ["merge", "--format", "json", "--head", &head, "--author", "person-a", "--author-id", "93000001"];
@@ -794,7 +793,11 @@ fn a_checkpoint_of_another_ledger_or_another_state_is_refused() {
 }
 
 /// The rules the tests above catch tampering with, beyond the table's.
-const CAUGHT_ELSEWHERE: [&str; 6] = [
+const CAUGHT_ELSEWHERE: [&str; 9] = [
+    // tests/amend.rs
+    "history.unapproved-amendment",
+    "history.anchor-rotation",
+    "history.amendment-change",
     "history.signature",
     "history.allowed-signers",
     "checkpoint.extends",

@@ -587,6 +587,8 @@ fn every_event_rule_has_a_failing_case() {
     covered.extend(illegal_cases().iter().map(|c| c.3));
     covered.push("merge.member-change");
     covered.push("merge.already-merged"); // tests/edges.rs
+    // tests/amend.rs: an amendment's approvals, scope and base.
+    covered.extend(["amend.approvals", "amend.scope", "amend.base"]);
     let missing: Vec<&str> = rollcall::roll::rules::RULES
         .iter()
         .filter(|r| matches!(r.check, rollcall::roll::rules::Check::Event))

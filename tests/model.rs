@@ -5,9 +5,10 @@
 //! `main`): applications of every tier with random answers (`apply
 //! --no-input`, then committed as a pull request's head), `check-pr`,
 //! merges with random approvers, payments, dates and signing keys, every
-//! lifecycle command with random dates, and maintenance pull requests to the
-//! docs and to `schema/policy.yaml` (landed when `check-pr` passes them, as
-//! the forge would).
+//! lifecycle command with random dates, and pull requests to the docs
+//! (landed when `check-pr` passes them, as the forge would) and to
+//! `schema/` (amendments: recorded with `rollcall amend` and a majority of
+//! the directors when `check-pr` passes them, which must then land).
 //!
 //! The invariants, checked after every operation:
 //! - **accepted** (exit 0): `validate --rev main` and `verify` exit 0, and
@@ -905,7 +906,9 @@ impl World {
         if self.refs() != refs || !self.dirt().is_empty() {
             found.push(Violation { step: 0, kinds: vec![], what: "check-pr wrote something".into() });
         }
+        let rules = files.iter().any(|(path, _)| path.starts_with("schema/"));
         match out.code {
+            0 if rules => self.amend(head, &as_of, found),
             0 => {
                 repo.reference("refs/heads/main", head, true, "model: land a maintenance pull request").unwrap();
                 self.trace.push(format!("(landed {head_s} on main)"));
@@ -918,6 +921,54 @@ impl World {
             }
             1 | 2 => {}
             code => found.push(Violation { step: 0, kinds: vec![], what: format!("check-pr exit {code}") }),
+        }
+    }
+
+    /// A change to schema/ that check-pr passed: recorded with `rollcall
+    /// amend`, approved by a majority of the directors seated before it
+    /// (none whose own seat it changes), signed where the policy says; it
+    /// must land, and the invariants hold.
+    fn amend(&mut self, head: Oid, date: &str, found: &mut Vec<Violation>) {
+        let before = tip(&self.ledger);
+        let repo = self.repo();
+        let proposed = repo.find_commit(head).unwrap().tree().unwrap();
+        let blob = repo.find_blob(proposed.get_path(std::path::Path::new("schema/policy.yaml")).unwrap().id()).unwrap();
+        let after: Value = serde_saphyr::from_str(&String::from_utf8_lossy(blob.content())).unwrap_or(Value::Null);
+        let seated = |policy: &Value| -> Vec<String> {
+            policy["board"]["directors"]
+                .as_array()
+                .map(|d| d.iter().filter_map(|d| d["github"].as_str().map(str::to_owned)).collect())
+                .unwrap_or_default()
+        };
+        let (now, next) = (seated(&self.policy()), seated(&after));
+        let approvers: Vec<String> = now.iter().filter(|d| next.contains(d)).take(now.len() / 2 + 1).cloned().collect();
+        let head_s = head.to_string();
+        let approved = approvers.join(",");
+        let mut args = vec!["amend", "--format", "json", "--head", &head_s, "--approved-by", &approved, "--date", date];
+        let signing = key("event-signing-key");
+        if self.policy()["signed_events"].as_bool().unwrap_or(false) {
+            args.extend(["--sign", &signing]);
+        }
+        let out = self.run(&args);
+        if out.code != 0 || tip(&self.ledger) == before {
+            found.push(Violation {
+                step: 0,
+                kinds: vec![],
+                what: format!(
+                    "check-pr passed an amendment a director majority approved, and amend refused it: exit {} [{}]\n{}",
+                    out.code,
+                    out.rules().join(","),
+                    out.summary()
+                ),
+            });
+            return;
+        }
+        self.trace.push(format!("(amended by {approved}: {head_s})"));
+        let mut inner = Vec::new();
+        self.ledger_valid(&mut inner, "");
+        for mut v in inner {
+            v.what = format!("an amendment landed but {}", v.what);
+            found.push(v);
         }
     }
 
@@ -1139,7 +1190,7 @@ fn issue_11_item_2_a_merge_signed_by_an_unlisted_key_is_refused_or_verifies() {
     let public = std::fs::read_to_string(key("event-signing-key.pub")).unwrap();
     ledger.write("schema/allowed_signers", format!("rollcall@example.org {}", public.trim()));
     ledger.edit_policy(|p| p + "\nsigned_events: true\n");
-    ledger.commit("require signed events");
+    common::amend(&ledger, common::AS_OF, &[]);
     let before = tip(&ledger);
     let head = common::propose(&ledger, &common::individual("new-person", 93_000_001));
     let out = merge_args(&ledger, &head, "new-person", 93_000_001, &["--sign", &key("other-signing-key")]);
@@ -1190,7 +1241,10 @@ fn issue_11_item_3_a_policy_change_check_pr_passes_verifies_once_landed() {
         let head = common::commit_with_file(&ledger.repo(), before, "schema/policy.yaml", edit(text).as_bytes());
         let out = check_pr(&ledger, &head.to_string(), MAINTAINER.0, MAINTAINER.1);
         if out.code == 0 {
-            ledger.repo().reference("refs/heads/main", head, true, "land").unwrap();
+            let head = head.to_string();
+            let args = ["amend", "--format", "json", "--head", &head, "--approved-by", common::DIRECTORS];
+            let amended = ledger.run(&[&args[..], &["--date", common::AS_OF]].concat());
+            assert_eq!(amended.code, 0, "{what}: check-pr passed it, amend refuses it:\n{}", amended.summary());
             let verify = ledger.run(&["verify", "--format", "json"]);
             assert_eq!(verify.code, 0, "{what}: check-pr passed it, verify rejects it:\n{}", verify.summary());
         }

@@ -48,11 +48,11 @@ fn assert_refused(ledger: &Ledger, out: &Outcome, before: git2::Oid, rule: &str,
 /// hold is refused before the branch moves, with verify's own finding.
 #[test]
 fn an_event_signed_by_a_key_not_allowed_is_refused_before_it_lands() {
-    let ledger = desk();
-    ledger.edit_policy(|p| p + "\nsigned_events: true\n");
-    let public = std::fs::read_to_string(fixture(&format!("{KEY}.pub"))).unwrap();
-    ledger.write("schema/allowed_signers", format!("merger@example.org namespaces=\"git\" {public}"));
-    ledger.commit("require signed events");
+    let ledger = common::desk_with(|ledger| {
+        ledger.edit_policy(|p| p + "\nsigned_events: true\n");
+        let public = std::fs::read_to_string(fixture(&format!("{KEY}.pub"))).unwrap();
+        ledger.write("schema/allowed_signers", format!("merger@example.org namespaces=\"git\" {public}"));
+    });
     let before = tip(&ledger);
     let head = propose(&ledger, &individual("new-person", 93_000_001));
     let wrong = ["--approved-by", TWO, "--sign", &fixture(OTHER_KEY)];
@@ -110,18 +110,28 @@ fn a_policy_change_check_pr_passes_is_one_verify_accepts() {
     assert_eq!(severity_of(&judged, rule, file, line), "error");
     let validated = ledger.validate(&["--rev", &head]);
     assert_eq!(severity_of(&validated, rule, file, line), "error");
+    // The amendment that would record it is refused with the same finding.
+    let amend = |head: &str| {
+        ledger.run(&["amend", "--format", "json", "--date", AS_OF, "--head", head, "--approved-by", common::DIRECTORS])
+    };
+    let before = tip(&ledger);
+    let amended = amend(&head);
+    assert_eq!(amended.code, 1, "{}", amended.stdout);
+    assert_eq!(severity_of(&amended, rule, file, line), "error");
+    assert_eq!(tip(&ledger), before);
+    // Landed anyway as maintenance: verify refuses it, an unapproved amendment.
     ledger.repo().reference("refs/heads/main", head.parse().unwrap(), true, "merged anyway").unwrap();
     let verified = verify(&ledger);
     assert_eq!(verified.code, 1);
-    assert_eq!(severity_of(&verified, rule, file, line), "error");
-    // A policy change that keeps the roll valid passes, and verifies.
+    assert_eq!(severity_of(&verified, "history.unapproved-amendment", file, 1), "error");
+    // A policy change that keeps the roll valid passes, lands as an amendment, and verifies.
     ledger.repo().reference("refs/heads/main", base.parse().unwrap(), true, "back").unwrap();
     let text = String::from_utf8(policy).unwrap();
     let fine = text.replace("    - {github: sara-lindgren, github_id: 91000013, name: Sara Lindgren}\n", "");
     let head = common::commit_with_file(&ledger.repo(), tip(&ledger), "schema/policy.yaml", fine.as_bytes());
     let judged = check(&head.to_string());
     assert_eq!(judged.code, 0, "{}", judged.summary());
-    ledger.repo().reference("refs/heads/main", head, true, "merged").unwrap();
+    assert_eq!(amend(&head.to_string()).code, 0);
     verify(&ledger).assert_clean();
 }
 

@@ -14,6 +14,7 @@
 //! event the gate refuses is never reachable; its objects are left for `git
 //! gc` like those of a lost race.
 
+use crate::change::amendment::Amendment;
 use crate::change::event::Event;
 use crate::change::genesis::Genesis;
 use crate::change::sign::Signer;
@@ -100,7 +101,9 @@ pub fn previous_event(repo: &Repository, tip: Oid) -> Result<Option<Oid>, Ledger
     let mut commit = repo.find_commit(tip).map_err(LedgerError::from)?;
     loop {
         let message = commit.message().ok();
-        if message.is_some_and(|m| Event::parse(m).is_some() || Genesis::parse(m).is_some()) {
+        if message
+            .is_some_and(|m| Event::parse(m).is_some() || Genesis::parse(m).is_some() || Amendment::parse(m).is_some())
+        {
             return Ok(Some(commit.id()));
         }
         match commit.parent(0) {

@@ -150,6 +150,16 @@ pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Si
             PrKind::Update { file, .. } => (Kind::Update, file),
             PrKind::TierChange { file, .. } => (Kind::ChangeTier, file),
             PrKind::Resignation { file, .. } => (Kind::Resign, file),
+            PrKind::Amendment { paths, .. } => {
+                return Ok(Err(vec![Finding::error(
+                    NOT_A_MEMBER_CHANGE,
+                    paths.first().map_or("", String::as_str),
+                    Pos::START,
+                    "",
+                    format!("the pull request is {}", judgement.change.describe()),
+                    "record an amendment of the rules with `rollcall amend`, approved by the directors",
+                )]));
+            }
             PrKind::Maintenance { paths } => {
                 return Ok(Err(vec![Finding::error(
                     NOT_A_MEMBER_CHANGE,
@@ -288,7 +298,7 @@ pub fn expire(dir: &Path, request: &Request, signer: Option<&Signer>) -> Result<
 /// An event dated after today (UTC), beyond a day of clock skew, is
 /// refused: `verify` refuses it too (`history.future-date`, against its
 /// commit's time), and once recorded it would block every event dated today.
-fn future_date(date: Date, file: &str) -> Option<Finding> {
+pub(crate) fn future_date(date: Date, file: &str) -> Option<Finding> {
     let latest = crate::util::today().saturating_add(jiff::ToSpan::days(1));
     (date > latest).then(|| {
         Finding::error(
@@ -302,7 +312,7 @@ fn future_date(date: Date, file: &str) -> Option<Finding> {
     })
 }
 
-fn load_config(source: &Source) -> Result<Config, MergeError> {
+pub(crate) fn load_config(source: &Source) -> Result<Config, MergeError> {
     match config::load(source) {
         Ok(config) => Ok(config),
         Err(ConfigError::Source(e)) => Err(e.into()),

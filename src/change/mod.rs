@@ -2,8 +2,9 @@
 //! approvals ([`approval`], [`reviews`]), its merge as a signed ledger event
 //! ([`merge`], [`lifecycle`], [`ledger`], [`event`], [`sign`]), and a local
 //! application applied to a working tree ([`apply`]); the ledger's
-//! beginning ([`genesis`]).
+//! beginning ([`genesis`]); a change to the rules ([`amendment`]).
 
+pub mod amendment;
 pub mod apply;
 pub mod approval;
 pub mod event;

@@ -7,6 +7,7 @@
 //! before the shape of the change is known to be acceptable, and no blob
 //! over the size cap is ever read.
 
+use crate::change::amendment;
 use crate::finding::{self, Finding, Pos, Severity, quoted};
 use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::index;
@@ -50,6 +51,9 @@ pub enum PrKind {
     Resignation { file: String, id: String },
     /// Only paths outside `members/`: not an application.
     Maintenance { paths: Vec<String> },
+    /// Only files under `schema/`: an amendment of the rules, recorded by
+    /// `rollcall amend` once the directors approve it.
+    Amendment { paths: Vec<String>, needs: String },
     /// Not acceptable as any of the above; the findings say why.
     Rejected,
 }
@@ -77,6 +81,10 @@ impl PrKind {
             PrKind::Maintenance { .. } => {
                 "a maintenance change: not a membership application; it needs a maintainer's review".to_owned()
             }
+            PrKind::Amendment { paths, needs } => format!(
+                "an amendment of the rules ({}): it needs {needs}, and is recorded with `rollcall amend`",
+                paths.join(", ")
+            ),
             PrKind::Rejected => "not a membership application rollcall can accept".to_owned(),
         }
     }
@@ -203,6 +211,20 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
                 config: Some(config),
             });
         }
+        Shape::Maintenance(paths) if paths.iter().any(|p| amendment::is_rules_file(p)) => {
+            let rules = match amendment::scope(&paths) {
+                Ok(rules) => rules,
+                Err(found) => return Ok(Judgement::rejected(found, Some(config))),
+            };
+            findings.extend(rules_at_head(&repo, &base_tree, &to, options)?);
+            let needs = amendment::needs(&config.policy.policy);
+            return Ok(Judgement {
+                change: PrKind::Amendment { paths: rules, needs },
+                findings,
+                member: None,
+                config: Some(config),
+            });
+        }
         Shape::Maintenance(paths) => {
             findings.push(Finding::new(
                 MAINTENANCE,
@@ -213,9 +235,6 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
                 "this is a maintenance change, not a membership application",
                 "it changes only files outside members/ and needs a maintainer's review (see CODEOWNERS)",
             ));
-            if paths.iter().any(|p| p.starts_with("schema/")) {
-                findings.extend(rules_at_head(&repo, &base_tree, &to, options)?);
-            }
             return Ok(Judgement {
                 change: PrKind::Maintenance { paths },
                 findings,

@@ -3,6 +3,7 @@
 //! cannot run returns [`CannotRun`] (with `?`); `main` turns that into exit
 //! code 2, once.
 
+pub mod amend;
 pub mod apply;
 pub mod check_pr;
 pub mod checkpoint;

@@ -85,11 +85,26 @@ fn print_report(format: Format, findings: &[Finding], verified: Option<&Verified
         Format::Json => {
             let counts = verified.map(|v| serde_json::json!({"commits": v.commits, "events": v.events}));
             let genesis = verified.and_then(|v| v.genesis.as_ref()).map(|(commit, g)| super::genesis::json(*commit, g));
-            out!("{}", report::json_with(ok, serde_json::json!({ "verified": counts, "genesis": genesis }), findings));
+            let amendments: Vec<serde_json::Value> = verified
+                .map(|v| v.amendments.iter().map(|(commit, a)| super::amend::json(*commit, a)).collect())
+                .unwrap_or_default();
+            let fields = serde_json::json!({ "verified": counts, "genesis": genesis, "amendments": amendments });
+            out!("{}", report::json_with(ok, fields, findings));
         }
         format => {
             if let Some((commit, g)) = verified.and_then(|v| v.genesis.as_ref()) {
                 outln!("verify: the ledger begins at the genesis {commit}, on {}, with {} members", g.date, g.members);
+            }
+            for (commit, a) in verified.map(|v| v.amendments.as_slice()).unwrap_or_default() {
+                let approvals: Vec<&str> = a.approvals.iter().map(|a| a.login.as_str()).collect();
+                outln!(
+                    "verify: {} {} on {}, {}, approved by {}",
+                    a.kind.as_str(),
+                    a.changed.join(", "),
+                    a.date,
+                    commit,
+                    approvals.join(", ")
+                );
             }
             if let (true, Some(v)) = (ok, verified) {
                 outln!("verify: {} commits replayed, {} events, every one legal", v.commits, v.events);

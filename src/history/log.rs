@@ -3,6 +3,7 @@
 //! change the commit made. A commit whose change is not what it says, or a
 //! member file changed outside any event, is reported, not listed.
 
+use crate::change::amendment::Amendment;
 use crate::change::event::{Approval, Event};
 use crate::change::genesis::Genesis;
 use crate::finding::{Finding, Pos};
@@ -44,7 +45,32 @@ pub struct LogEntry {
     pub previous: Option<String>,
 }
 
+impl Query {
+    /// Amendments change no member: listed unless one member is asked for.
+    fn wants_amendment(&self, amendment: &Amendment) -> bool {
+        self.member.is_none()
+            && self.since.is_none_or(|d| amendment.date >= d)
+            && self.until.is_none_or(|d| amendment.date <= d)
+    }
+}
+
 impl LogEntry {
+    /// An amendment: no member; `file` names the rules' files it changed.
+    fn of_amendment(commit: Oid, amendment: &Amendment) -> LogEntry {
+        LogEntry {
+            commit: commit.to_string(),
+            date: amendment.date.to_string(),
+            kind: amendment.kind.as_str(),
+            member: String::new(),
+            file: amendment.changed.join(","),
+            member_number: None,
+            approvals: amendment.approvals.clone(),
+            pull_request: amendment.pull_request,
+            pull_request_head: amendment.pull_request_head.map(|h| h.to_string()),
+            previous: amendment.previous.map(|p| p.to_string()),
+        }
+    }
+
     fn of(commit: Oid, event: &Event) -> LogEntry {
         LogEntry {
             commit: commit.to_string(),
@@ -84,7 +110,7 @@ pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryErr
         .filter(|&i| match &steps[i].record {
             Record::Event(event) => query.wants(event),
             Record::Maintenance => true,
-            Record::Malformed | Record::Genesis(_) => false,
+            Record::Malformed | Record::Genesis(_) | Record::Amendment(_) => false,
         })
         .collect();
     let changes = history::changes_of(repo, &steps, &wanted)?;
@@ -102,6 +128,9 @@ pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryErr
                 }
             },
             (Record::Event(event), None) if query.wants(event) => log.entries.push(LogEntry::of(step.commit, event)),
+            (Record::Amendment(amendment), _) if query.wants_amendment(amendment) => {
+                log.entries.push(LogEntry::of_amendment(step.commit, amendment))
+            }
             (Record::Malformed, _) => log.findings.push(malformed(step.commit)),
             (Record::Maintenance, Some(changes)) => {
                 let unrecorded: Vec<Finding> = changes
@@ -173,7 +202,7 @@ pub fn human(entries: &[LogEntry]) -> String {
             "{}  {:<11} {}{number}{approved}{pr}  {}\n",
             e.date,
             e.kind,
-            e.member,
+            if e.member.is_empty() { &e.file } else { &e.member },
             &e.commit[..12.min(e.commit.len())]
         ));
     }

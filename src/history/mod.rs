@@ -50,6 +50,8 @@ pub enum Record {
     /// The ledger's beginning: the roll it starts with. History is read
     /// from it on.
     Genesis(Genesis),
+    /// A change to the rules (`schema/`), approved by the directors.
+    Amendment(crate::change::amendment::Amendment),
     /// No ledger trailers at all: a change to the rules, the code, the docs.
     Maintenance,
     /// `Rollcall-` trailers that are not an event as the merger writes it.
@@ -63,6 +65,9 @@ impl Record {
         };
         if let Some(genesis) = Genesis::parse(message) {
             return Record::Genesis(genesis);
+        }
+        if let Some(amendment) = crate::change::amendment::Amendment::parse(message) {
+            return Record::Amendment(amendment);
         }
         match Event::parse(message) {
             Some(event) => Record::Event(event),
@@ -128,6 +133,7 @@ impl Step {
         match &self.record {
             Record::Event(event) => event.date,
             Record::Genesis(genesis) => genesis.date,
+            Record::Amendment(amendment) => amendment.date,
             _ => jiff::Timestamp::from_second(self.time)
                 .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
                 .unwrap_or(Date::MIN),

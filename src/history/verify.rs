@@ -8,6 +8,7 @@
 //! signed) and read through its `roll.index`, so that only the events since
 //! are judged.
 
+use crate::change::amendment::{self, Amendment, is_rules_file};
 use crate::change::approval::{self, Approver, Payment, Subject};
 use crate::change::event::{Event, Kind};
 use crate::change::genesis::Genesis;
@@ -61,11 +62,13 @@ pub struct Verified {
     pub findings: Vec<Finding>,
     /// Where the ledger begins, once found.
     pub genesis: Option<(Oid, Genesis)>,
+    /// The amendments replayed, oldest first, for an auditor.
+    pub amendments: Vec<(Oid, Amendment)>,
 }
 
 impl Verified {
     fn refused(commits: usize, findings: Vec<Finding>, genesis: Option<(Oid, Genesis)>) -> Verified {
-        Verified { commits, events: 0, findings, genesis }
+        Verified { commits, events: 0, findings, genesis, amendments: Vec::new() }
     }
 }
 
@@ -120,7 +123,8 @@ pub fn verify(
         }
     };
     let skip = usize::from(stop.is_none());
-    let mut verified = Verified { commits: skip, events: 0, findings: Vec::new(), genesis: Some(genesis) };
+    let mut verified =
+        Verified { commits: skip, events: 0, findings: Vec::new(), genesis: Some(genesis), amendments: Vec::new() };
     let mut remembered = history::Checked::open(repo);
     for step in &steps[skip..] {
         let outcome = replay.step(step)?;
@@ -131,6 +135,9 @@ pub fn verify(
         }
         remembered.add(step.commit);
         verified.events += usize::from(step.event().is_some());
+        if let Record::Amendment(amendment) = &step.record {
+            verified.amendments.push((step.commit, amendment.clone()));
+        }
     }
     remembered.save();
     Ok(verified)
@@ -299,6 +306,7 @@ impl<'r> Replay<'r> {
             Record::Genesis(_) => Err(vec![history::second_genesis(step.commit, self.began)]),
             Record::Maintenance => self.maintenance(step, &changes)?,
             Record::Event(event) => self.event(step, event, &changes)?,
+            Record::Amendment(amendment) => self.amendment(step, amendment, &changes)?,
         };
         self.tree = step.tree;
         Ok(judged)
@@ -309,52 +317,157 @@ impl<'r> Replay<'r> {
         if let Some(change) = changes.iter().find(|c| is_under_members(&c.path)) {
             return Ok(Err(vec![log::unrecorded(&change.path, step.commit)]));
         }
-        if !changes.iter().any(|c| c.path.starts_with("schema/")) {
-            return Ok(Ok(()));
+        if let Some(change) = changes.iter().find(|c| is_rules_file(&c.path)) {
+            let message = format!(
+                "{} was changed by a maintenance commit after the genesis: the rules change only by an approved amendment",
+                change.path
+            );
+            let help = "propose the change as a pull request that changes only schema/, and record it with \
+                        `rollcall amend` once the directors approve; restore the branch from a trusted copy";
+            return Ok(Err(vec![about(UNAPPROVED_AMENDMENT, &change.path, message, help)]));
+        }
+        Ok(Ok(()))
+    }
+
+    /// A change to the rules: linked and dated as an event, changing
+    /// exactly the rules' files it names, approved as the rules before it
+    /// require, signed where they require it (and a trust anchor only by a
+    /// key allowed before it), the new rules loading and the roll
+    /// validating whole under them.
+    fn amendment(
+        &mut self,
+        step: &Step,
+        amendment: &Amendment,
+        changes: &[PathChange],
+    ) -> Result<Verdict, HistoryError> {
+        let file = amendment.changed.first().map_or("", String::as_str);
+        if let Err(findings) = self.in_sequence(step, amendment.previous, amendment.date, file) {
+            return Ok(Err(findings));
+        }
+        let paths: Vec<String> = changes.iter().map(|c| c.path.clone()).collect();
+        match amendment::scope(&paths) {
+            Ok(rules) if rules == amendment.changed => {}
+            Ok(rules) => {
+                let message = format!(
+                    "the amendment names {}, but its commit changed {}",
+                    amendment.changed.join(", "),
+                    rules.join(", ")
+                );
+                let help = "the ledger's history was edited by hand; restore the branch from a trusted copy";
+                return Ok(Err(vec![about(AMENDMENT_CHANGE, file, message, help)]));
+            }
+            Err(findings) => {
+                let help = "an amendment changes only schema/; restore the branch from a trusted copy";
+                let message = findings.first().map_or_else(String::new, |f| f.message.to_string());
+                let at = findings.first().map_or(file, |f| f.file.as_str()).to_owned();
+                return Ok(Err(vec![about(AMENDMENT_CHANGE, &at, message, help)]));
+            }
+        }
+        if self.config.policy.policy.signed_events
+            && let Err(finding) = self.signed(step, amendment.date, file)?
+        {
+            return Ok(Err(vec![finding]));
+        }
+        if let Some(anchor) =
+            amendment.changed.iter().find(|f| [ALLOWED_SIGNERS_FILE, CHECKPOINT_KEYS_FILE].contains(&f.as_str()))
+            && let Err(why) = self.signed_before(step, amendment.date)?
+        {
+            let message =
+                format!("{anchor} is a trust anchor; this amendment is not signed by a key allowed before it: {why}");
+            let help = "the holder of a key in the allowed-signers file before the rotation signs the amendment (`rollcall amend --sign OLD-KEY`); the new key signs the events after it";
+            return Ok(Err(vec![about(ANCHOR_ROTATION, anchor, message, help)]));
+        }
+        let approvers: Vec<Approver> =
+            amendment.approvals.iter().map(|a| Approver { login: a.login.clone(), id: Some(a.id) }).collect();
+        let judged = amendment::judge(self.repo, self.tree, step.tree, &approvers, amendment.date, &self.skip)
+            .map_err(source_error)?;
+        let (kind, approvals) = match judged {
+            Ok((kind, _, approvals)) => (kind, approvals),
+            Err(findings) => return Ok(Err(findings)),
+        };
+        if kind != amendment.kind || approvals != amendment.approvals {
+            let message = format!(
+                "the amendment says it is of kind {} with {} approval(s); its change is of kind {} with {} counted",
+                amendment.kind.as_str(),
+                amendment.approvals.len(),
+                kind.as_str(),
+                approvals.len()
+            );
+            let help = "the ledger's history was edited by hand; restore the branch from a trusted copy";
+            return Ok(Err(vec![about(AMENDMENT_CHANGE, file, message, help)]));
         }
         self.config = match load_config(self.repo, step.tree)? {
             Ok(config) => config,
             Err(findings) => return Ok(Err(findings)),
         };
-        let (roster, findings) = Roster::validated(self.repo, step.tree, &self.config, step.date(), &self.skip)?;
-        if !findings.is_empty() {
-            return Ok(Err(findings));
-        }
+        let (roster, _) = Roster::validated(self.repo, step.tree, &self.config, amendment.date, &self.skip)?;
         self.roster = roster;
+        self.last_event = Some((step.commit, amendment.date));
         Ok(Ok(()))
+    }
+
+    /// Whether the commit is signed by a key of the allowed-signers file in
+    /// force before it (or the one given to verify); `Ok` if there was none
+    /// to rotate from.
+    fn signed_before(&self, step: &Step, date: Date) -> Result<Result<(), String>, HistoryError> {
+        let from_tree;
+        let signers = match self.signers {
+            Some(signers) => signers,
+            None => match read_signers(self.repo, self.tree)? {
+                Ok(signers) => {
+                    from_tree = signers;
+                    &from_tree
+                }
+                Err(_) if !self.has_file(ALLOWED_SIGNERS_FILE)? => return Ok(Ok(())),
+                Err(finding) => return Ok(Err(finding.message.to_string())),
+            },
+        };
+        Ok(signers::check_commit(self.repo, step.commit, date, signers).map(|_| ()).map_err(|why| why.to_string()))
+    }
+
+    /// Whether the previous commit's tree holds `path`.
+    fn has_file(&self, path: &str) -> Result<bool, HistoryError> {
+        let tree = self.repo.find_tree(self.tree).map_err(HistoryError::from)?;
+        Ok(tree.get_path(Path::new(path)).is_ok())
+    }
+
+    /// The event names the event before it on the branch, and is dated in
+    /// order and not in the future.
+    fn in_sequence(&self, step: &Step, previous: Option<Oid>, date: Date, file: &str) -> Verdict {
+        let last = self.last_event.map(|(oid, _)| oid);
+        if previous != last {
+            let said = previous.map_or("none".to_owned(), |p| p.to_string());
+            let was = last.map_or("none".to_owned(), |p| p.to_string());
+            let message = format!("the event says the event before it is {said}, but history has {was}");
+            let help = "an event was dropped, reordered or rewritten: restore the branch from a trusted copy";
+            return Err(vec![about(PREVIOUS_EVENT, file, message, help)]);
+        }
+        if let Some((_, before)) = self.last_event.filter(|(_, before)| date < *before) {
+            let message = format!("the event is dated {date}, before the event before it ({before})");
+            return Err(vec![about(DATE_ORDER, file, message, "events are recorded in date order")]);
+        }
+        if let Some(recorded) = Self::committed_on(step).filter(|day| date > day.saturating_add(jiff::ToSpan::days(1)))
+        {
+            let message =
+                format!("the event is dated {date}, after the day it was recorded ({recorded}, by its commit's time)");
+            let help = "an event dated in the future was never legal: a maintainer restores the branch to the \
+                        commit before it from a trusted copy, then records the event again with the right date";
+            return Err(vec![about(FUTURE_DATE, file, message, help)]);
+        }
+        Ok(())
     }
 
     fn event(&mut self, step: &Step, event: &Event, changes: &[PathChange]) -> Result<Verdict, HistoryError> {
         let file = event.file.as_str();
-        let last = self.last_event.map(|(oid, _)| oid);
-        if event.previous != last {
-            let said = event.previous.map_or("none".to_owned(), |p| p.to_string());
-            let was = last.map_or("none".to_owned(), |p| p.to_string());
-            let message = format!("the event says the event before it is {said}, but history has {was}");
-            let help = "an event was dropped, reordered or rewritten: restore the branch from a trusted copy";
-            return Ok(Err(vec![about(PREVIOUS_EVENT, file, message, help)]));
-        }
-        if let Some((_, date)) = self.last_event.filter(|(_, date)| event.date < *date) {
-            let message = format!("the event is dated {}, before the event before it ({date})", event.date);
-            return Ok(Err(vec![about(DATE_ORDER, file, message, "events are recorded in date order")]));
-        }
-        if let Some(recorded) =
-            Self::committed_on(step).filter(|day| event.date > day.saturating_add(jiff::ToSpan::days(1)))
-        {
-            let message = format!(
-                "the event is dated {}, after the day it was recorded ({recorded}, by its commit's time)",
-                event.date
-            );
-            let help = "an event dated in the future was never legal: a maintainer restores the branch to the \
-                        commit before it from a trusted copy, then records the event again with the right date";
-            return Ok(Err(vec![about(FUTURE_DATE, file, message, help)]));
+        if let Err(findings) = self.in_sequence(step, event.previous, event.date, file) {
+            return Ok(Err(findings));
         }
         let change = match history::event_change(event, changes) {
             Ok(change) => change.clone(),
             Err(why) => return Ok(Err(vec![log::not_its_change(event, &why, step.commit)])),
         };
         if self.config.policy.policy.signed_events
-            && let Err(finding) = self.signed(step, event)?
+            && let Err(finding) = self.signed(step, event.date, &event.file)?
         {
             return Ok(Err(vec![finding]));
         }
@@ -371,7 +484,7 @@ impl<'r> Replay<'r> {
     }
 
     /// The event's commit is signed by a key allowed on the event's date.
-    fn signed(&self, step: &Step, event: &Event) -> Result<Result<(), Finding>, HistoryError> {
+    fn signed(&self, step: &Step, date: Date, file: &str) -> Result<Result<(), Finding>, HistoryError> {
         let from_tree;
         let signers = match self.signers {
             Some(signers) => signers,
@@ -383,10 +496,10 @@ impl<'r> Replay<'r> {
                 Err(finding) => return Ok(Err(finding)),
             },
         };
-        Ok(signers::check_commit(self.repo, step.commit, event.date, signers).map(|_| ()).map_err(|why| {
+        Ok(signers::check_commit(self.repo, step.commit, date, signers).map(|_| ()).map_err(|why| {
             about(
                 SIGNATURE,
-                &event.file,
+                file,
                 format!("the policy requires signed events, and this one is not validly signed: {why}"),
                 "events are signed by the merger's key (`--sign`); a key's window is in the allowed-signers file",
             )

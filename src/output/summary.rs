@@ -104,6 +104,10 @@ fn next_steps(judgement: &Judgement, out: &mut String) {
         (PrKind::Maintenance { .. }, _) => {
             out.push_str("- A maintainer reviews the change (see `.github/CODEOWNERS`).\n");
         }
+        (PrKind::Amendment { needs, .. }, _) => {
+            let _ = writeln!(out, "- This amendment of the rules needs {needs}.");
+            out.push_str("- Once they approve, it is recorded with `rollcall amend --head REV --approved-by …` (never merged as maintenance).\n");
+        }
         (PrKind::Resignation { .. }, _) => {
             out.push_str("- A maintainer records the resignation with `rollcall resign`; the membership ends, the ledger keeps it.\n");
         }

@@ -164,6 +164,45 @@ pub struct Policy {
     /// Every ledger event must be SSH-signed.
     #[serde(default)]
     pub signed_events: bool,
+    /// Who approves a change to `schema/` (a majority of the directors, if unset).
+    #[serde(default)]
+    pub amendments: Amendments,
+}
+
+/// How an amendment of the rules is approved.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Amendments {
+    #[serde(default)]
+    pub approvals: AmendmentApprovals,
+}
+
+/// How many of the directors seated before an amendment approve it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AmendmentApprovals {
+    /// More than half of the directors.
+    #[default]
+    MajorityOfDirectors,
+    /// At least two thirds of the directors.
+    TwoThirdsOfDirectors,
+}
+
+impl AmendmentApprovals {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AmendmentApprovals::MajorityOfDirectors => "majority-of-directors",
+            AmendmentApprovals::TwoThirdsOfDirectors => "two-thirds-of-directors",
+        }
+    }
+
+    /// How many distinct directors of a board of `seated` must approve.
+    pub fn needed(self, seated: usize) -> usize {
+        match self {
+            AmendmentApprovals::MajorityOfDirectors => seated / 2 + 1,
+            AmendmentApprovals::TwoThirdsOfDirectors => (2 * seated).div_ceil(3).max(1),
+        }
+    }
 }
 
 impl Policy {

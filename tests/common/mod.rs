@@ -347,3 +347,75 @@ pub fn propose(ledger: &Ledger, value: &Value) -> String {
     let path = rollcall::roll::layout::member_path(value["id"].as_str().expect("id"));
     commit_with_file(&ledger.repo(), tip(ledger), &path, canonical(value).as_bytes()).to_string()
 }
+
+/// The directors of the shipped policy: a majority of its three.
+pub const DIRECTORS: &str = "rowan-vale,imani-okafor";
+
+/// The work tree's `schema/` proposed as a pull request on `main` (a
+/// commit no branch points at) and recorded with `rollcall amend` on
+/// `date`, approved by `approvers`, plus `extra` arguments.
+pub fn amend_with(ledger: &Ledger, date: &str, approvers: &str, extra: &[&str]) -> Outcome {
+    let head = propose_rules(ledger);
+    let mut args = vec!["amend", "--format", "json", "--date", date, "--head", &head, "--approved-by", approvers];
+    args.extend_from_slice(extra);
+    ledger.run(&args)
+}
+
+/// The work tree's `schema/` recorded as an amendment approved by a
+/// majority of the directors; panics if it is refused.
+#[track_caller]
+pub fn amend(ledger: &Ledger, date: &str, extra: &[&str]) -> git2::Oid {
+    let out = amend_with(ledger, date, DIRECTORS, extra);
+    assert_eq!(out.code, 0, "the amendment was refused: {}{}", out.stdout, out.stderr);
+    tip(ledger)
+}
+
+/// A pull request's head: `main` with the work tree's `schema/`.
+pub fn propose_rules(ledger: &Ledger) -> String {
+    let repo = ledger.repo();
+    let mut index = git2::Index::new().expect("index");
+    for entry in walkdir::WalkDir::new(ledger.path().join("schema")).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(ledger.path()).expect("inside").to_string_lossy().into_owned();
+            let bytes = std::fs::read(entry.path()).expect("read");
+            let blob = repo.blob(&bytes).expect("blob");
+            let mut e = git2::IndexEntry {
+                ctime: git2::IndexTime::new(0, 0),
+                mtime: git2::IndexTime::new(0, 0),
+                dev: 0,
+                ino: 0,
+                mode: 0o100644,
+                uid: 0,
+                gid: 0,
+                file_size: bytes.len() as u32,
+                id: blob,
+                flags: 0,
+                flags_extended: 0,
+                path: rel.into_bytes(),
+            };
+            e.flags = e.path.len().min(0xfff) as u16;
+            index.add(&e).expect("add");
+        }
+    }
+    let schema = index.write_tree_to(&repo).expect("schema tree");
+    let schema = repo.find_tree(schema).expect("tree").get_name("schema").expect("schema").id();
+    let parent = repo.find_commit(tip(ledger)).expect("tip");
+    let mut root = repo.treebuilder(Some(&parent.tree().expect("tree"))).expect("builder");
+    root.insert("schema", schema, 0o040000).expect("insert");
+    let tree = repo.find_tree(root.write().expect("write")).expect("tree");
+    repo.commit(None, &signature(), &signature(), "Propose a change to the rules", &tree, &[&parent])
+        .expect("commit")
+        .to_string()
+}
+
+/// `desk`, with `prepare` run on the work tree before the genesis records it.
+pub fn desk_with(prepare: impl FnOnce(&Ledger)) -> Ledger {
+    let ledger = Ledger::shipped();
+    prepare(&ledger);
+    let mut options = git2::RepositoryInitOptions::new();
+    options.initial_head("main");
+    git2::Repository::init_opts(ledger.path(), &options).expect("init");
+    assert_eq!(ledger.run(&["index"]).code, 0);
+    ledger.commit(&genesis_message(&ledger, GENESIS_DATE));
+    ledger
+}

@@ -14,7 +14,7 @@ mod tree;
 
 pub mod names;
 
-use names::{approval, blt, checkpoint, history, lifecycle, pr};
+use names::{amend, approval, blt, checkpoint, history, lifecycle, pr};
 
 use crate::finding::{Finding, Pos, Severity};
 use crate::roll::config::Config;
@@ -259,6 +259,28 @@ pub static RULES: &[Rule] = &[
     rule(history::MEMBER_FIELDS, "an event changes only the member fields its kind may", Check::History),
     rule(history::SIGNATURE, "where the policy requires it, events are signed by an allowed key", Check::History),
     rule(history::SIGNERS_FILE, "the allowed-signers file exists and reads", Check::History),
+    rule(
+        history::UNAPPROVED_AMENDMENT,
+        "after the genesis, schema/ changes only by an approved amendment (`rollcall amend`)",
+        Check::History,
+    ),
+    rule(
+        history::ANCHOR_ROTATION,
+        "a trust anchor changes only by an amendment signed by a key allowed before it",
+        Check::History,
+    ),
+    rule(
+        history::AMENDMENT_CHANGE,
+        "an amendment's commit changes the files it names and only schema/",
+        Check::History,
+    ),
+    rule(
+        amend::AMEND_APPROVALS,
+        "an amendment is approved as the rules before it require, each director once",
+        Check::Event,
+    ),
+    rule(amend::AMEND_SCOPE, "an amendment changes schema/ and nothing else", Check::Event),
+    rule(amend::AMEND_BASE, "an amendment changes the rules in force at the branch's tip", Check::Event),
     rule(checkpoint::EXTENDS, "history extends the checkpoint: its head is an ancestor", Check::History),
     rule(checkpoint::STATE_HASH, "the roll at the checkpoint's head hashes to its state", Check::History),
     rule(checkpoint::CHECKPOINT_SIGNATURE, "a checkpoint is signed by the ledger's key", Check::History),

@@ -58,6 +58,17 @@ pub mod history {
     pub const SIGNATURE: &str = "history.signature";
     pub(crate) const SIGNERS_FILE: &str = "history.allowed-signers";
     pub(crate) const GENESIS: &str = "history.genesis";
+    pub(crate) const UNAPPROVED_AMENDMENT: &str = "history.unapproved-amendment";
+    pub(crate) const ANCHOR_ROTATION: &str = "history.anchor-rotation";
+    pub(crate) const AMENDMENT_CHANGE: &str = "history.amendment-change";
+}
+
+/// `amend.*`: an amendment of the rules, judged by `change/amendment.rs`
+/// (`check-pr`, `rollcall amend`) and replayed by `history/verify.rs`.
+pub mod amend {
+    pub(crate) const AMEND_APPROVALS: &str = "amend.approvals";
+    pub(crate) const AMEND_SCOPE: &str = "amend.scope";
+    pub(crate) const AMEND_BASE: &str = "amend.base";
 }
 
 /// `checkpoint.*`: a signed checkpoint of the ledger, judged by

@@ -1,0 +1,375 @@
+//! Issue 12, "the rules are governed too": after the genesis, anything
+//! under `schema/` changes only by an amendment the directors approve,
+//! recorded with `rollcall amend` and replayed by `verify`; a maintenance
+//! commit that touches `schema/` is `history.unapproved-amendment` at that
+//! commit. On real repositories with the real binary.
+
+mod common;
+
+use common::{AS_OF, DIRECTORS, Ledger, Outcome, amend, amend_with, desk, tip};
+use serde_json::Value;
+
+const POLICY: &str = "schema/policy.yaml";
+const SIGNERS: &str = "schema/allowed_signers";
+const KEY: &str = "tests/fixtures/event-signing-key";
+const OTHER_KEY: &str = "tests/fixtures/other-signing-key";
+
+fn fixture(path: &str) -> String {
+    common::repo_root().join(path).display().to_string()
+}
+
+fn verify(ledger: &Ledger) -> Outcome {
+    ledger.run(&["verify", "--format", "json"])
+}
+
+/// verify refuses with `rule` at `file:line`, naming `commit`.
+#[track_caller]
+fn refused_at(out: &Outcome, rule: &str, file: &str, line: u64, commit: git2::Oid) {
+    assert_eq!(out.code, 1, "verify must refuse: {}{}", out.stdout, out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).expect("a JSON report");
+    let findings = report["findings"].as_array().unwrap();
+    let found = findings.iter().find(|f| f["rule"] == rule).unwrap_or_else(|| panic!("no {rule} in {}", out.stdout));
+    assert_eq!((found["file"].as_str(), found["line"].as_u64()), (Some(file), Some(line)), "where {rule} points");
+    assert_eq!(found["commit"].as_str(), Some(commit.to_string().as_str()), "the commit {rule} names");
+}
+
+/// An amendment refused: exit 1, `rule` at `file:line`, and nothing moved.
+#[track_caller]
+fn amend_refused(ledger: &Ledger, out: &Outcome, before: git2::Oid, rule: &str, file: &str, line: u32) {
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(out.expect(rule, file, line).severity, "error");
+    assert_eq!(tip(ledger), before, "a refused amendment moves nothing");
+}
+
+fn lower_approvals(p: String) -> String {
+    p.replace("    approvals: 2\n    evidence: [contributions]", "    approvals: 1\n    evidence: [contributions]")
+}
+
+fn add_committee_member(p: String) -> String {
+    p.replace(
+        "    - {github: diego-arce, github_id: 91000014, name: Diego Arce}\n",
+        "    - {github: diego-arce, github_id: 91000014, name: Diego Arce}\n    - {github: friend-one, github_id: 91000015, name: Friend One}\n    - {github: friend-two, github_id: 91000016, name: Friend Two}\n",
+    )
+}
+
+#[test]
+fn maintenance_commits_that_change_the_rules_are_caught_at_their_commit() {
+    for edit in [lower_approvals as fn(String) -> String, add_committee_member] {
+        let ledger = desk();
+        ledger.edit_policy(edit);
+        let commit = ledger.commit("quietly change the rules");
+        refused_at(&verify(&ledger), "history.unapproved-amendment", POLICY, 1, commit);
+    }
+    let ledger = desk();
+    let public = std::fs::read_to_string(fixture(&format!("{OTHER_KEY}.pub"))).unwrap();
+    ledger.write(SIGNERS, format!("someone@example.org namespaces=\"git\" {public}"));
+    let commit = ledger.commit("swap the allowed signers");
+    refused_at(&verify(&ledger), "history.unapproved-amendment", SIGNERS, 1, commit);
+}
+
+#[test]
+fn the_same_changes_as_amendments_of_a_director_majority_land_and_verify() {
+    let ledger = desk();
+    ledger.edit_policy(lower_approvals);
+    let lowered = amend(&ledger, AS_OF, &[]);
+    ledger.edit_policy(add_committee_member);
+    let appointed = amend(&ledger, AS_OF, &[]);
+    let out = verify(&ledger);
+    out.assert_clean();
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let amendments = report["amendments"].as_array().unwrap();
+    assert_eq!(amendments.len(), 2);
+    assert_eq!(amendments[0]["commit"], lowered.to_string());
+    assert_eq!(amendments[0]["kind"], "amend");
+    assert_eq!(amendments[1]["commit"], appointed.to_string());
+    assert_eq!(amendments[1]["kind"], "appoint");
+    let logins: Vec<&str> =
+        amendments[0]["approvals"].as_array().unwrap().iter().map(|a| a["login"].as_str().unwrap()).collect();
+    assert_eq!(logins, ["rowan-vale", "imani-okafor"]);
+    let log: Value = serde_json::from_str(&ledger.run(&["log", "--format", "json"]).stdout).unwrap();
+    let kinds: Vec<&str> = log["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["appoint", "amend"], "newest first");
+    let human = ledger.run(&["verify"]);
+    assert!(human.stdout.contains("verify: appoint schema/policy.yaml on 2026-11-22"), "{}", human.stdout);
+}
+
+#[test]
+fn too_few_directors_a_non_director_or_a_director_twice_is_refused() {
+    let ledger = desk();
+    ledger.edit_policy(lower_approvals);
+    let before = tip(&ledger);
+    for approvers in ["rowan-vale", "rowan-vale,lena-hart", "rowan-vale,rowan-vale", "rowan-vale,Rowan-Vale"] {
+        let out = amend_with(&ledger, AS_OF, approvers, &[]);
+        amend_refused(&ledger, &out, before, "amend.approvals", POLICY, 1);
+    }
+    amend(&ledger, AS_OF, &[]);
+}
+
+#[test]
+fn an_amendment_that_breaks_the_board_rules_or_the_roll_is_refused() {
+    let ledger = desk();
+    let before = tip(&ledger);
+    // An even committee.
+    ledger.edit_policy(|p| p.replace("    - {github: diego-arce, github_id: 91000014, name: Diego Arce}\n", ""));
+    let out = amend_with(&ledger, AS_OF, DIRECTORS, &[]);
+    amend_refused(&ledger, &out, before, "committee.size", POLICY, 95);
+    // A tier the roll's members hold, removed.
+    ledger.edit_policy(|p| p.replace("    - {github: sara-lindgren, github_id: 91000013, name: Sara Lindgren}\n", "    - {github: diego-arce, github_id: 91000014, name: Diego Arce}\n    - {github: sara-lindgren, github_id: 91000013, name: Sara Lindgren}\n"));
+    let schema = std::fs::read_to_string(ledger.path().join("schema/member.schema.json")).unwrap();
+    ledger.write("schema/member.schema.json", schema.replacen("\"required\": [", "\"required\": [\"nickname\", ", 1));
+    let out = amend_with(&ledger, AS_OF, DIRECTORS, &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.findings.iter().any(|f| f.file.starts_with("members/") && f.severity == "error"), "{}", out.stdout);
+    assert_eq!(tip(&ledger), before);
+}
+
+#[test]
+fn a_pull_request_mixing_schema_and_other_files_is_no_amendment() {
+    let ledger = desk();
+    let before = tip(&ledger);
+    ledger.edit_policy(lower_approvals);
+    ledger.write("README.md", "changed too\n");
+    let head = common::propose_rules(&ledger);
+    let repo = ledger.repo();
+    let head = common::commit_with_file(&repo, head.parse().unwrap(), "README.md", b"changed too\n").to_string();
+    let out = ledger.run(&["amend", "--format", "json", "--date", AS_OF, "--head", &head, "--approved-by", DIRECTORS]);
+    amend_refused(&ledger, &out, before, "amend.scope", "README.md", 1);
+    let base = before.to_string();
+    let check = ledger.run(&[
+        "check-pr",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "--base",
+        &base,
+        "--head",
+        &head,
+        "--author",
+        "ines-moreau",
+        "--author-id",
+        "91000031",
+    ]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    check.expect("amend.scope", "README.md", 1);
+}
+
+#[test]
+fn check_pr_classifies_a_schema_change_as_an_amendment_and_says_what_it_needs() {
+    let ledger = desk();
+    let base = tip(&ledger).to_string();
+    ledger.edit_policy(lower_approvals);
+    let head = common::propose_rules(&ledger);
+    let summary = ledger.path().join(".git/summary.md");
+    let args = [
+        "check-pr",
+        "--as-of",
+        AS_OF,
+        "--base",
+        &base,
+        "--head",
+        &head,
+        "--author",
+        "ines-moreau",
+        "--author-id",
+        "91000031",
+    ];
+    let out = ledger.run(&[&args[..], &["--format", "json", "--summary", summary.to_str().unwrap()]].concat());
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["change"]["kind"], "amendment");
+    assert_eq!(report["change"]["paths"][0], POLICY);
+    let needs = report["change"]["needs"].as_str().unwrap();
+    assert!(needs.contains("2 of the 3 directors"), "{needs}");
+    let human = ledger.run(&args);
+    assert!(human.stdout.contains("an amendment of the rules (schema/policy.yaml)"), "{}", human.stdout);
+    let markdown = std::fs::read_to_string(summary).unwrap();
+    assert!(markdown.contains("rollcall amend"), "{markdown}");
+    // merge refuses it: amendments are recorded by `rollcall amend`.
+    let out = ledger.run(&[
+        "merge",
+        "--format",
+        "json",
+        "--date",
+        AS_OF,
+        "--head",
+        &head,
+        "--author",
+        "ines-moreau",
+        "--author-id",
+        "91000031",
+        "--approved-by",
+        DIRECTORS,
+    ]);
+    out.expect("merge.member-change", POLICY, 1);
+}
+
+#[test]
+fn a_director_does_not_approve_a_change_to_their_own_seat() {
+    let ledger = desk();
+    let before = tip(&ledger);
+    ledger.edit_policy(|p| p.replace("    - {github: imani-okafor, github_id: 91000002, name: Imani Okafor}\n", ""));
+    let out = amend_with(&ledger, AS_OF, "imani-okafor,rowan-vale", &[]);
+    amend_refused(&ledger, &out, before, "approval.not-self", POLICY, 1);
+    let out = amend_with(&ledger, AS_OF, "rowan-vale,tomasz-wren", &[]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let log: Value = serde_json::from_str(&ledger.run(&["log", "--format", "json"]).stdout).unwrap();
+    assert_eq!(log["events"][0]["kind"], "unseat");
+    verify(&ledger).assert_clean();
+}
+
+#[test]
+fn an_amendment_edited_by_hand_is_refused_at_its_commit() {
+    let ledger = desk();
+    ledger.edit_policy(lower_approvals);
+    let landed = amend(&ledger, AS_OF, &[]);
+    let repo = ledger.repo();
+    let commit = repo.find_commit(landed).unwrap();
+    // One approval dropped from the trailers: no longer a majority.
+    let message = commit.message().unwrap().replace("Rollcall-Approved-By: imani-okafor 91000002 board\n", "");
+    let forged = repo
+        .commit(
+            None,
+            &commit.author(),
+            &commit.committer(),
+            &message,
+            &commit.tree().unwrap(),
+            &[&commit.parent(0).unwrap()],
+        )
+        .unwrap();
+    repo.reference("refs/heads/main", forged, true, "forged").unwrap();
+    refused_at(&verify(&ledger), "amend.approvals", POLICY, 1, forged);
+    // The files it names are not the ones it changed.
+    let message = commit
+        .message()
+        .unwrap()
+        .replace("Rollcall-Changed: schema/policy.yaml\n", "Rollcall-Changed: schema/member.schema.json\n");
+    let message = message.replace("Amend schema/policy.yaml", "Amend schema/member.schema.json");
+    let forged = repo
+        .commit(
+            None,
+            &commit.author(),
+            &commit.committer(),
+            &message,
+            &commit.tree().unwrap(),
+            &[&commit.parent(0).unwrap()],
+        )
+        .unwrap();
+    repo.reference("refs/heads/main", forged, true, "forged").unwrap();
+    refused_at(&verify(&ledger), "history.amendment-change", "schema/member.schema.json", 1, forged);
+}
+
+#[test]
+fn an_amendment_proposed_against_older_rules_is_refused() {
+    let ledger = desk();
+    ledger.edit_policy(lower_approvals);
+    let stale = common::propose_rules(&ledger);
+    amend(&ledger, AS_OF, &[]);
+    ledger.edit_policy(add_committee_member);
+    let before = tip(&ledger);
+    let out = ledger.run(&["amend", "--format", "json", "--date", AS_OF, "--head", &stale, "--approved-by", DIRECTORS]);
+    amend_refused(&ledger, &out, before, "amend.base", "", 1);
+}
+
+/// A ledger whose genesis requires signed events, allowing `KEY`.
+fn signed_desk() -> Ledger {
+    common::desk_with(|ledger| {
+        ledger.edit_policy(|p| p + "\nsigned_events: true\n");
+        let public = std::fs::read_to_string(fixture(&format!("{KEY}.pub"))).unwrap();
+        ledger.write(SIGNERS, format!("merger@example.org namespaces=\"git\" {public}"));
+    })
+}
+
+#[test]
+fn a_key_rotation_signed_by_the_old_key_verifies_and_one_signed_by_the_new_key_does_not() {
+    let other = std::fs::read_to_string(fixture(&format!("{OTHER_KEY}.pub"))).unwrap();
+    // Signed by the new key only: refused before it lands, with verify's rule.
+    let ledger = signed_desk();
+    let before = tip(&ledger);
+    ledger.write(SIGNERS, format!("merger@example.org namespaces=\"git\" {other}"));
+    let out = amend_with(&ledger, AS_OF, DIRECTORS, &["--sign", &fixture(OTHER_KEY)]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.of("history.anchor-rotation").len() + out.of("history.signature").len() > 0, "{}", out.stdout);
+    assert_eq!(tip(&ledger), before);
+    // Landed anyway (written by hand): verify refuses it at its commit.
+    let head = common::propose_rules(&ledger);
+    let repo = ledger.repo();
+    let head_commit = repo.find_commit(head.parse().unwrap()).unwrap();
+    let amendment = rollcall::change::amendment::Amendment {
+        kind: rollcall::change::amendment::AmendKind::Amend,
+        changed: vec![SIGNERS.to_owned()],
+        date: AS_OF.parse().unwrap(),
+        approvals: vec![
+            rollcall::change::event::Approval {
+                login: "rowan-vale".into(),
+                id: 91000001,
+                role: rollcall::change::event::Role::Board,
+            },
+            rollcall::change::event::Approval {
+                login: "imani-okafor".into(),
+                id: 91000002,
+                role: rollcall::change::event::Role::Board,
+            },
+        ],
+        pull_request: None,
+        pull_request_head: Some(head_commit.id()),
+        previous: Some(before),
+    };
+    let signer = rollcall::change::sign::Signer::from_file(std::path::Path::new(&fixture(OTHER_KEY))).unwrap();
+    let parent = repo.find_commit(before).unwrap();
+    let now = git2::Signature::now("Test", "test@example.invalid").unwrap();
+    let content =
+        repo.commit_create_buffer(&now, &now, &amendment.message(), &head_commit.tree().unwrap(), &[&parent]).unwrap();
+    let content = content.as_str().unwrap().to_owned();
+    let forged = repo.commit_signed(&content, &signer.sign(content.as_bytes()).unwrap(), Some("gpgsig")).unwrap();
+    repo.reference("refs/heads/main", forged, true, "landed by hand").unwrap();
+    let out = verify(&ledger);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.of("history.signature").len() + out.of("history.anchor-rotation").len() == 1, "{}", out.stdout);
+    let finding = out.findings.first().unwrap();
+    assert_eq!((finding.file.as_str(), finding.line), (SIGNERS, 1));
+
+    // Signed by the old key: lands; the new key signs the events after it.
+    let ledger = signed_desk();
+    ledger.write(SIGNERS, format!("merger@example.org namespaces=\"git\" {other}"));
+    amend(&ledger, AS_OF, &["--sign", &fixture(KEY)]);
+    let head = common::propose(&ledger, &common::individual("new-person", 93_000_001));
+    let merged = ledger.run(&[
+        "merge",
+        "--format",
+        "json",
+        "--date",
+        AS_OF,
+        "--head",
+        &head,
+        "--author",
+        "new-person",
+        "--author-id",
+        "93000001",
+        "--approved-by",
+        "lena-hart,kofi-mensah",
+        "--sign",
+        &fixture(OTHER_KEY),
+    ]);
+    assert_eq!(merged.code, 0, "{}", merged.stdout);
+    verify(&ledger).assert_clean();
+}
+
+#[test]
+fn a_rotation_an_unsigned_ledger_makes_needs_the_key_allowed_before_it() {
+    // The rule in isolation: a ledger that does not require signed events
+    // still rotates its allowed signers only under a key allowed before.
+    let ledger = common::desk_with(|ledger| {
+        let public = std::fs::read_to_string(fixture(&format!("{KEY}.pub"))).unwrap();
+        ledger.write(SIGNERS, format!("merger@example.org namespaces=\"git\" {public}"));
+    });
+    let before = tip(&ledger);
+    let other = std::fs::read_to_string(fixture(&format!("{OTHER_KEY}.pub"))).unwrap();
+    ledger.write(SIGNERS, format!("merger@example.org namespaces=\"git\" {other}"));
+    let out = amend_with(&ledger, AS_OF, DIRECTORS, &[]);
+    amend_refused(&ledger, &out, before, "history.anchor-rotation", SIGNERS, 1);
+    let out = amend_with(&ledger, AS_OF, DIRECTORS, &["--sign", &fixture(OTHER_KEY)]);
+    amend_refused(&ledger, &out, before, "history.anchor-rotation", SIGNERS, 1);
+    amend(&ledger, AS_OF, &["--sign", &fixture(KEY)]);
+    verify(&ledger).assert_clean();
+}
