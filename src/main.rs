@@ -61,6 +61,8 @@ enum Command {
     Checkpoint(cli::checkpoint::CheckpointArgs),
     /// Count ranked ballots in a BLT file by reference Meek STV (or Astra's variant) and print the rounds.
     Tally(cli::tally::TallyArgs),
+    /// The board and the committees on a date, from history: each seat with the event that gave it.
+    Board(cli::board::BoardArgs),
     /// Record a pull request that changes only schema/ as one amendment of the rules, approved by the directors.
     Amend(cli::amend::AmendArgs),
     /// Record the ledger's genesis on the branch: its history begins there (the roll must validate whole).
@@ -79,7 +81,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Reading history touches each commit once: libgit2's object cache
     // would only hold 100,000 parsed commits in memory for nothing.
-    if matches!(cli.command, Command::Log(_) | Command::Roll(_) | Command::Verify(_) | Command::Checkpoint(_)) {
+    if matches!(
+        cli.command,
+        Command::Log(_) | Command::Roll(_) | Command::Board(_) | Command::Verify(_) | Command::Checkpoint(_)
+    ) {
         git2::opts::enable_caching(false);
     }
     // An audit trusts no object it has not hashed: a byte changed on disk
@@ -120,6 +125,7 @@ fn run(command: Command) -> Result<ExitCode, CannotRun> {
         Command::Tally(args) => tally::run(args),
         Command::Genesis(args) => genesis::run(args),
         Command::Amend(args) => amend::run(args),
+        Command::Board(args) => board::run(args),
         Command::Rules => rules::run(),
         Command::Fmt(args) => fmt::run(args),
     }

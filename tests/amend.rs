@@ -373,3 +373,101 @@ fn a_rotation_an_unsigned_ledger_makes_needs_the_key_allowed_before_it() {
     amend(&ledger, AS_OF, &["--sign", &fixture(KEY)]);
     verify(&ledger).assert_clean();
 }
+
+fn directors_of(policy: &str) -> Vec<(String, u64)> {
+    let value: Value = serde_saphyr::from_str(policy).unwrap();
+    value["board"]["directors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["github"].as_str().unwrap().to_owned(), d["github_id"].as_u64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn board_as_of_a_date_is_the_board_the_event_list_gives() {
+    let ledger = desk();
+    let seat = "    - {github: nia-board, github_id: 91000041, name: Nia Board}\n";
+    ledger.edit_policy(|p| p.replace("  directors:\n", &format!("  directors:\n{seat}")));
+    let seated = amend(&ledger, "2026-02-01", &[]);
+    ledger.edit_policy(add_committee_member);
+    amend_with(&ledger, "2026-03-01", "rowan-vale,imani-okafor,tomasz-wren", &[]);
+    ledger.edit_policy(|p| p.replace("    - {github: imani-okafor, github_id: 91000002, name: Imani Okafor}\n", ""));
+    // Imani Okafor does not approve her own unseating; three of the four others do.
+    let out = amend_with(&ledger, "2026-04-01", "rowan-vale,imani-okafor,tomasz-wren", &[]);
+    assert_eq!(out.code, 1);
+    out.expect("approval.not-self", POLICY, 1);
+    let out = amend_with(&ledger, "2026-04-01", "rowan-vale,nia-board,tomasz-wren", &[]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    verify(&ledger).assert_clean();
+
+    // The event list alone: the genesis, then each amendment in log order.
+    let repo = ledger.repo();
+    let genesis = rollcall::change::genesis::find(&repo, tip(&ledger)).unwrap().unwrap();
+    let log: Value = serde_json::from_str(&ledger.run(&["log", "--format", "json"]).stdout).unwrap();
+    let mut events: Vec<(String, String, String)> =
+        vec![(genesis.0.to_string(), genesis.1.date.to_string(), "genesis".to_owned())];
+    for e in log["events"].as_array().unwrap().iter().rev() {
+        events.push((
+            e["commit"].as_str().unwrap().into(),
+            e["date"].as_str().unwrap().into(),
+            e["kind"].as_str().unwrap().into(),
+        ));
+    }
+    let kinds: Vec<&str> = events.iter().map(|e| e.2.as_str()).collect();
+    assert_eq!(kinds, ["genesis", "seat", "appoint", "unseat"]);
+    let policy_at = |commit: &str| {
+        let tree = repo.find_commit(commit.parse().unwrap()).unwrap().tree().unwrap();
+        let blob = repo.find_blob(tree.get_path(std::path::Path::new(POLICY)).unwrap().id()).unwrap();
+        String::from_utf8(blob.content().to_vec()).unwrap()
+    };
+    for as_of in ["2025-12-01", "2026-01-15", "2026-02-01", "2026-03-15", "2026-04-01", AS_OF] {
+        let upto: Vec<&(String, String, String)> = events.iter().filter(|e| e.1.as_str() <= as_of).collect();
+        let mut expected: Vec<(String, String)> = directors_of(&policy_at(&upto.last().unwrap().0))
+            .into_iter()
+            .map(|(login, id)| {
+                // Seated by the first event of the unbroken run that holds the director up to as_of.
+                let mut since = upto.last().unwrap().0.clone();
+                for e in upto.iter().rev() {
+                    if directors_of(&policy_at(&e.0)).iter().any(|d| d.1 == id) {
+                        since = e.0.clone();
+                    } else {
+                        break;
+                    }
+                }
+                (login, since)
+            })
+            .collect();
+        expected.sort();
+        let out = ledger.run(&["board", "--format", "json", "--as-of", as_of]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        let board: Value = serde_json::from_str(&out.stdout).unwrap();
+        let got: Vec<(String, String)> = board["directors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["github"].as_str().unwrap().to_owned(), d["since"]["commit"].as_str().unwrap().to_owned()))
+            .collect();
+        assert_eq!(got, expected, "the board on {as_of}");
+    }
+    // Nia Board, seated by the seat event, and Rowan Vale's organization, by the genesis.
+    let board: Value =
+        serde_json::from_str(&ledger.run(&["board", "--format", "json", "--as-of", AS_OF]).stdout).unwrap();
+    let nia = board["directors"].as_array().unwrap().iter().find(|d| d["github"] == "nia-board").unwrap();
+    assert_eq!(
+        (nia["since"]["commit"].as_str(), nia["since"]["kind"].as_str()),
+        (Some(seated.to_string().as_str()), Some("seat"))
+    );
+    let rowan = board["directors"].as_array().unwrap().iter().find(|d| d["github"] == "rowan-vale").unwrap();
+    assert_eq!((rowan["organization"].as_str(), rowan["since"]["kind"].as_str()), (Some("northwind"), Some("genesis")));
+    assert_eq!(board["committee"].as_array().unwrap().len(), 7);
+    let csv = ledger.run(&["board", "--format", "csv", "--as-of", AS_OF]).stdout;
+    assert!(csv.starts_with("body,github,github_id"), "{csv}");
+    assert!(csv.contains(&format!("board,nia-board,91000041,Nia Board,,2026-02-01,seat,{seated}")), "{csv}");
+    let human = ledger.run(&["board", "--as-of", AS_OF]).stdout;
+    assert!(human.contains("Board of directors (3)"), "{human}");
+    // Before the genesis there is no board: exit 1 with the finding.
+    let out = ledger.run(&["board", "--format", "json", "--as-of", "2025-01-01"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(out.findings[0].rule, "history.genesis");
+}

@@ -80,13 +80,26 @@ fn a_director_losing_the_sponsor_is_a_warning_in_every_command() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let (rule, policy, line) = ("board.sponsor-active", "schema/policy.yaml", 111);
     assert_eq!(severity_of(&out, rule, policy, line), "warning");
-    assert!(out.expect(rule, policy, line).help.contains("remove the director from `board.directors`"));
+    let help = &out.expect(rule, policy, line).help;
+    assert!(help.contains("`unseat` amendment") && help.contains("rollcall amend"), "{help}");
     let validated = ledger.validate(&["--rev", "main"]);
     assert_eq!(validated.code, 0, "{}", validated.summary());
     assert_eq!(severity_of(&validated, rule, policy, line), "warning");
     verify(&ledger).assert_clean();
     let registered = rollcall::roll::rules::severity(rule);
     assert_eq!(registered, Some(rollcall::finding::Severity::Warning));
+    // The board records the seat's loss: an unseat amendment, and the warning is gone.
+    ledger.edit_policy(|p| {
+        p.replace(", organization: bluefin-labs}", "}")
+            .replace("    - {github: tomasz-wren, github_id: 91000003, name: Tomasz Wren}\n", "")
+    });
+    let out = common::amend_with(&ledger, AS_OF, common::DIRECTORS, &[]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let validated = ledger.validate(&["--rev", "main"]);
+    assert!(validated.of(rule).is_empty(), "{}", validated.summary());
+    let log: Value = serde_json::from_str(&ledger.run(&["log", "--format", "json"]).stdout).unwrap();
+    assert_eq!(log["events"][0]["kind"], "unseat");
+    verify(&ledger).assert_clean();
 }
 
 /// Item 3: a policy pull request that leaves the roll invalid under its own

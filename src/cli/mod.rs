@@ -5,6 +5,7 @@
 
 pub mod amend;
 pub mod apply;
+pub mod board;
 pub mod check_pr;
 pub mod checkpoint;
 pub mod codeowners;

@@ -3,6 +3,7 @@
 //! changed. `log`, `roll --as-of` and `verify` all read history through
 //! here, so they agree on what an event is.
 
+pub mod board;
 pub mod checkpoint;
 pub mod log;
 pub mod signers;

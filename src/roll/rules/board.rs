@@ -96,9 +96,10 @@ pub(crate) fn sponsor_active(members: &[Member], ctx: &Context, sink: &mut Sink)
                 loaded.pos(&pointer),
                 &pointer,
                 format!("{}'s sponsoring organization {} has no active membership", director.name, quoted(org)),
-                "a director whose sponsoring membership ended loses the seat, and the board records the change: \
-                 by the board's decision, remove the director from `board.directors` in schema/policy.yaml \
-                 (a warning until then, in every command)",
+                "a director whose sponsoring membership ended loses the seat, and the board records the change as an \
+                 `unseat` amendment: a pull request removing the director from `board.directors` in \
+                 schema/policy.yaml, recorded with `rollcall amend` once a majority of the other directors \
+                 approve (a warning until then, in every command)",
             );
         }
     }
