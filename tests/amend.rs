@@ -372,6 +372,11 @@ fn a_rotation_an_unsigned_ledger_makes_needs_the_key_allowed_before_it() {
     amend_refused(&ledger, &out, before, "history.anchor-rotation", SIGNERS, 1);
     amend(&ledger, AS_OF, &["--sign", &fixture(KEY)]);
     verify(&ledger).assert_clean();
+    // The checkpoint key is a trust anchor too: replaced unsigned, refused.
+    let before = tip(&ledger);
+    ledger.write("schema/checkpoint.vkey", "example.org/members+00000000+AAAA\n");
+    let out = amend_with(&ledger, AS_OF, DIRECTORS, &[]);
+    amend_refused(&ledger, &out, before, "history.anchor-rotation", "schema/checkpoint.vkey", 1);
 }
 
 fn directors_of(policy: &str) -> Vec<(String, u64)> {
