@@ -113,8 +113,25 @@ fn an_amendment_that_breaks_the_board_rules_or_the_roll_is_refused() {
     ledger.edit_policy(|p| p.replace("    - {github: diego-arce, github_id: 91000014, name: Diego Arce}\n", ""));
     let out = amend_with(&ledger, AS_OF, DIRECTORS, &[]);
     amend_refused(&ledger, &out, before, "committee.size", POLICY, 95);
-    // A tier the roll's members hold, removed.
-    ledger.edit_policy(|p| p.replace("    - {github: sara-lindgren, github_id: 91000013, name: Sara Lindgren}\n", "    - {github: diego-arce, github_id: 91000014, name: Diego Arce}\n    - {github: sara-lindgren, github_id: 91000013, name: Sara Lindgren}\n"));
+    ledger.edit_policy(|p| {
+        p.replace(
+            "    - {github: sara-lindgren, github_id: 91000013, name: Sara Lindgren}\n",
+            "    - {github: sara-lindgren, github_id: 91000013, name: Sara Lindgren}\n    - {github: diego-arce, github_id: 91000014, name: Diego Arce}\n",
+        )
+    });
+    // A second director from northwind: a seat the board rules refuse at that moment.
+    let seat = "    - {github: nora-north, github_id: 91000042, name: Nora North, organization: northwind}\n";
+    let policy = std::fs::read_to_string(ledger.path().join(POLICY)).unwrap();
+    ledger.edit_policy(|p| p.replace("  directors:\n", &format!("  directors:\n{seat}")));
+    let out = amend_with(&ledger, AS_OF, DIRECTORS, &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(
+        out.of("board.one-per-organization").first().map(|f| (f.file.as_str(), f.severity.as_str())),
+        Some((POLICY, "error"))
+    );
+    assert_eq!(tip(&ledger), before);
+    ledger.write(POLICY, policy);
+    // A member schema that requires a field no member file has: the roll breaks.
     let schema = std::fs::read_to_string(ledger.path().join("schema/member.schema.json")).unwrap();
     ledger.write("schema/member.schema.json", schema.replacen("\"required\": [", "\"required\": [\"nickname\", ", 1));
     let out = amend_with(&ledger, AS_OF, DIRECTORS, &[]);
