@@ -105,6 +105,19 @@ fn codeowners_follows_the_policy() {
     let fresh = ledger.run(&["codeowners"]);
     assert!(fresh.stdout.contains("* @new-maintainer @ines-moreau @tariq-haddad\n"));
     assert!(fresh.stdout.contains("\n/members/\n"), "member files have no code owner");
+    // The rules are the board's: a newly seated director reviews schema/.
+    ledger.edit_policy(|p| {
+        p.replace(
+            "  directors:\n",
+            "  directors:\n    - {github: new-director, github_id: 91000098, name: New Director}\n",
+        )
+    });
+    let fresh = ledger.run(&["codeowners"]);
+    assert!(
+        fresh.stdout.contains("\n/schema/ @new-director @rowan-vale @imani-okafor @tomasz-wren\n"),
+        "{}",
+        fresh.stdout
+    );
 }
 
 #[test]
