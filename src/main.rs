@@ -71,6 +71,8 @@ enum Command {
     Rules,
     /// Rewrite member files in the canonical layout (the values are kept).
     Fmt(cli::fmt::FmtArgs),
+    /// Check the mirror memberships against the foundation's mirror list.
+    Mirrors(cli::mirrors::MirrorsArgs),
 }
 
 fn main() -> ExitCode {
@@ -128,5 +130,6 @@ fn run(command: Command) -> Result<ExitCode, CannotRun> {
         Command::Board(args) => board::run(args),
         Command::Rules => rules::run(),
         Command::Fmt(args) => fmt::run(args),
+        Command::Mirrors(args) => mirrors::run(args),
     }
 }

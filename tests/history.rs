@@ -755,6 +755,7 @@ fn a_policy_that_requires_signatures_needs_its_allowed_signers_file() {
         date: "2026-01-05".parse().unwrap(),
         skip: Default::default(),
         gate: |_, _, _, _| Ok(Vec::new()),
+        mirrors: Default::default(),
     };
     let pr = rollcall::change::merge::PullRequest {
         head,

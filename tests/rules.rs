@@ -333,8 +333,9 @@ fn every_rule_has_a_fixture() {
     let schema = rollcall::roll::schema::load_member_schema(&bytes).unwrap_or_else(|f| panic!("shipped schema: {f:?}"));
     // Pull-request rules have their failing cases in tests/check_pr.rs, the
     // rules of ledger events theirs in tests/merge.rs, the history's in
-    // tests/history.rs, and a BLT ballot file's in tests/tally.rs (each
-    // with its own test that every rule of its kind has one).
+    // tests/history.rs, a BLT ballot file's in tests/tally.rs, and the
+    // mirror list's in tests/mirrors.rs (each with its own test that every
+    // rule of its kind has one).
     let mut names: Vec<String> = rollcall::roll::rules::RULES
         .iter()
         .filter(|r| {
@@ -344,6 +345,7 @@ fn every_rule_has_a_fixture() {
                     | rollcall::roll::rules::Check::Event
                     | rollcall::roll::rules::Check::History
                     | rollcall::roll::rules::Check::Ballots
+                    | rollcall::roll::rules::Check::Mirrors
             )
         })
         .map(|r| r.name.to_owned())

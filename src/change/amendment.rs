@@ -24,6 +24,7 @@ use crate::change::merge::MergeError;
 use crate::change::sign::Signer;
 use crate::finding::{Finding, Pos, Severity};
 use crate::roll::config::{self, Config, ConfigError};
+use crate::roll::mirrors::MirrorCheck;
 use crate::roll::policy::Policy;
 use crate::roll::rules::names::amend::*;
 use crate::roll::rules::names::approval::NOT_SELF;
@@ -411,7 +412,7 @@ pub fn judge(
         Ok(approvals) => approvals,
         Err(findings) => return Ok(Err(findings)),
     };
-    let options = Options { as_of: date, skip: skip.clone() };
+    let options = Options { as_of: date, skip: skip.clone(), mirrors: MirrorCheck::Off };
     let validated = validate::validate_with(&source, &after, &options)?;
     let findings: Vec<Finding> =
         validated.findings.into_iter().filter(|f| f.is_error() && !skip.contains(f.rule.as_ref())).collect();

@@ -12,6 +12,7 @@ use crate::finding::{self, Finding};
 use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::layout::{self, MEMBERS_DIR};
 use crate::roll::member::Member;
+use crate::roll::mirrors::MirrorCheck;
 use crate::roll::policy::{Kind, Tier};
 use crate::roll::rules::Context;
 use crate::roll::schema::Compiled;
@@ -309,7 +310,7 @@ impl<'c> Session<'c> {
             Err(ConfigError::Invalid(findings)) => return Err(Error::Config(findings)),
             Err(ConfigError::Source(e)) => return Err(Error::CannotRun(e.to_string())),
         };
-        let options = Options { as_of: crate::util::today(), skip: Default::default() };
+        let options = Options { as_of: crate::util::today(), skip: Default::default(), mirrors: MirrorCheck::Off };
         // The roll's own findings are not the applicant's business; its members are.
         let roll = validate::validate_with(&source, &config, &options).map_err(|e| Error::CannotRun(e.to_string()))?;
         let doc = serde_json::json!({ "status": "applicant" });

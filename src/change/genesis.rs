@@ -13,6 +13,7 @@ use crate::change::sign::Signer;
 use crate::finding::{Finding, Pos};
 use crate::roll::config::{self, ConfigError};
 use crate::roll::layout::MEMBERS_DIR;
+use crate::roll::mirrors::MirrorCheck;
 use crate::roll::rules::names::history::GENESIS;
 use crate::roll::source::Source;
 use crate::roll::validate::{self, Options};
@@ -117,7 +118,7 @@ pub fn judge(repo: &Repository, tree: Oid, date: Date) -> Result<(Vec<Finding>, 
         Err(ConfigError::Invalid(findings)) => return Ok((findings, 0)),
         Err(ConfigError::Source(e)) => return Err(GenesisError::Ledger(LedgerError::Git(e.to_string()))),
     };
-    let options = Options { as_of: date, skip: BTreeSet::new() };
+    let options = Options { as_of: date, skip: BTreeSet::new(), mirrors: MirrorCheck::Off };
     let validated = validate::validate_with(&source, &config, &options)
         .map_err(|e| GenesisError::Ledger(LedgerError::Git(e.to_string())))?;
     let findings = validated.findings.into_iter().filter(Finding::is_error).collect();

@@ -30,6 +30,7 @@ use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::index;
 use crate::roll::layout;
 use crate::roll::member::{Member, Status};
+use crate::roll::mirrors::{self, MirrorCheck};
 use crate::roll::neighbours::{self, Wanted};
 use crate::roll::rules::Context;
 use crate::roll::rules::names::history::FUTURE_DATE;
@@ -55,6 +56,8 @@ pub struct Request {
     pub skip: std::collections::BTreeSet<String>,
     /// `verify`'s judgement of the event's commit, run before the branch moves.
     pub gate: Gate,
+    /// Whether mirror members are checked against the mirror list (admission, update, renewal).
+    pub mirrors: MirrorCheck,
 }
 
 /// The pull request `merge` records.
@@ -133,7 +136,7 @@ struct Proposal {
 /// Merges the pull request `pr` onto the request's branch.
 pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Signer>) -> Result<Outcome, MergeError> {
     with_retries(dir, request, signer, |repo, branch| {
-        let options = Options { as_of: request.date, skip: request.skip.clone() };
+        let options = Options { as_of: request.date, skip: request.skip.clone(), mirrors: request.mirrors.clone() };
         let judgement = pull_request::judge(dir, &branch.tip.to_string(), &pr.head, &pr.author, &options)
             .map_err(|e| MergeError::Source(SourceError::Git(e.to_string())))?;
         let head = repo.revparse_single(&pr.head).and_then(|o| o.peel_to_commit()).map_err(MergeError::from)?.id();
@@ -284,7 +287,7 @@ pub fn expire(dir: &Path, request: &Request, signer: Option<&Signer>) -> Result<
     let branch = Branch::open(&repo, &request.branch)?;
     let source = Source::at(&repo, repo.find_commit(branch.tip).map_err(MergeError::from)?.tree_id());
     let config = load_config(&source)?;
-    let options = Options { as_of: request.date, skip: request.skip.clone() };
+    let options = Options { as_of: request.date, skip: request.skip.clone(), mirrors: request.mirrors.clone() };
     let validated = validate::validate_with(&source, &config, &options)?;
     let mut outcomes = Vec::new();
     for member in validated.members.iter().filter(|m| m.is_active() && m.expires.is_some_and(|e| e < request.date)) {
@@ -386,7 +389,7 @@ fn prepare(
     proposal: Proposal,
 ) -> Result<Result<Prepared, Vec<Finding>>, MergeError> {
     let ctx = Context { config, as_of: request.date };
-    let options = Options { as_of: request.date, skip: request.skip.clone() };
+    let options = Options { as_of: request.date, skip: request.skip.clone(), mirrors: request.mirrors.clone() };
     let member = &proposal.after.member;
     let from = match &proposal.before {
         None => Status::Applicant,
@@ -448,6 +451,18 @@ fn prepare(
     };
     let caused = neighbours::caused_findings(&found.members, &stamped_member, before_member.as_ref(), &ctx, &options);
     findings.extend(caused);
+    // The mirror list is re-checked on every event that admits, changes or
+    // continues a mirror membership: a mirror removed from it cannot renew.
+    if matches!(proposal.kind, Kind::Admit | Kind::Update | Kind::ChangeTier | Kind::Renew | Kind::Readmit) {
+        let after = &proposal.after;
+        findings.extend(mirrors::check_document(
+            &config.policy.policy,
+            &request.mirrors,
+            &proposal.file,
+            &after.value,
+            &after.spans,
+        ));
+    }
     findings.retain(|f| !options.skip.contains(f.rule.as_ref()));
     if findings.iter().any(Finding::is_error) {
         return Ok(Err(findings));

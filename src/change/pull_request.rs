@@ -12,6 +12,7 @@ use crate::finding::{self, Finding, Pos, Severity, quoted};
 use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::index;
 use crate::roll::member::{Account, Member, Status};
+use crate::roll::mirrors;
 use crate::roll::neighbours::{self, Wanted};
 use crate::roll::policy::Kind;
 use crate::roll::rules::Context;
@@ -245,7 +246,22 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
         Shape::MemberFile(i) => &changes[i],
     };
     let ctx = Context { config: &config, as_of: options.as_of };
-    let judged = judge_member_file(&repo, &base_tree, member_change, author, &ctx, options)?;
+    let mut judged = judge_member_file(&repo, &base_tree, member_change, author, &ctx, options)?;
+    if matches!(judged.change, PrKind::Application { .. } | PrKind::Update { .. } | PrKind::TierChange { .. })
+        && let Some(value) = &judged.member
+    {
+        // The member file was read whole above; read again for its positions.
+        let blob = repo.find_blob(member_change.oid).map_err(SourceError::from)?;
+        let doc = yaml::load(&member_change.path, blob.content(), yaml::MEMBER_LIMITS, yaml::Layout::Canonical);
+        let policy = &config.policy.policy;
+        judged.findings.extend(mirrors::check_document(
+            policy,
+            &options.mirrors,
+            &member_change.path,
+            value,
+            &doc.spans,
+        ));
+    }
     Ok(Judgement { change: judged.change, findings: judged.findings, member: judged.member, config: Some(config) })
 }
 

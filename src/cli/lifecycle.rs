@@ -1,7 +1,7 @@
 //! The lifecycle events: `renew`, `resign`, `readmit`, `terminate`,
 //! `change-tier` (one member each) and `expire` (every membership due).
 
-use super::{CannotRun, EventArgs};
+use super::{CannotRun, EventArgs, MirrorArgs};
 use jiff::civil::Date;
 use rollcall::change::event::Kind;
 use rollcall::change::lifecycle::Termination;
@@ -14,6 +14,8 @@ pub struct MemberEventArgs {
     event: EventArgs,
     /// The member's id.
     member: String,
+    #[command(flatten)]
+    mirrors: MirrorArgs,
 }
 
 #[derive(clap::Args)]
@@ -52,20 +54,22 @@ pub struct ExpireArgs {
 
 /// `renew`, `resign` or `readmit`: the event `kind` for one member.
 pub fn run(args: MemberEventArgs, kind: Kind) -> Result<ExitCode, CannotRun> {
-    record(&args.event, merge::Lifecycle { member: args.member, kind, termination: None, tier: None })
+    let mut request = args.event.request();
+    request.mirrors = args.mirrors.check();
+    record(&args.event, request, merge::Lifecycle { member: args.member, kind, termination: None, tier: None })
 }
 
 pub fn terminate(args: TerminateArgs) -> Result<ExitCode, CannotRun> {
     let termination = Termination { reason: args.reason, notice_date: args.notice_date };
     let event =
         merge::Lifecycle { member: args.member, kind: Kind::Terminate, termination: Some(termination), tier: None };
-    record(&args.event, event)
+    record(&args.event, args.event.request(), event)
 }
 
 pub fn change_tier(args: ChangeTierArgs) -> Result<ExitCode, CannotRun> {
     let event =
         merge::Lifecycle { member: args.member, kind: Kind::ChangeTier, termination: None, tier: Some(args.tier) };
-    record(&args.event, event)
+    record(&args.event, args.event.request(), event)
 }
 
 pub fn expire(mut args: ExpireArgs) -> Result<ExitCode, CannotRun> {
@@ -75,8 +79,8 @@ pub fn expire(mut args: ExpireArgs) -> Result<ExitCode, CannotRun> {
     args.event.report(outcomes)
 }
 
-fn record(args: &EventArgs, event: merge::Lifecycle) -> Result<ExitCode, CannotRun> {
+fn record(args: &EventArgs, request: merge::Request, event: merge::Lifecycle) -> Result<ExitCode, CannotRun> {
     let signer = args.signer()?;
-    let outcome = merge::lifecycle(&args.repo, &args.request(), &event, signer.as_ref());
+    let outcome = merge::lifecycle(&args.repo, &request, &event, signer.as_ref());
     args.report(outcome.map(|o| vec![o]))
 }

@@ -1,6 +1,6 @@
 //! `rollcall merge`: record an approved pull request as one ledger event.
 
-use super::{CannotRun, EventArgs, PullRequestArgs};
+use super::{CannotRun, EventArgs, MirrorArgs, PullRequestArgs};
 use rollcall::change::merge;
 use rollcall::change::reviews;
 use std::path::PathBuf;
@@ -20,6 +20,8 @@ pub struct MergeArgs {
     /// whose latest review approves --head.
     #[arg(long, value_name = "FILE", conflicts_with = "approved_by")]
     reviews: Option<PathBuf>,
+    #[command(flatten)]
+    mirrors: MirrorArgs,
 }
 
 pub fn run(args: MergeArgs) -> Result<ExitCode, CannotRun> {
@@ -30,6 +32,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode, CannotRun> {
         number: args.number,
     };
     let mut request = args.event.request();
+    request.mirrors = args.mirrors.check();
     if let Some(path) = &args.reviews {
         request.approvers = reviews::approvers_in_file(&args.event.repo, path, &args.pull_request.head)?;
     }

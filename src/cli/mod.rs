@@ -15,6 +15,7 @@ pub mod index;
 pub mod lifecycle;
 pub mod log;
 pub mod merge;
+pub mod mirrors;
 pub mod out;
 pub mod roll;
 pub mod rules;
@@ -30,6 +31,7 @@ use rollcall::change::merge::{MergeError, Outcome, Request};
 use rollcall::change::sign::Signer;
 use rollcall::output::lines::SourceLines;
 use rollcall::output::report::{self, Format};
+use rollcall::roll::mirrors::MirrorCheck;
 use rollcall::roll::source::Source;
 use rollcall::roll::validate::Options;
 use std::path::{Path, PathBuf};
@@ -97,11 +99,44 @@ pub struct CheckingArgs {
     pub skip: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    #[command(flatten)]
+    pub mirrors: MirrorArgs,
 }
 
 impl CheckingArgs {
     pub fn options(&self) -> Options {
-        Options { as_of: self.as_of.unwrap_or_else(rollcall::util::today), skip: self.skip.iter().cloned().collect() }
+        Options {
+            as_of: self.as_of.unwrap_or_else(rollcall::util::today),
+            skip: self.skip.iter().cloned().collect(),
+            mirrors: self.mirrors.check(),
+        }
+    }
+}
+
+/// The checkout of the foundation's mirror list, for the commands that
+/// check mirror memberships against it.
+#[derive(Args)]
+pub struct MirrorArgs {
+    /// A checkout of the mirror list the policy's `mirrors:` names (without
+    /// it, mirror memberships are not checked, and one notice says so).
+    #[arg(long, value_name = "DIR", env = "ROLLCALL_MIRRORS", value_parser = directory)]
+    pub mirrors: Option<PathBuf>,
+}
+
+impl MirrorArgs {
+    pub fn check(&self) -> MirrorCheck {
+        MirrorCheck::given(self.mirrors.clone())
+    }
+}
+
+/// A directory given as an argument: it must exist.
+pub fn directory(given: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(given);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => Ok(path),
+        Ok(_) => Err(format!("{given} is not a directory")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!("{given} does not exist")),
+        Err(e) => Err(format!("cannot read {given}: {e}")),
     }
 }
 
@@ -201,6 +236,7 @@ impl EventArgs {
             date: self.date.unwrap_or_else(rollcall::util::today),
             skip: self.skip.iter().cloned().collect(),
             gate: rollcall::history::verify::gate,
+            mirrors: MirrorCheck::Off,
         }
     }
 

@@ -23,6 +23,7 @@ use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::index;
 use crate::roll::layout::{MEMBERS_DIR, is_under_members};
 use crate::roll::member::{Member, Status};
+use crate::roll::mirrors::MirrorCheck;
 use crate::roll::neighbours::{self, Wanted};
 use crate::roll::rules::Context;
 use crate::roll::rules::names::checkpoint::*;
@@ -511,7 +512,7 @@ impl<'r> Replay<'r> {
     fn judge(&mut self, event: &Event, change: &PathChange) -> Result<Verdict, HistoryError> {
         let file = event.file.as_str();
         let ctx = Context { config: &self.config, as_of: event.date };
-        let options = Options { as_of: event.date, skip: self.skip.clone() };
+        let options = Options { as_of: event.date, skip: self.skip.clone(), mirrors: MirrorCheck::Off };
         let after_blob = change.new.map(|s| s.id).unwrap_or(Oid::ZERO_SHA1);
         let mut findings = Vec::new();
         let Some(after_bytes) = read(self.repo, after_blob, file, &mut findings)? else { return Ok(Err(findings)) };
@@ -788,7 +789,7 @@ impl Roster {
         skip: &BTreeSet<String>,
     ) -> Result<(Roster, Vec<Finding>), HistoryError> {
         let source = Source::at(repo, tree);
-        let options = Options { as_of, skip: skip.clone() };
+        let options = Options { as_of, skip: skip.clone(), mirrors: MirrorCheck::Off };
         let validated = validate::validate_with(&source, config, &options).map_err(source_error)?;
         let findings: Vec<Finding> = validated.findings.into_iter().filter(Finding::is_error).collect();
         let blobs: HashMap<String, Oid> = member_blobs(repo, tree)?.into_iter().collect();

@@ -8,6 +8,7 @@ pub mod config;
 pub mod index;
 pub mod layout;
 pub mod member;
+pub mod mirrors;
 pub mod neighbours;
 pub mod policy;
 pub mod rules;

@@ -167,6 +167,9 @@ pub struct Policy {
     /// Who approves a change to `schema/` (a majority of the directors, if unset).
     #[serde(default)]
     pub amendments: Amendments,
+    /// The foundation's list of accepted mirrors (`None`: no list, no check).
+    #[serde(default)]
+    pub mirrors: Option<MirrorList>,
 }
 
 /// How an amendment of the rules is approved.
@@ -203,6 +206,24 @@ impl AmendmentApprovals {
             AmendmentApprovals::TwoThirdsOfDirectors => (2 * seated).div_ceil(3).max(1),
         }
     }
+}
+
+/// Where the foundation's accepted mirror definitions live: mirror
+/// memberships are checked against a checkout of this repository.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MirrorList {
+    /// The repository's web address, e.g. `https://github.com/example-os/mirrors`.
+    pub repository: String,
+    /// A definition's path in it, with `{hostname}` for the mirror's host name.
+    pub path: String,
+    /// The branch whose definitions are the accepted ones.
+    #[serde(default = "main_branch")]
+    pub branch: String,
+}
+
+fn main_branch() -> String {
+    "main".to_owned()
 }
 
 impl Policy {

@@ -4,6 +4,7 @@
 use crate::finding::{self, Finding};
 use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::member::Member;
+use crate::roll::mirrors::{self, MirrorCheck};
 use crate::roll::rules::{Check, Context, MemberFile, RULES, Sink};
 use crate::roll::source::{PathEntry, ReadError, Reader, Source, SourceError};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
@@ -15,6 +16,8 @@ pub struct Options {
     pub as_of: Date,
     /// Rule names not to run or report.
     pub skip: BTreeSet<String>,
+    /// Whether mirror members are checked against the mirror list, and where its checkout is.
+    pub mirrors: MirrorCheck,
 }
 
 /// The roll as validated: every finding, and the members that were read.
@@ -54,7 +57,13 @@ pub fn validate(source: &Source, options: &Options) -> Result<Validated, Error> 
         Err(ConfigError::Invalid(findings)) => return Ok(finish(findings, Vec::new(), options)),
     };
     crate::roll::rules::check_skip(&options.skip, Some(&config)).map_err(Error::UnknownRule)?;
-    Ok(validate_with(source, &config, options)?)
+    let mut validated = validate_with(source, &config, options)?;
+    let mut found = mirrors::check_roll(source, &config.policy, &validated.members, &options.mirrors)?;
+    if !found.is_empty() {
+        found.append(&mut validated.findings);
+        validated = finish(found, validated.members, options);
+    }
+    Ok(validated)
 }
 
 /// Validates the roll in `source` under `config` (which may come from

@@ -172,6 +172,7 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Outcome {
         .arg("--repo")
         .arg(dir)
         .env("NO_COLOR", "1")
+        .env_remove("ROLLCALL_MIRRORS")
         .output()
         .expect("run rollcall");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();

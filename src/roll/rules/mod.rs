@@ -14,7 +14,7 @@ mod tree;
 
 pub mod names;
 
-use names::{amend, approval, blt, checkpoint, history, lifecycle, pr};
+use names::{amend, approval, blt, checkpoint, history, lifecycle, mirror, pr};
 
 use crate::finding::{Finding, Pos, Severity};
 use crate::roll::config::Config;
@@ -42,6 +42,8 @@ pub enum Check {
     History,
     /// Made while reading a BLT ballot file (`tally`).
     Ballots,
+    /// Made while checking mirror members against the foundation's mirror list.
+    Mirrors,
 }
 
 /// A rule's severity is a property of the rule, here in the registry, not
@@ -307,6 +309,31 @@ pub static RULES: &[Rule] = &[
     rule(blt::NAME_COUNT, "one name per candidate, then the title", Check::Ballots),
     rule(blt::NAME_DUPLICATE, "candidate names are distinct", Check::Ballots),
     rule(blt::NAME_INVALID, "a candidate name is not empty and holds no control characters", Check::Ballots),
+    warning(
+        mirror::UNCHECKED,
+        "mirror memberships were not checked: no checkout of the mirror list was given (warning)",
+        Check::Mirrors,
+    ),
+    rule(mirror::DEFINITION, "the mirror list has a definition for the mirror's hostname", Check::Mirrors),
+    rule(
+        mirror::DEFINITION_REFUSED,
+        "the mirror's definition is a small regular file of plain YAML inside the checkout",
+        Check::Mirrors,
+    ),
+    rule(mirror::DEFINITION_NAME, "the mirror's definition is named for its hostname", Check::Mirrors),
+    rule(mirror::DEFINITION_HTTPS, "the mirror's definition gives an https address", Check::Mirrors),
+    rule(mirror::LINK, "the mirror's link points at its definition in the mirror list", Check::Mirrors),
+    warning(mirror::COUNTRY, "the mirror's definition is in the member's country (warning)", Check::Mirrors),
+    warning(
+        mirror::UNREACHABLE,
+        "the mirror's TIME file could be fetched (`mirrors check --reachability`; warning)",
+        Check::Mirrors,
+    ),
+    rule(
+        mirror::STALE,
+        "the mirror's TIME file is at most 24 hours old (`mirrors check --reachability`)",
+        Check::Mirrors,
+    ),
 ];
 
 /// Whether `name` may be given to `--skip`.

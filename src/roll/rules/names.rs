@@ -101,3 +101,18 @@ pub mod blt {
     pub(crate) const NAME_DUPLICATE: &str = "blt.name-duplicate";
     pub(crate) const NAME_INVALID: &str = "blt.name-invalid";
 }
+
+/// `mirror.*`: a mirror membership checked against the foundation's mirror
+/// list (a local checkout of it), judged by `roll/mirrors.rs` for
+/// `validate`, `check-pr`, `merge`, `renew` and `mirrors check`.
+pub mod mirror {
+    pub const UNCHECKED: &str = "mirror.unchecked";
+    pub const DEFINITION: &str = "mirror.definition";
+    pub const DEFINITION_REFUSED: &str = "mirror.definition-refused";
+    pub const DEFINITION_NAME: &str = "mirror.definition-name";
+    pub const DEFINITION_HTTPS: &str = "mirror.definition-https";
+    pub const LINK: &str = "mirror.link";
+    pub const COUNTRY: &str = "mirror.country";
+    pub const UNREACHABLE: &str = "mirror.unreachable";
+    pub const STALE: &str = "mirror.stale";
+}
