@@ -420,6 +420,14 @@ fn mirrors_check_lists_the_members_whose_definition_is_gone() {
     assert_eq!(ledger.run(&["mirrors", "check"]).code, 2);
 }
 
+#[test]
+fn mirrors_where_prints_the_list_the_policy_names_for_the_workflows() {
+    let out = listed().run(&["mirrors", "where"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "https://github.com/example-os/mirrors main\n"));
+    let out = Ledger::shipped().run(&["mirrors", "where"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "no list, nothing to clone");
+}
+
 fn list() -> MirrorList {
     MirrorList { repository: LIST.into(), path: "mirrors.d/{hostname}.yml".into(), branch: "main".into() }
 }
