@@ -330,6 +330,14 @@ impl World {
         }
     }
 
+    /// `schema/policy.yaml` as `main` has it now.
+    fn policy_at_tip(&self) -> String {
+        let repo = self.repo();
+        let tree = repo.find_commit(tip(&self.ledger)).unwrap().tree().unwrap();
+        let blob = repo.find_blob(tree.get_path(std::path::Path::new("schema/policy.yaml")).unwrap().id()).unwrap();
+        String::from_utf8_lossy(blob.content()).into_owned()
+    }
+
     fn repo(&self) -> git2::Repository {
         self.ledger.repo()
     }
@@ -815,7 +823,16 @@ impl World {
             .collect();
         let mut approved = others.join(",");
         if contribution.as_deref() == Some("in-kind") {
-            approved.push_str(",imani-okafor");
+            // A director seated now (a policy edit may have unseated one).
+            let policy = self.policy_at_tip();
+            let board = policy.split("\nboard:").nth(1).and_then(|b| b.split("\nelection_committee:").next());
+            let director = ["imani-okafor", "tomasz-wren", "rowan-vale"]
+                .into_iter()
+                .find(|d| board.is_some_and(|b| b.contains(&format!("{{github: {d},"))));
+            if let Some(director) = director {
+                approved.push(',');
+                approved.push_str(director);
+            }
         }
         let mut args: Vec<String> = [
             "merge",

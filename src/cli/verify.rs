@@ -107,7 +107,9 @@ fn print_report(format: Format, findings: &[Finding], verified: Option<&Verified
                 );
             }
             if let (true, Some(v)) = (ok, verified) {
-                outln!("verify: {} commits replayed, {} events, every one legal", v.commits, v.events);
+                let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+                let (commits, events) = (plural(v.commits, "commit"), plural(v.events, "event"));
+                outln!("verify: {commits} replayed, {events}, every one legal");
             }
             out!("{}", report::render(format, findings, None, &|_, _| None));
         }
