@@ -76,13 +76,7 @@ pub fn ledger_dir(given: &str) -> Result<PathBuf, String> {
     if given.is_empty() {
         return Ok(rollcall::roll::source::find_ledger(Path::new(".")));
     }
-    let path = PathBuf::from(given);
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.is_dir() => Ok(path),
-        Ok(_) => Err(format!("{given} is not a directory")),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(format!("{given} does not exist")),
-        Err(e) => Err(format!("cannot read {given}: {e}")),
-    }
+    directory(given)
 }
 
 /// What every checking command takes.
@@ -297,4 +291,14 @@ pub fn read_small(path: &Path, what: &str) -> Result<String, String> {
         return Err(format!("the {what} {} is not a file of at most {MAX} bytes", path.display()));
     }
     std::fs::read_to_string(path).map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))
+}
+
+/// A history command's findings where its answer would be (JSON), or on
+/// stderr: exit 1.
+pub fn history_findings(format: ListFormat, findings: &[rollcall::finding::Finding]) -> ExitCode {
+    match format {
+        ListFormat::Json => out!("{}", report::json_with(false, serde_json::json!({}), findings)),
+        _ => eprint!("{}", report::render(Format::Human, findings, None, &|_, _| None)),
+    }
+    exit(false)
 }

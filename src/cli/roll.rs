@@ -4,7 +4,6 @@ use super::out::{out, outln};
 use super::{CannotRun, HistoryArgs, ListFormat};
 use jiff::civil::Date;
 use rollcall::history::voting;
-use rollcall::output::report::{self, Format};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -22,13 +21,7 @@ pub fn run(args: RollArgs) -> Result<ExitCode, CannotRun> {
     let (repo, tip) = args.history.open()?;
     let roll = match voting::roll(&repo, tip, args.as_of.unwrap_or_else(rollcall::util::today))? {
         Ok(roll) => roll,
-        Err(findings) => {
-            match args.format {
-                ListFormat::Json => out!("{}", report::json_with(false, serde_json::json!({}), &findings)),
-                _ => eprint!("{}", report::render(Format::Human, &findings, None, &|_, _| None)),
-            }
-            return Ok(super::exit(false));
-        }
+        Err(findings) => return Ok(super::history_findings(args.format, &findings)),
     };
     match args.format {
         ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&roll).unwrap_or_default()),
