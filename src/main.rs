@@ -63,6 +63,9 @@ enum Command {
     Tally(cli::tally::TallyArgs),
     /// The board and the committees on a date, from history: each seat with the event that gave it.
     Board(cli::board::BoardArgs),
+    /// Elections: the electorate, nominations, the ballot box, certification and status.
+    #[command(subcommand_required = true)]
+    Election(cli::election::ElectionArgs),
     /// Record a pull request that changes only schema/ as one amendment of the rules, approved by the directors.
     Amend(cli::amend::AmendArgs),
     /// Record the ledger's genesis on the branch: its history begins there (the roll must validate whole).
@@ -127,6 +130,7 @@ fn run(command: Command) -> Result<ExitCode, CannotRun> {
         Command::Tally(args) => tally::run(args),
         Command::Genesis(args) => genesis::run(args),
         Command::Amend(args) => amend::run(args),
+        Command::Election(args) => election::run(args),
         Command::Board(args) => board::run(args),
         Command::Rules => rules::run(),
         Command::Fmt(args) => fmt::run(args),

@@ -14,9 +14,9 @@ const LAYERS: &[(&str, usize)] = &[
     ("util", 0),
     ("finding", 0),
     ("roll", 1),
-    ("change", 2),
-    ("history", 3),
-    ("election", 4),
+    ("election", 2),
+    ("change", 3),
+    ("history", 4),
     ("output", 5),
     ("cli", 6),
 ];

@@ -333,8 +333,8 @@ fn every_rule_has_a_fixture() {
     let schema = rollcall::roll::schema::load_member_schema(&bytes).unwrap_or_else(|f| panic!("shipped schema: {f:?}"));
     // Pull-request rules have their failing cases in tests/check_pr.rs, the
     // rules of ledger events theirs in tests/merge.rs, the history's in
-    // tests/history.rs, a BLT ballot file's in tests/tally.rs, and the
-    // mirror list's in tests/mirrors.rs (each with its own test that every
+    // tests/history.rs, a BLT ballot file's in tests/tally.rs, the
+    // mirror list's in tests/mirrors.rs, an election's in tests/elections.rs (each with its own test that every
     // rule of its kind has one).
     let mut names: Vec<String> = rollcall::roll::rules::RULES
         .iter()
@@ -346,6 +346,7 @@ fn every_rule_has_a_fixture() {
                     | rollcall::roll::rules::Check::History
                     | rollcall::roll::rules::Check::Ballots
                     | rollcall::roll::rules::Check::Mirrors
+                    | rollcall::roll::rules::Check::Election
             )
         })
         .map(|r| r.name.to_owned())

@@ -193,7 +193,7 @@ fn seats(policy: &Policy) -> Seats {
 
 /// The policy's data with the board's and the committees' members left out,
 /// to see whether anything else changed.
-fn without_seats(bytes: &[u8]) -> Option<serde_json::Value> {
+pub(crate) fn without_seats(bytes: &[u8]) -> Option<serde_json::Value> {
     let doc = crate::roll::yaml::load("", bytes, crate::roll::yaml::CONFIG_LIMITS, crate::roll::yaml::Layout::Free);
     let mut value = doc.value?;
     value.get_mut("board")?.as_object_mut()?.remove("directors");

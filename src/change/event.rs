@@ -70,6 +70,10 @@ pub enum Role {
     /// is the board's approval too. Written `committee+board`.
     #[serde(rename = "committee+board")]
     CommitteeAndBoard,
+    /// The election committee, approving an election event (shown by
+    /// `log`; a member event never carries it, so `ALL` leaves it out).
+    #[serde(rename = "election-committee")]
+    ElectionCommittee,
 }
 
 impl Role {
@@ -80,6 +84,7 @@ impl Role {
             Role::Committee => "committee",
             Role::Board => "board",
             Role::CommitteeAndBoard => "committee+board",
+            Role::ElectionCommittee => crate::election::event::ROLE,
         }
     }
 

@@ -101,9 +101,12 @@ pub fn previous_event(repo: &Repository, tip: Oid) -> Result<Option<Oid>, Ledger
     let mut commit = repo.find_commit(tip).map_err(LedgerError::from)?;
     loop {
         let message = commit.message().ok();
-        if message
-            .is_some_and(|m| Event::parse(m).is_some() || Genesis::parse(m).is_some() || Amendment::parse(m).is_some())
-        {
+        if message.is_some_and(|m| {
+            Event::parse(m).is_some()
+                || Genesis::parse(m).is_some()
+                || Amendment::parse(m).is_some()
+                || crate::election::event::ElectionEvent::parse(m).is_some()
+        }) {
             return Ok(Some(commit.id()));
         }
         match commit.parent(0) {

@@ -27,6 +27,30 @@ pub struct CheckPrArgs {
 pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
     let author = args.pull_request.author();
     let options = args.common.options();
+    let account = rollcall::election::nomination::Account { github: author.login.clone(), github_id: author.id };
+    let date = args.common.as_of.unwrap_or_else(rollcall::util::today);
+    if let Some((proposal, findings)) =
+        rollcall::history::elections::judge_pr(&args.common.repo, &args.base, &args.pull_request.head, &account, date)?
+    {
+        let ok = proposal.is_some() && rollcall::finding::is_ok(&findings);
+        let what =
+            proposal.as_ref().map_or_else(|| "not an election change rollcall can accept".to_owned(), |p| p.describe());
+        match args.common.format {
+            Format::Json => out!(
+                "{}",
+                report::json_with(
+                    ok,
+                    serde_json::json!({ "change": {"kind": "election", "description": what} }),
+                    &findings
+                )
+            ),
+            format => {
+                outln!("check-pr: {}: {what}", if ok { "acceptable" } else { "not acceptable" });
+                out!("{}", report::render(format, &findings, None, &|_, _| None));
+            }
+        }
+        return Ok(exit(ok));
+    }
     let judgement = pull_request::judge(&args.common.repo, &args.base, &args.pull_request.head, &author, &options)?;
     if let Some(path) = &args.summary {
         let text = summary::render(&judgement, &author);

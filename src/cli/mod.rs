@@ -9,6 +9,7 @@ pub mod board;
 pub mod check_pr;
 pub mod checkpoint;
 pub mod codeowners;
+pub mod election;
 pub mod fmt;
 pub mod genesis;
 pub mod index;

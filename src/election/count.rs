@@ -6,7 +6,8 @@ use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 /// The counting rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Reference Meek STV (PRF reference rule, Algorithm 123): the quota
     /// falls as ballots exhaust.

@@ -1,14 +1,23 @@
-//! Elections: the count of ranked ballots.
+//! Elections, as data and as a count: what an election file, a nomination
+//! and a published ballot box are, the rules a nomination is judged by,
+//! and the count of ranked ballots. Nothing here reads history: the
+//! electorate is built from the roll of a date by `history::electorate`,
+//! and election events are recorded and replayed by `history::elections`.
 //!
 //! [`blt`] reads a BLT ballot file as hostile input; [`meek`] counts it by
 //! reference Meek STV (or Astra's fixed-quota variant); [`count`] holds the
 //! result and prints it for people and for programs. The `rollcall tally`
 //! command is a thin layer over [`tally`].
 
+pub mod ballot_box;
 pub mod blt;
 pub mod count;
+pub mod electorate;
+pub mod event;
+pub mod file;
 pub mod fixed;
 pub mod meek;
+pub mod nomination;
 
 pub use count::{Method, Round, Tally, Tie, TieRule, tie_order};
 

@@ -81,6 +81,8 @@ pub fn board(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Board, V
         let kind = match &step.record {
             Record::Genesis(_) => "genesis",
             Record::Amendment(amendment) => amendment.kind.as_str(),
+            // A certified election seats its winners.
+            Record::Election(e) if e.step == crate::election::event::Step::Certify => e.step.as_str(),
             _ => continue,
         };
         if step.date() > as_of {

@@ -6,6 +6,7 @@
 use crate::change::amendment::Amendment;
 use crate::change::event::{Approval, Event};
 use crate::change::genesis::Genesis;
+use crate::election::event::ElectionEvent;
 use crate::finding::{Finding, Pos};
 use crate::history::{self, HistoryError, Record};
 use crate::roll::layout::{is_under_members, member_path};
@@ -54,7 +55,37 @@ impl Query {
     }
 }
 
+impl Query {
+    /// Election events change no member: listed unless one member is asked for.
+    fn wants_election(&self, event: &ElectionEvent) -> bool {
+        self.member.is_none()
+            && self.since.is_none_or(|d| event.date >= d)
+            && self.until.is_none_or(|d| event.date <= d)
+    }
+}
+
 impl LogEntry {
+    /// An election event: `member` is the nominee, if any; `file` the election's folder.
+    fn of_election(commit: Oid, event: &ElectionEvent) -> LogEntry {
+        let role = |a: &crate::election::event::Signed| Approval {
+            login: a.login.clone(),
+            id: a.id,
+            role: crate::change::event::Role::ElectionCommittee,
+        };
+        LogEntry {
+            commit: commit.to_string(),
+            date: event.date.to_string(),
+            kind: event.step.as_str(),
+            member: event.nominee.clone().unwrap_or_default(),
+            file: crate::election::file::folder(&event.election),
+            member_number: None,
+            approvals: event.approvals.iter().map(role).collect(),
+            pull_request: event.pull_request,
+            pull_request_head: None,
+            previous: event.previous.map(|p| p.to_string()),
+        }
+    }
+
     /// An amendment: no member; `file` names the rules' files it changed.
     fn of_amendment(commit: Oid, amendment: &Amendment) -> LogEntry {
         LogEntry {
@@ -110,7 +141,7 @@ pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryErr
         .filter(|&i| match &steps[i].record {
             Record::Event(event) => query.wants(event),
             Record::Maintenance => true,
-            Record::Malformed | Record::Genesis(_) | Record::Amendment(_) => false,
+            Record::Malformed | Record::Genesis(_) | Record::Amendment(_) | Record::Election(_) => false,
         })
         .collect();
     let changes = history::changes_of(repo, &steps, &wanted)?;
@@ -130,6 +161,9 @@ pub fn log(repo: &Repository, tip: Oid, query: &Query) -> Result<Log, HistoryErr
             (Record::Event(event), None) if query.wants(event) => log.entries.push(LogEntry::of(step.commit, event)),
             (Record::Amendment(amendment), _) if query.wants_amendment(amendment) => {
                 log.entries.push(LogEntry::of_amendment(step.commit, amendment))
+            }
+            (Record::Election(election), _) if query.wants_election(election) => {
+                log.entries.push(LogEntry::of_election(step.commit, election))
             }
             (Record::Malformed, _) => log.findings.push(malformed(step.commit)),
             (Record::Maintenance, Some(changes)) => {

@@ -5,6 +5,8 @@
 
 pub mod board;
 pub mod checkpoint;
+pub mod elections;
+pub mod electorate;
 pub mod log;
 pub mod signers;
 pub mod verify;
@@ -53,6 +55,8 @@ pub enum Record {
     Genesis(Genesis),
     /// A change to the rules (`schema/`), approved by the directors.
     Amendment(crate::change::amendment::Amendment),
+    /// A step of an election: opening, a nomination, an acceptance, the certified result.
+    Election(crate::election::event::ElectionEvent),
     /// No ledger trailers at all: a change to the rules, the code, the docs.
     Maintenance,
     /// `Rollcall-` trailers that are not an event as the merger writes it.
@@ -69,6 +73,9 @@ impl Record {
         }
         if let Some(amendment) = crate::change::amendment::Amendment::parse(message) {
             return Record::Amendment(amendment);
+        }
+        if let Some(election) = crate::election::event::ElectionEvent::parse(message) {
+            return Record::Election(election);
         }
         match Event::parse(message) {
             Some(event) => Record::Event(event),
@@ -135,6 +142,7 @@ impl Step {
             Record::Event(event) => event.date,
             Record::Genesis(genesis) => genesis.date,
             Record::Amendment(amendment) => amendment.date,
+            Record::Election(election) => election.date,
             _ => jiff::Timestamp::from_second(self.time)
                 .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
                 .unwrap_or(Date::MIN),

@@ -14,8 +14,10 @@ use crate::change::event::{Event, Kind};
 use crate::change::genesis::Genesis;
 use crate::change::lifecycle::{self, Stamp, Termination};
 use crate::change::merge::MemberDocument;
+use crate::election::event::ElectionEvent;
 use crate::finding::{Finding, Pos, Severity};
 use crate::history::checkpoint::Verifier;
+use crate::history::elections;
 use crate::history::log;
 use crate::history::signers::{self, AllowedSigners};
 use crate::history::{self, HistoryError, PathChange, Record, Step, Trees};
@@ -308,6 +310,7 @@ impl<'r> Replay<'r> {
             Record::Maintenance => self.maintenance(step, &changes)?,
             Record::Event(event) => self.event(step, event, &changes)?,
             Record::Amendment(amendment) => self.amendment(step, amendment, &changes)?,
+            Record::Election(election) => self.election(step, election)?,
         };
         self.tree = step.tree;
         Ok(judged)
@@ -316,6 +319,9 @@ impl<'r> Replay<'r> {
     /// A change outside `members/`; one to the rules must leave the roll valid under them.
     fn maintenance(&mut self, step: &Step, changes: &[PathChange]) -> Result<Verdict, HistoryError> {
         if let Some(change) = changes.iter().find(|c| is_under_members(&c.path)) {
+            return Ok(Err(vec![log::unrecorded(&change.path, step.commit)]));
+        }
+        if let Some(change) = changes.iter().find(|c| c.path.starts_with("elections/")) {
             return Ok(Err(vec![log::unrecorded(&change.path, step.commit)]));
         }
         if let Some(change) = changes.iter().find(|c| is_rules_file(&c.path)) {
@@ -404,6 +410,33 @@ impl<'r> Replay<'r> {
         let (roster, _) = Roster::validated(self.repo, step.tree, &self.config, amendment.date, &self.skip)?;
         self.roster = roster;
         self.last_event = Some((step.commit, amendment.date));
+        Ok(Ok(()))
+    }
+
+    /// An election event: linked and dated as an event, signed where the
+    /// rules require, and judged by the one judgement every election
+    /// command runs; a certification seats the winners, so the rules are
+    /// read again after it.
+    fn election(&mut self, step: &Step, event: &ElectionEvent) -> Result<Verdict, HistoryError> {
+        let file = crate::election::file::folder(&event.election);
+        if let Err(findings) = self.in_sequence(step, event.previous, event.date, &file) {
+            return Ok(Err(findings));
+        }
+        if self.config.policy.policy.signed_events
+            && let Err(finding) = self.signed(step, event.date, &file)?
+        {
+            return Ok(Err(vec![finding]));
+        }
+        if let Err(findings) = elections::judge(self.repo, step.parents[0], step.tree, event)? {
+            return Ok(Err(findings));
+        }
+        if event.step == crate::election::event::Step::Certify {
+            self.config = match load_config(self.repo, step.tree)? {
+                Ok(config) => config,
+                Err(findings) => return Ok(Err(findings)),
+            };
+        }
+        self.last_event = Some((step.commit, event.date));
         Ok(Ok(()))
     }
 

@@ -35,6 +35,21 @@ pub struct Voter {
     /// The account that casts the votes: the member's own, or its
     /// organization's representative.
     pub voter: String,
+    /// Who the voter is even when the roll shows them as unlisted: for
+    /// the electorate, which the election committee needs whole.
+    #[serde(skip)]
+    pub identity: Identity,
+}
+
+/// The voter behind a roll line, never printed by the roll itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Identity {
+    pub login: String,
+    pub github_id: Option<u64>,
+    pub member: String,
+    /// The tier's class (`individual`, `mirror`, `sponsor`).
+    pub class: String,
+    pub unlisted: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -155,6 +170,7 @@ pub(crate) struct Summary {
     expires: Option<String>,
     /// The member's own login, or its representative's.
     voter: Option<String>,
+    voter_id: Option<u64>,
     unlisted: bool,
 }
 
@@ -170,6 +186,7 @@ impl Summary {
             admitted: text(value, "admitted"),
             expires: text(value, "expires"),
             voter: text(holder, "github"),
+            voter_id: holder.get("github_id").and_then(Value::as_u64),
             unlisted: value.get("unlisted") == Some(&Value::Bool(true)),
         }
     }
@@ -194,6 +211,7 @@ pub(crate) fn voter(summary: &Summary, policy: &Policy, as_of: Date) -> Option<V
         .is_some_and(|from| from <= as_of);
     let votes = if old_enough { policy.tier(&tier).map_or(0, |t| t.votes) } else { 0 };
     let shown = |v: &Option<String>| if summary.unlisted { UNLISTED.to_owned() } else { v.clone().unwrap_or_default() };
+    let class = policy.tier(&tier).map(|t| format!("{:?}", t.class).to_ascii_lowercase()).unwrap_or_default();
     Some(Voter {
         member: shown(&summary.id),
         name: shown(&summary.name),
@@ -203,6 +221,13 @@ pub(crate) fn voter(summary: &Summary, policy: &Policy, as_of: Date) -> Option<V
         expires: expires.filter(|_| !summary.unlisted).map(|d| d.to_string()),
         votes,
         voter: shown(&summary.voter),
+        identity: Identity {
+            login: summary.voter.clone().unwrap_or_default(),
+            github_id: summary.voter_id,
+            member: summary.id.clone().unwrap_or_default(),
+            class,
+            unlisted: summary.unlisted,
+        },
     })
 }
 
@@ -218,7 +243,7 @@ struct Summaries {
 }
 
 const CACHE_FILE: &str = "rollcall-roll-cache";
-const CACHE_HEADER: &str = "rollcall roll cache v1";
+const CACHE_HEADER: &str = "rollcall roll cache v2";
 /// About 200 bytes a member; a larger file is not rollcall's and is ignored.
 const MAX_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 

@@ -10,6 +10,14 @@ pub fn today() -> jiff::civil::Date {
     jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
 }
 
+/// `bytes` random bytes from the system's source, as lowercase hex: a
+/// secret nobody can guess (the ballot box's credentials).
+pub fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf)?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// git's own message for a failure, without the class and code libgit2's
 /// `Display` adds: what every error of rollcall says of a git failure
 /// (each error type's `From<git2::Error>` uses it).

@@ -14,7 +14,7 @@ mod tree;
 
 pub mod names;
 
-use names::{amend, approval, blt, checkpoint, history, lifecycle, mirror, pr};
+use names::{amend, approval, ballot_box, blt, checkpoint, election, history, lifecycle, mirror, nomination, pr};
 
 use crate::finding::{Finding, Pos, Severity};
 use crate::roll::config::Config;
@@ -44,6 +44,9 @@ pub enum Check {
     Ballots,
     /// Made while checking mirror members against the foundation's mirror list.
     Mirrors,
+    /// Made while judging an election: its file, its nominations, its
+    /// ballots and its certification.
+    Election,
 }
 
 /// A rule's severity is a property of the rule, here in the registry, not
@@ -309,6 +312,74 @@ pub static RULES: &[Rule] = &[
     rule(blt::NAME_COUNT, "one name per candidate, then the title", Check::Ballots),
     rule(blt::NAME_DUPLICATE, "candidate names are distinct", Check::Ballots),
     rule(blt::NAME_INVALID, "a candidate name is not empty and holds no control characters", Check::Ballots),
+    rule(
+        election::ELECTION_FILE_RULE,
+        "an election file has the fields of an election, each of its type",
+        Check::Election,
+    ),
+    rule(election::ELECTION_ID, "an election lives in elections/<id>/ with a lowercase id", Check::Election),
+    rule(election::ELECTION_SEATS, "an election fills 1 to board.max_directors seats", Check::Election),
+    rule(
+        election::ELECTION_WINDOWS,
+        "cut-off on or before nominations open; nominations close 10 days before voting; voting lasts 14 days",
+        Check::Election,
+    ),
+    rule(election::ELECTION_METHOD, "an election is counted by meek or astra", Check::Election),
+    rule(election::ELECTION_REPLACES, "the seats an election fills are held by directors seated now", Check::Election),
+    rule(
+        election::ELECTION_APPROVALS,
+        "an election is opened and certified with a majority of the election committee",
+        Check::Election,
+    ),
+    rule(election::ELECTION_SCOPE, "an election event changes its election's files and nothing else", Check::Election),
+    rule(election::ELECTION_CLOSED, "an election is certified after voting closes, once", Check::Election),
+    rule(
+        election::ELECTION_RESULT,
+        "the certified result is the count of the certified ballots, and the winners take the seats",
+        Check::Election,
+    ),
+    rule(election::ELECTION_CANDIDATES, "the ballots' candidates are the accepted nominees", Check::Election),
+    rule(election::ELECTION_EVENT, "an election event is recorded by rollcall as it writes it", Check::Election),
+    rule(nomination::NOMINATION_FILE, "a nomination has the fields of a nomination, each of its type", Check::Election),
+    rule(
+        nomination::NOMINATION_SCOPE,
+        "a nomination pull request adds or accepts one nomination and changes nothing else",
+        Check::Election,
+    ),
+    rule(nomination::NOMINATION_AUTHOR, "a nomination is opened by its nominator's account", Check::Election),
+    rule(nomination::NOMINATION_WINDOW, "nominations are made while nominations are open", Check::Election),
+    rule(
+        nomination::NOMINATION_ACCEPTANCE,
+        "only the nominee accepts, by setting accepted to true before voting opens",
+        Check::Election,
+    ),
+    rule(nomination::NOMINATION_DUPLICATE, "a person is nominated once per election", Check::Election),
+    rule(nomination::NOMINATION_NOMINATOR, "the nominator votes on the cut-off date", Check::Election),
+    rule(
+        nomination::NOMINATION_NOMINEE_STANDING,
+        "the nominee is a member in good standing with a vote on the cut-off date",
+        Check::Election,
+    ),
+    rule(
+        nomination::NOMINATION_SELF,
+        "nobody nominates themselves, except a sponsor's representative",
+        Check::Election,
+    ),
+    rule(nomination::NOMINATION_COMMITTEE, "the election committee cannot be nominated", Check::Election),
+    rule(
+        nomination::NOMINATION_ONE_EACH,
+        "an individual or mirror member nominates at most one candidate",
+        Check::Election,
+    ),
+    rule(ballot_box::BOX_FORMAT, "a published ballot box is a header, ballot lines and the head", Check::Election),
+    rule(ballot_box::BOX_CHAIN, "every ballot's hash chains to the one before, up to the head", Check::Election),
+    rule(ballot_box::BOX_CREDENTIAL_TWICE, "no credential or receipt counts twice", Check::Election),
+    rule(ballot_box::BOX_RANKING, "a ranking names candidates, each once", Check::Election),
+    rule(
+        ballot_box::BOX_WEIGHTS,
+        "the ballots' weights are those of the electorate of the cut-off date",
+        Check::Election,
+    ),
     warning(
         mirror::UNCHECKED,
         "mirror memberships were not checked: no checkout of the mirror list was given (warning)",

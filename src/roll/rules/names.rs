@@ -116,3 +116,44 @@ pub mod mirror {
     pub const UNREACHABLE: &str = "mirror.unreachable";
     pub const STALE: &str = "mirror.stale";
 }
+
+/// `election.*`: an election file, judged by `election/file.rs`, and its
+/// events, judged by `history/elections.rs`.
+pub mod election {
+    pub(crate) const ELECTION_FILE_RULE: &str = "election.file";
+    pub(crate) const ELECTION_ID: &str = "election.id";
+    pub(crate) const ELECTION_SEATS: &str = "election.seats";
+    pub(crate) const ELECTION_WINDOWS: &str = "election.windows";
+    pub(crate) const ELECTION_METHOD: &str = "election.method";
+    pub(crate) const ELECTION_REPLACES: &str = "election.replaces";
+    pub(crate) const ELECTION_APPROVALS: &str = "election.approvals";
+    pub(crate) const ELECTION_SCOPE: &str = "election.scope";
+    pub(crate) const ELECTION_CLOSED: &str = "election.closed";
+    pub(crate) const ELECTION_RESULT: &str = "election.result";
+    pub(crate) const ELECTION_CANDIDATES: &str = "election.candidates";
+    pub(crate) const ELECTION_EVENT: &str = "election.event";
+}
+
+/// `nomination.*`: a nomination, judged by `election/nomination.rs`.
+pub mod nomination {
+    pub(crate) const NOMINATION_FILE: &str = "nomination.file";
+    pub(crate) const NOMINATION_SCOPE: &str = "nomination.scope";
+    pub(crate) const NOMINATION_AUTHOR: &str = "nomination.author";
+    pub(crate) const NOMINATION_WINDOW: &str = "nomination.window";
+    pub(crate) const NOMINATION_ACCEPTANCE: &str = "nomination.acceptance";
+    pub(crate) const NOMINATION_DUPLICATE: &str = "nomination.duplicate";
+    pub(crate) const NOMINATION_NOMINATOR: &str = "nomination.nominator";
+    pub(crate) const NOMINATION_NOMINEE_STANDING: &str = "nomination.nominee-standing";
+    pub(crate) const NOMINATION_SELF: &str = "nomination.self";
+    pub(crate) const NOMINATION_COMMITTEE: &str = "nomination.election-committee";
+    pub(crate) const NOMINATION_ONE_EACH: &str = "nomination.one-each";
+}
+
+/// `box.*`: a published ballot box, judged by `election/ballot_box.rs`.
+pub mod ballot_box {
+    pub(crate) const BOX_FORMAT: &str = "box.format";
+    pub(crate) const BOX_CHAIN: &str = "box.chain";
+    pub(crate) const BOX_CREDENTIAL_TWICE: &str = "box.credential-twice";
+    pub(crate) const BOX_RANKING: &str = "box.ranking";
+    pub(crate) const BOX_WEIGHTS: &str = "box.weights";
+}
