@@ -639,3 +639,65 @@ fn election_event_rule() -> Outcome {
     repo.reference("refs/heads/main", forged, true, "forge").unwrap();
     run_in(ledger.path(), &["verify", "--format", "json"])
 }
+
+mod sealed {
+    use proptest::prelude::*;
+    use rollcall::election::ballot_box::{FORMAT, Header, Published, publish, read};
+
+    fn header() -> Header {
+        Header {
+            format: FORMAT.to_owned(),
+            election: "e".to_owned(),
+            title: "E".to_owned(),
+            seats: 2,
+            candidates: ["a", "b", "c", "d"].map(String::from).to_vec(),
+        }
+    }
+
+    fn ballots() -> impl Strategy<Value = Vec<Published>> {
+        prop::collection::vec((1u64..60, 1usize..3, Just(["a", "b", "c", "d"]).prop_shuffle(), 0usize..5), 1..25)
+            .prop_map(|raw| {
+                raw.into_iter()
+                    .enumerate()
+                    .map(|(i, (weight, memberships, order, len))| Published {
+                        receipt: format!("r{i}"),
+                        tag: format!("t{i}"),
+                        weight,
+                        memberships,
+                        ranking: order[..len].iter().map(|s| s.to_string()).collect(),
+                    })
+                    .collect()
+            })
+    }
+
+    proptest! {
+        /// A published box reads back as it was sealed, and its BLT
+        /// carries every ballot's weight.
+        #[test]
+        fn a_sealed_box_reads_back(ballots in ballots()) {
+            let text = publish(&header(), &ballots);
+            let read = read("b.box", text.as_bytes()).expect("a sealed box reads");
+            prop_assert_eq!(&read.ballots, &ballots);
+            let total: u64 = read.blt().ballots.iter().map(|b| b.weight).sum();
+            prop_assert_eq!(total, ballots.iter().map(|b| b.weight).sum::<u64>());
+        }
+
+        /// Any ballot line changed, dropped, or two swapped is refused.
+        #[test]
+        fn any_change_after_the_close_is_caught(ballots in ballots(), pick in any::<prop::sample::Index>(), how in 0u8..3) {
+            let text = publish(&header(), &ballots);
+            let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            let n = ballots.len();
+            let i = 1 + pick.index(n);
+            match how {
+                0 => lines[i] = lines[i].replacen("\"weight\":", "\"weight\":1", 1),
+                1 => { lines.remove(i); }
+                _ if n > 1 => { let j = 1 + (i % n); lines.swap(i, j); }
+                _ => lines[i] = lines[i].replacen("\"receipt\":\"r", "\"receipt\":\"x", 1),
+            }
+            let tampered = lines.join("\n") + "\n";
+            prop_assume!(tampered != text);
+            prop_assert!(read("b.box", tampered.as_bytes()).is_err());
+        }
+    }
+}

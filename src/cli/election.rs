@@ -353,7 +353,12 @@ fn box_issue(args: BoxIssueArgs) -> Result<ExitCode, CannotRun> {
     if args.dir.exists() {
         return Err(format!("{} exists: a box is issued once, into a new directory", args.dir.display()).into());
     }
-    std::fs::create_dir_all(&args.dir).map_err(|e| format!("cannot create {}: {e}", args.dir.display()))?;
+    // Only the returning officer reads the credentials.
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&args.dir).map_err(|e| format!("cannot create {}: {e}", args.dir.display()))?;
     let mut open = Open {
         header: Some(Header {
             format: ballot_box::FORMAT.to_owned(),
@@ -386,7 +391,34 @@ fn box_issue(args: BoxIssueArgs) -> Result<ExitCode, CannotRun> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// One writer of the box at a time: two ballots cast at once must not
+/// lose one. The lock is a file made with `create_new`, removed when done.
+struct BoxLock(PathBuf);
+
+impl BoxLock {
+    fn take(dir: &Path) -> Result<BoxLock, CannotRun> {
+        let path = dir.join("box.lock");
+        for _ in 0..50 {
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(_) => return Ok(BoxLock(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(e) => return Err(format!("cannot lock the box: {e}").into()),
+            }
+        }
+        Err(format!("the box is busy ({} exists); if no vote is being cast, remove it", path.display()).into())
+    }
+}
+
+impl Drop for BoxLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 fn box_vote(args: BoxVoteArgs) -> Result<ExitCode, CannotRun> {
+    let _lock = BoxLock::take(&args.dir)?;
     let mut open = load_box(&args.dir)?;
     let ranking: Vec<String> =
         args.rank.iter().map(|r| r.trim().to_ascii_lowercase()).filter(|r| !r.is_empty()).collect();
@@ -404,6 +436,7 @@ fn box_vote(args: BoxVoteArgs) -> Result<ExitCode, CannotRun> {
 }
 
 fn box_close(args: BoxCloseArgs) -> Result<ExitCode, CannotRun> {
+    let _lock = BoxLock::take(&args.dir)?;
     let mut open = load_box(&args.dir)?;
     let Some(published) = open.close() else {
         return Err("the box has no header: issue it with `rollcall election box issue`".to_owned().into());
