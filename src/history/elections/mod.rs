@@ -1,0 +1,396 @@
+//! Election events, judged and recorded: opening an election, a
+//! nomination, its acceptance, and the certified result. One judgement
+//! ([`judge`]) serves `check-pr`, the recording commands and `verify`, so
+//! whatever is accepted verifies with the same rule at the same severity.
+//!
+//! Certification commits the published ballots and the result, and seats
+//! the winners on the board in the same commit (the directors the election
+//! `replaces` leave it): `verify` re-counts the committed ballots, checks
+//! their weights against the electorate of the cut-off date and that no
+//! credential counts twice, and that the board changed exactly so.
+//!
+//! Here: reading an election's state at a tree, and the judgement of each
+//! step; [`result`]: the count, the result file and the board it seats;
+//! [`record`]: a pull request read as an election change, `check-pr` of
+//! it, and recording events under merge's guarantees.
+
+mod record;
+mod result;
+
+pub use record::{Judged, Outcome, Proposal, Request, certify, judge_pr, record};
+use result::judge_certify;
+pub use result::result_at;
+
+use super::HistoryError;
+use super::electorate;
+use crate::change::amendment;
+use crate::change::approval::Approver;
+use crate::change::ledger::{self, Branch, Gate, LedgerError};
+use crate::change::merge::MergeError;
+use crate::change::sign::Signer;
+use crate::election::ballot_box::{self, PUBLISHED_FILE};
+use crate::election::blt;
+use crate::election::electorate::Electorate;
+use crate::election::event::{ElectionEvent, Signed, Step};
+use crate::election::file::{self, Election};
+use crate::election::nomination::{self, Account, Facts, Nomination};
+use crate::election::{Tally, meek, tie_order};
+use crate::finding::{Finding, Pos, quoted};
+use crate::roll::config::{self, Config, ConfigError};
+use crate::roll::mirrors::MirrorCheck;
+use crate::roll::policy::{POLICY_FILE, Policy};
+use crate::roll::rules::names::election::*;
+use crate::roll::source::Source;
+use crate::roll::validate::{self, Options};
+use crate::util::blob::{Capped, read_capped};
+use git2::build::TreeUpdateBuilder;
+use git2::{FileMode, ObjectType, Oid, Repository};
+use jiff::civil::Date;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// The certified result's name in the election's folder.
+pub const RESULT_FILE: &str = "result.json";
+/// A BLT file of a voting service, as certified.
+pub const BLT_FILE: &str = "ballots.blt";
+/// The largest ballot file read from the ledger.
+const MAX_BALLOTS_BYTES: u64 = 256 * 1024 * 1024;
+
+type Verdict = Result<(), Vec<Finding>>;
+
+fn error(rule: &'static str, file: &str, message: String, help: &str) -> Finding {
+    Finding::error(rule, file, Pos::START, "", message, help)
+}
+
+fn git(e: git2::Error) -> HistoryError {
+    HistoryError::from(e)
+}
+
+/// The bytes at `path` in `tree`, if it is a regular file of at most `max` bytes.
+fn read(repo: &Repository, tree: Oid, path: &str, max: u64) -> Result<Option<Vec<u8>>, HistoryError> {
+    let tree = repo.find_tree(tree).map_err(git)?;
+    let Ok(entry) = tree.get_path(Path::new(path)) else { return Ok(None) };
+    if entry.kind() != Some(ObjectType::Blob) || entry.filemode() != i32::from(FileMode::Blob) {
+        return Ok(None);
+    }
+    let odb = repo.odb().map_err(git)?;
+    Ok(match read_capped(&odb, entry.id(), max).map_err(git)? {
+        Capped::Read(object) => Some(object.data().to_vec()),
+        Capped::TooLarge(_) => None,
+    })
+}
+
+/// Every path that differs between two trees, with whether it was added,
+/// changed or deleted.
+fn changes(repo: &Repository, old: Oid, new: Oid) -> Result<Vec<(String, git2::Delta)>, HistoryError> {
+    let (old, new) = (repo.find_tree(old).map_err(git)?, repo.find_tree(new).map_err(git)?);
+    let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None).map_err(git)?;
+    Ok(diff
+        .deltas()
+        .filter_map(|d| {
+            let path = d.new_file().path().or(d.old_file().path())?;
+            Some((path.to_string_lossy().into_owned(), d.status()))
+        })
+        .collect())
+}
+
+fn load_config(repo: &Repository, tree: Oid) -> Result<Result<Config, Vec<Finding>>, HistoryError> {
+    match config::load(&Source::at(repo, tree)) {
+        Ok(config) => Ok(Ok(config)),
+        Err(ConfigError::Invalid(findings)) => Ok(Err(findings)),
+        Err(ConfigError::Source(e)) => Err(HistoryError(e.to_string())),
+    }
+}
+
+/// The election `id` as defined at `tree`.
+pub fn election_at(
+    repo: &Repository,
+    tree: Oid,
+    id: &str,
+    policy: &Policy,
+) -> Result<Result<Election, Vec<Finding>>, HistoryError> {
+    let path = file::path(id);
+    match read(repo, tree, &path, crate::roll::yaml::MEMBER_LIMITS.max_bytes)? {
+        Some(bytes) => Ok(file::parse(&path, &bytes, policy.board.max_directors)),
+        None => Ok(Err(vec![error(
+            ELECTION_SCOPE,
+            &path,
+            format!("there is no election {} in the ledger", quoted(id)),
+            "an election is opened first (`rollcall election open`), by the election committee",
+        )])),
+    }
+}
+
+/// The nominations of election `id` at `tree`, in file order; a file that
+/// does not read is left out (it could not have been recorded).
+pub fn nominations_at(repo: &Repository, tree: Oid, id: &str) -> Result<Vec<Nomination>, HistoryError> {
+    let folder = format!("{}/{}", file::folder(id), file::NOMINATIONS_DIR);
+    let root = repo.find_tree(tree).map_err(git)?;
+    let Ok(entry) = root.get_path(Path::new(&folder)) else { return Ok(Vec::new()) };
+    let Ok(dir) = repo.find_tree(entry.id()) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for item in dir.iter() {
+        let Ok(name) = item.name() else { continue };
+        let path = format!("{folder}/{name}");
+        if let Some(bytes) = read(repo, tree, &path, crate::roll::yaml::MEMBER_LIMITS.max_bytes)?
+            && let Ok(n) = nomination::parse(&path, &bytes)
+        {
+            out.push(n);
+        }
+    }
+    Ok(out)
+}
+
+/// The candidates of an election: its accepted nominees' logins, sorted.
+pub fn candidates(nominations: &[Nomination]) -> Vec<String> {
+    let mut out: Vec<String> =
+        nominations.iter().filter(|n| n.accepted).map(|n| n.nominee.github.to_ascii_lowercase()).collect();
+    out.sort();
+    out
+}
+
+/// The approvals of an election event: election committee members of the
+/// policy in force, each once, a majority of the committee.
+fn judge_approvals(policy: &Policy, approvers: &[Approver], file: &str) -> Result<Vec<Signed>, Vec<Finding>> {
+    let committee = &policy.election_committee;
+    let mut counted: Vec<Signed> = Vec::new();
+    let mut findings = Vec::new();
+    for a in approvers {
+        let member = committee
+            .iter()
+            .find(|p| p.github.eq_ignore_ascii_case(&a.login) && a.id.is_none_or(|id| id == p.github_id));
+        match member {
+            None => findings.push(error(
+                ELECTION_APPROVALS,
+                file,
+                format!("{} is not on the election committee", a.login),
+                "an election is opened and certified by the election committee the policy names (election_committee)",
+            )),
+            Some(p) if counted.iter().any(|c| c.id == p.github_id) => findings.push(error(
+                ELECTION_APPROVALS,
+                file,
+                format!("{} approves twice", p.github),
+                "name each approving member of the election committee once",
+            )),
+            Some(p) => counted.push(Signed { login: p.github.clone(), id: p.github_id }),
+        }
+    }
+    let needed = committee.len() / 2 + 1;
+    if findings.is_empty() && counted.len() < needed {
+        findings.push(error(
+            ELECTION_APPROVALS,
+            file,
+            format!(
+                "{} of the {} members of the election committee approved; a majority is {needed}",
+                counted.len(),
+                committee.len()
+            ),
+            "record the event once a majority of the election committee has approved (--approved-by)",
+        ));
+    }
+    if findings.is_empty() { Ok(counted) } else { Err(findings) }
+}
+
+/// Judges `event`, whose tree is `new`, as a child of `parent`: what
+/// `verify` finds in it (none if it verifies). Its place in the sequence
+/// of events and its signature are the replay's to judge.
+pub fn judge(repo: &Repository, parent: Oid, new: Oid, event: &ElectionEvent) -> Result<Verdict, HistoryError> {
+    let old = repo.find_commit(parent).map_err(git)?.tree_id();
+    let before = match load_config(repo, old)? {
+        Ok(config) => config,
+        Err(findings) => return Ok(Err(findings)),
+    };
+    let id = &event.election;
+    let folder = file::folder(id);
+    let changed = changes(repo, old, new)?;
+    let file_of = |step: Step| match step {
+        Step::Open => file::path(id),
+        Step::Nominate | Step::Accept => nomination::path(id, event.nominee.as_deref().unwrap_or_default()),
+        Step::Certify => format!("{folder}/{RESULT_FILE}"),
+    };
+    let at = file_of(event.step);
+    if !file::is_valid_id(id) {
+        return Ok(Err(vec![error(
+            ELECTION_ID,
+            &at,
+            format!("{} is not an election id", quoted(id)),
+            "an election id is lowercase letters, digits and hyphens",
+        )]));
+    }
+    if let Some(approvers) = event.step.needs_committee().then(|| {
+        event.approvals.iter().map(|a| Approver { login: a.login.clone(), id: Some(a.id) }).collect::<Vec<_>>()
+    }) {
+        match judge_approvals(&before.policy.policy, &approvers, &at) {
+            Ok(counted) if counted == event.approvals => {}
+            Ok(_) => {
+                return Ok(Err(vec![error(
+                    ELECTION_EVENT,
+                    &at,
+                    "the event's approvals are not as recorded".to_owned(),
+                    "restore the branch from a trusted copy",
+                )]));
+            }
+            Err(findings) => return Ok(Err(findings)),
+        }
+    }
+    match event.step {
+        Step::Open => judge_open(repo, new, event, &before, &changed, &at),
+        Step::Nominate | Step::Accept => judge_nomination(repo, parent, old, new, event, &before, &changed, &at),
+        Step::Certify => judge_certify(repo, parent, old, new, event, &before, &changed),
+    }
+}
+
+fn scope(changed: &[(String, git2::Delta)], allowed: &[(&str, git2::Delta)], at: &str) -> Verdict {
+    let stray = changed.iter().find(|(path, delta)| !allowed.iter().any(|(p, d)| p == path && d == delta));
+    let missing = allowed.iter().find(|(p, _)| !changed.iter().any(|(path, _)| path == p));
+    match (stray, missing) {
+        (Some((path, _)), _) => Err(vec![error(
+            ELECTION_SCOPE,
+            path,
+            format!("an election event of {at} also changes {path}"),
+            "an election event changes its own files and nothing else: propose other changes separately",
+        )]),
+        (None, Some((path, _))) => Err(vec![error(
+            ELECTION_SCOPE,
+            path,
+            format!("the event does not add {path}"),
+            "record election events with rollcall, which writes what each one changes",
+        )]),
+        (None, None) => Ok(()),
+    }
+}
+
+fn judge_open(
+    repo: &Repository,
+    new: Oid,
+    event: &ElectionEvent,
+    before: &Config,
+    changed: &[(String, git2::Delta)],
+    at: &str,
+) -> Result<Verdict, HistoryError> {
+    if let Err(findings) = scope(changed, &[(at, git2::Delta::Added)], at) {
+        return Ok(Err(findings));
+    }
+    let policy = &before.policy.policy;
+    let election = match election_at(repo, new, &event.election, policy)? {
+        Ok(election) => election,
+        Err(findings) => return Ok(Err(findings)),
+    };
+    let mut findings = Vec::new();
+    for login in &election.replaces {
+        if !policy.board.directors.iter().any(|d| d.github.eq_ignore_ascii_case(login)) {
+            findings.push(error(
+                ELECTION_REPLACES,
+                at,
+                format!("replaces names {}, who is not a director seated now", quoted(login)),
+                "replaces lists the directors whose seats this election fills, from board.directors",
+            ));
+        }
+    }
+    if election.nominations.opens < event.date {
+        findings.push(error(
+            ELECTION_WINDOWS,
+            at,
+            format!(
+                "nominations open on {}, before the election is opened ({})",
+                election.nominations.opens, event.date
+            ),
+            "open the election before its nominations open",
+        ));
+    }
+    Ok(if findings.is_empty() { Ok(()) } else { Err(findings) })
+}
+
+/// The electorate of `election` from the history of `parent`.
+fn electorate_of(
+    repo: &Repository,
+    parent: Oid,
+    election: &Election,
+    at: &str,
+) -> Result<Result<Electorate, Vec<Finding>>, HistoryError> {
+    match electorate::electorate(repo, parent, &election.id, election.cutoff) {
+        Ok(result) => Ok(result),
+        Err(e) => Ok(Err(vec![error(
+            ELECTION_WINDOWS,
+            at,
+            format!("the electorate of the cut-off date {} cannot be read: {e}", election.cutoff),
+            "the cut-off date is a day of the ledger's history",
+        )])),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn judge_nomination(
+    repo: &Repository,
+    parent: Oid,
+    old: Oid,
+    new: Oid,
+    event: &ElectionEvent,
+    before: &Config,
+    changed: &[(String, git2::Delta)],
+    at: &str,
+) -> Result<Verdict, HistoryError> {
+    let delta = if event.step == Step::Nominate { git2::Delta::Added } else { git2::Delta::Modified };
+    if let Err(findings) = scope(changed, &[(at, delta)], at) {
+        return Ok(Err(findings));
+    }
+    let policy = &before.policy.policy;
+    let election = match election_at(repo, old, &event.election, policy)? {
+        Ok(election) => election,
+        Err(findings) => return Ok(Err(findings)),
+    };
+    let Some(bytes) = read(repo, new, at, crate::roll::yaml::MEMBER_LIMITS.max_bytes)? else {
+        return Ok(Err(vec![error(
+            nomination_file(),
+            at,
+            "the nomination is not a small regular file".to_owned(),
+            "a nomination is a YAML file",
+        )]));
+    };
+    let after = match nomination::parse(at, &bytes) {
+        Ok(n) => n,
+        Err(findings) => return Ok(Err(findings)),
+    };
+    let electorate = match electorate_of(repo, parent, &election, at)? {
+        Ok(e) => e,
+        Err(findings) => return Ok(Err(findings)),
+    };
+    let recorded = nominations_at(repo, old, &event.election)?;
+    let spans = nomination::spans(at, &bytes);
+    let facts = Facts {
+        election: &election,
+        electorate: &electorate,
+        election_committee: &policy.election_committee,
+        recorded: &recorded,
+        date: event.date,
+        spans: &spans,
+    };
+    let author = event.author.as_ref().map(|a| Account { github: a.login.clone(), github_id: a.id });
+    let Some(author) = author else {
+        return Ok(Err(vec![error(
+            ELECTION_EVENT,
+            at,
+            "the event names no author".to_owned(),
+            "record it with rollcall",
+        )]));
+    };
+    let findings = match event.step {
+        Step::Nominate => nomination::judge_new(&after, &author, &facts),
+        _ => match recorded.iter().find(|r| r.file == at) {
+            Some(before) => nomination::judge_acceptance(before, &after, &author, &facts),
+            None => vec![error(
+                ELECTION_SCOPE,
+                at,
+                "the nomination accepted was never recorded".to_owned(),
+                "accept a recorded nomination",
+            )],
+        },
+    };
+    Ok(if findings.is_empty() { Ok(()) } else { Err(findings) })
+}
+
+fn nomination_file() -> &'static str {
+    crate::roll::rules::names::nomination::NOMINATION_FILE
+}
