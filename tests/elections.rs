@@ -265,7 +265,10 @@ fn an_election_from_opening_to_certification_verifies_and_seats_the_winner() {
     let seated: Vec<&str> =
         board["directors"].as_array().unwrap().iter().map(|s| s["github"].as_str().unwrap()).collect();
     assert!(seated.contains(&"sil-ops") && !seated.contains(&"tomasz-wren"), "{board}");
-    verify(&ledger).assert_clean();
+    let verified = verify(&ledger);
+    verified.assert_clean();
+    let report: Value = serde_json::from_str(&verified.stdout).unwrap();
+    assert_eq!(report["elections_certified"][0]["election"], ID, "{report}");
     let log: Value = serde_json::from_str(&ledger.run(&["log", "--format", "json"]).stdout).unwrap();
     let kinds: Vec<&str> = log["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds[..2], ["election-certify", "election-accept"]);

@@ -88,7 +88,17 @@ fn print_report(format: Format, findings: &[Finding], verified: Option<&Verified
             let amendments: Vec<serde_json::Value> = verified
                 .map(|v| v.amendments.iter().map(|(commit, a)| super::amend::json(*commit, a)).collect())
                 .unwrap_or_default();
-            let fields = serde_json::json!({ "verified": counts, "genesis": genesis, "amendments": amendments });
+            let certified: Vec<serde_json::Value> = verified
+                .map(|v| {
+                    v.certified
+                        .iter()
+                        .map(|(commit, e)| serde_json::json!({"commit": commit.to_string(), "election": e.election, "date": e.date}))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let fields = serde_json::json!({
+                "verified": counts, "genesis": genesis, "amendments": amendments, "elections_certified": certified,
+            });
             out!("{}", report::json_with(ok, fields, findings));
         }
         format => {
@@ -104,6 +114,13 @@ fn print_report(format: Format, findings: &[Finding], verified: Option<&Verified
                     a.date,
                     commit,
                     approvals.join(", ")
+                );
+            }
+            for (commit, e) in verified.map(|v| v.certified.as_slice()).unwrap_or_default() {
+                outln!(
+                    "verify: election {} certified on {}, {commit}, re-counted from its ballots",
+                    e.election,
+                    e.date
                 );
             }
             if let (true, Some(v)) = (ok, verified) {

@@ -67,11 +67,13 @@ pub struct Verified {
     pub genesis: Option<(Oid, Genesis)>,
     /// The amendments replayed, oldest first, for an auditor.
     pub amendments: Vec<(Oid, Amendment)>,
+    /// The elections certified and re-counted, oldest first.
+    pub certified: Vec<(Oid, ElectionEvent)>,
 }
 
 impl Verified {
     fn refused(commits: usize, findings: Vec<Finding>, genesis: Option<(Oid, Genesis)>) -> Verified {
-        Verified { commits, events: 0, findings, genesis, amendments: Vec::new() }
+        Verified { commits, events: 0, findings, genesis, amendments: Vec::new(), certified: Vec::new() }
     }
 }
 
@@ -126,8 +128,14 @@ pub fn verify(
         }
     };
     let skip = usize::from(stop.is_none());
-    let mut verified =
-        Verified { commits: skip, events: 0, findings: Vec::new(), genesis: Some(genesis), amendments: Vec::new() };
+    let mut verified = Verified {
+        commits: skip,
+        events: 0,
+        findings: Vec::new(),
+        genesis: Some(genesis),
+        amendments: Vec::new(),
+        certified: Vec::new(),
+    };
     let mut remembered = history::Checked::open(repo);
     for step in &steps[skip..] {
         let outcome = replay.step(step)?;
@@ -140,6 +148,11 @@ pub fn verify(
         verified.events += usize::from(step.event().is_some());
         if let Record::Amendment(amendment) = &step.record {
             verified.amendments.push((step.commit, amendment.clone()));
+        }
+        if let Record::Election(event) = &step.record
+            && event.step == crate::election::event::Step::Certify
+        {
+            verified.certified.push((step.commit, event.clone()));
         }
     }
     remembered.save();
