@@ -145,7 +145,7 @@ pub fn verify(
             break;
         }
         remembered.add(step.commit);
-        verified.events += usize::from(step.event().is_some());
+        verified.events += usize::from(step.event().is_some() || matches!(step.record, Record::Election(_)));
         if let Record::Amendment(amendment) = &step.record {
             verified.amendments.push((step.commit, amendment.clone()));
         }
