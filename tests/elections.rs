@@ -365,6 +365,26 @@ fn check_pr_judges_nominations_like_the_recorder() {
     let head = pr(&ledger, &nomination_path("bf-cto"), &nomination(BF, ADA, false));
     let ok = check_pr(&ledger, &head, ADA, "2026-09-05");
     assert_eq!(ok.code, 0, "{}", ok.stdout);
+    let summary = tempfile::NamedTempFile::new().unwrap();
+    let path = summary.path().to_str().unwrap();
+    let out = ledger.run(&[
+        "check-pr",
+        "--base",
+        "main",
+        "--head",
+        &head,
+        "--author",
+        "ada-quill",
+        "--author-id",
+        "92000001",
+        "--as-of",
+        "2026-09-05",
+        "--summary",
+        path,
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let text = std::fs::read_to_string(summary.path()).unwrap();
+    assert!(text.contains("acceptable") && text.contains("a nomination of bf\\-cto"), "{text}");
     // The authorization matrix: a non-member, the election committee, a
     // representative nominating themselves, a member nominating themselves.
     let stranger = check_pr(

@@ -35,6 +35,9 @@ pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
         let ok = proposal.is_some() && rollcall::finding::is_ok(&findings);
         let what =
             proposal.as_ref().map_or_else(|| "not an election change rollcall can accept".to_owned(), |p| p.describe());
+        if let Some(path) = &args.summary {
+            append(path, &summary::render_election(&what, ok, &author, &findings))?;
+        }
         match args.common.format {
             Format::Json => out!(
                 "{}",
@@ -53,16 +56,7 @@ pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
     }
     let judgement = pull_request::judge(&args.common.repo, &args.base, &args.pull_request.head, &author, &options)?;
     if let Some(path) = &args.summary {
-        let text = summary::render(&judgement, &author);
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .and_then(|mut f| {
-                use std::io::Write;
-                f.write_all(text.as_bytes())
-            })
-            .map_err(|e| format!("cannot write the summary to {}: {e}", path.display()))?;
+        append(path, &summary::render(&judgement, &author))?;
     }
     let ok = judgement.is_acceptable();
     match args.common.format {
@@ -81,4 +75,15 @@ pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
         }
     }
     Ok(exit(ok))
+}
+
+/// Appends the Markdown summary to `path` (e.g. $GITHUB_STEP_SUMMARY).
+fn append(path: &std::path::Path, text: &str) -> Result<(), CannotRun> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| format!("cannot write the summary to {}: {e}", path.display()).into())
 }

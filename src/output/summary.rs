@@ -57,6 +57,17 @@ pub fn render(judgement: &Judgement, author: &Author) -> String {
     out
 }
 
+/// The summary of an election pull request (an election file, a
+/// nomination, an acceptance): what it is, and the findings.
+pub fn render_election(description: &str, ok: bool, author: &Author, found: &[Finding]) -> String {
+    let mut out = String::new();
+    let verdict = if ok { "✅ acceptable" } else { "❌ not acceptable" };
+    let _ = writeln!(out, "## rollcall: {verdict}\n\nThis pull request is {}.\n", md(description));
+    let _ = writeln!(out, "| | |\n|---|---|\n| opened by | {} (GitHub account {}) |\n", md(&author.login), author.id);
+    findings(found, &mut out);
+    out
+}
+
 /// The tier's fee and votes, from the base's policy.
 fn tier_terms(judgement: &Judgement, tier: &str) -> String {
     let shown = md(tier);
