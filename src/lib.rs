@@ -12,12 +12,14 @@
 //! - [`change`]: a change to the roll: pull requests, approvals, merges, events;
 //! - [`history`]: the chain of changes: log, roll as of a date, verify, checkpoints;
 //! - [`election`]: the count of ranked ballots (BLT files, Meek STV);
-//! - [`output`]: how findings and judgements are printed.
+//! - [`output`]: how findings and judgements are printed;
+//! - [`init`]: a new ledger repository, from the templates under `templates/ledger/`.
 
 pub mod change;
 pub mod election;
 pub mod finding;
 pub mod history;
+pub mod init;
 pub mod output;
 pub mod roll;
 pub mod util;

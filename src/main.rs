@@ -76,6 +76,8 @@ enum Command {
     Fmt(cli::fmt::FmtArgs),
     /// Check the mirror memberships against the foundation's mirror list.
     Mirrors(cli::mirrors::MirrorsArgs),
+    /// Create a new ledger repository for a foundation: policy, schema, workflows, guides, one genesis commit.
+    Init(cli::init::InitArgs),
 }
 
 fn main() -> ExitCode {
@@ -135,5 +137,6 @@ fn run(command: Command) -> Result<ExitCode, CannotRun> {
         Command::Rules => rules::run(),
         Command::Fmt(args) => fmt::run(args),
         Command::Mirrors(args) => mirrors::run(args),
+        Command::Init(args) => init::run(args),
     }
 }

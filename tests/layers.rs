@@ -18,7 +18,8 @@ const LAYERS: &[(&str, usize)] = &[
     ("change", 3),
     ("history", 4),
     ("output", 5),
-    ("cli", 6),
+    ("init", 6),
+    ("cli", 7),
 ];
 
 fn layer(top: &str) -> Option<usize> {

@@ -13,6 +13,7 @@ pub mod election;
 pub mod fmt;
 pub mod genesis;
 pub mod index;
+pub mod init;
 pub mod lifecycle;
 pub mod log;
 pub mod merge;
