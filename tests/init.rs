@@ -367,3 +367,25 @@ fn without_a_terminal_nothing_is_asked() {
     assert!(stderr.contains("--origin") && stderr.contains("--committee"), "{stderr}");
     assert!(!dir.exists());
 }
+
+/// The install step of the workflows init writes, and of this repository's
+/// own (rollcall's source, so it builds the revision it checked out).
+const INSTALL_LEDGER: &str = "      - name: Install rollcall\n        uses: {{action}}\n";
+const INSTALL_HERE: &str = "      # This repository is rollcall's source: the revision checked out is built.\n      \
+     - name: Install rollcall\n        \
+     run: cargo build --locked --release && echo \"$PWD/target/release\" >> \"$GITHUB_PATH\"\n";
+
+#[test]
+fn this_repository_runs_the_workflows_init_writes() {
+    let templates = repo_root().join("templates/ledger/workflows");
+    let mut names: Vec<String> =
+        std::fs::read_dir(&templates).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["check-pr.yml", "checkpoint.yml", "expire.yml", "merge.yml", "validate.yml"]);
+    for name in names {
+        let template = std::fs::read_to_string(templates.join(&name)).unwrap();
+        assert_eq!(template.matches(INSTALL_LEDGER).count(), 1, "{name} installs rollcall once, with the action");
+        let here = std::fs::read_to_string(repo_root().join(".github/workflows").join(&name)).unwrap();
+        assert_eq!(here, template.replace(INSTALL_LEDGER, INSTALL_HERE), "{name} differs from its template");
+    }
+}
