@@ -78,6 +78,12 @@ enum Command {
     Mirrors(cli::mirrors::MirrorsArgs),
     /// Create a new ledger repository for a foundation: policy, schema, workflows, guides, one genesis commit.
     Init(cli::init::InitArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
+    Completions(cli::completions::CompletionsArgs),
+    /// Print the man page, rollcall(1), in roff.
+    Man,
+    /// Print the member schema; with --editor, in the draft editors read (draft-07), the policy's tiers offered.
+    Schema(cli::schema::SchemaArgs),
 }
 
 fn main() -> ExitCode {
@@ -138,5 +144,8 @@ fn run(command: Command) -> Result<ExitCode, CannotRun> {
         Command::Fmt(args) => fmt::run(args),
         Command::Mirrors(args) => mirrors::run(args),
         Command::Init(args) => init::run(args),
+        Command::Completions(args) => completions::run(args, <Cli as clap::CommandFactory>::command()),
+        Command::Schema(args) => schema::run(args),
+        Command::Man => completions::man(<Cli as clap::CommandFactory>::command()),
     }
 }

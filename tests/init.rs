@@ -106,6 +106,7 @@ fn a_new_foundation_admits_renews_expires_and_checkpoints() {
         "CONTRIBUTING.md",
         "README.md",
         ".vscode/settings.json",
+        ".vscode/member.schema.json",
         ".pre-commit-config.yaml",
     ] {
         assert!(genesis.tree().unwrap().get_path(Path::new(file)).is_ok(), "{file} is in the genesis");
@@ -115,6 +116,9 @@ fn a_new_foundation_admits_renews_expires_and_checkpoints() {
     assert!(!workflow.replace("${{", "").contains("{{"), "no placeholder is left");
     let policy = std::fs::read_to_string(dir.join("schema/policy.yaml")).unwrap();
     assert!(policy.contains("name: \"Open Harbor Foundation\"") && policy.contains("github_id: 91000104"));
+    let editor = run_in(&dir, &["schema", "--editor"]);
+    ok(&editor);
+    assert_eq!(editor.stdout, std::fs::read_to_string(dir.join(".vscode/member.schema.json")).unwrap());
     for command in [&["validate"][..], &["verify"], &["log"], &["codeowners", "--check"], &["index", "--check"]] {
         ok(&run_in(&dir, command));
     }

@@ -16,6 +16,13 @@ pub struct ValidateArgs {
     /// Validate this git revision's objects instead of the work tree.
     #[arg(long, value_name = "REV")]
     rev: Option<String>,
+    /// Report only the findings in these member files (a pre-commit hook
+    /// passes the changed ones). The whole roll is still judged, so a clash
+    /// with another file is reported in the changed one, and a finding in
+    /// the rules (outside members/) is always reported; given a file outside
+    /// members/ (a rule changed), every finding is.
+    #[arg(value_name = "FILE")]
+    files: Vec<std::path::PathBuf>,
 }
 
 pub fn run(args: ValidateArgs) -> Result<ExitCode, CannotRun> {
@@ -23,10 +30,28 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, CannotRun> {
         Some(rev) => Source::revision(&args.common.repo, rev)?,
         None => Source::disk(&args.common.repo)?,
     };
-    let validated = validate::validate(&source, &args.common.options())?;
+    let mut validated = validate::validate(&source, &args.common.options())?;
+    let wanted: Vec<String> = args.files.iter().map(|f| relative(&args.common.repo, f)).collect();
+    // A change to the rules can touch every member file: then all is reported.
+    if !wanted.is_empty() && wanted.iter().all(|f| f.starts_with("members/")) {
+        validated.findings.retain(|f| !f.file.starts_with("members/") || wanted.contains(&f.file));
+    }
     let sources = [source];
     let lines = SourceLines::new(&sources);
     let line_of = |file: &str, line: u32| lines.line(file, line);
     out!("{}", report::render(args.common.format, &validated.findings, Some(validated.members.len()), &line_of));
     Ok(exit(finding::is_ok(&validated.findings)))
+}
+
+/// A file given on the command line as the findings name it: relative to
+/// the ledger's root, with slashes.
+fn relative(repo: &std::path::Path, file: &std::path::Path) -> String {
+    let absolute = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    let inside = match (absolute(repo), absolute(file)) {
+        (Some(root), Some(path)) => path.strip_prefix(&root).map(std::path::Path::to_path_buf).ok(),
+        _ => None,
+    };
+    let path = inside.unwrap_or_else(|| file.to_path_buf());
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").unwrap_or(&text).to_owned()
 }

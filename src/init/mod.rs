@@ -10,6 +10,7 @@ use crate::change::genesis;
 use crate::change::sign::Signer;
 use crate::finding::Finding;
 use crate::output::codeowners::{self, CODEOWNERS_FILE};
+use crate::output::editor_schema::{self, EDITOR_SCHEMA_FILE};
 use crate::roll::config::{self, ConfigError};
 use crate::roll::index;
 use crate::roll::policy::{self, Policy};
@@ -340,7 +341,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 /// Every file of the new ledger but those derived from the policy
-/// (CODEOWNERS, roll.index), path → contents.
+/// (CODEOWNERS, roll.index, the editors' schema), path → contents.
 pub fn files(foundation: &Foundation) -> BTreeMap<String, String> {
     let (action_repo, action_commit) = foundation.action.split_once('@').unwrap_or((&foundation.action, ""));
     let tiers = match policy::load(policy_text(foundation).as_bytes()) {
@@ -453,6 +454,7 @@ fn build(root: &Path, foundation: &Foundation, signer: Option<&Signer>) -> Resul
         Err(ConfigError::Source(e)) => return Err(InitError::Io(e.to_string())),
     };
     write(root, CODEOWNERS_FILE, &codeowners::render(&config.policy.policy))?;
+    write(root, EDITOR_SCHEMA_FILE, &editor_schema::render(config.schema.source(), &config.policy.policy))?;
     write(root, index::INDEX_FILE, &index::build(&source).map_err(|e| InitError::Io(e.to_string()))?)?;
 
     let mut options = git2::RepositoryInitOptions::new();

@@ -1,7 +1,9 @@
 //! How rollcall's findings and judgements are printed: reports in each
-//! format, the pull-request summary, the generated CODEOWNERS.
+//! format, the pull-request summary, the generated CODEOWNERS, the member
+//! schema in the draft editors read.
 
 pub mod codeowners;
+pub mod editor_schema;
 pub mod lines;
 pub mod report;
 pub mod summary;

@@ -23,6 +23,11 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// The schema as the ledger's file has it.
+    pub fn source(&self) -> &Value {
+        &self.source
+    }
+
     pub fn new(source: Value) -> Result<Compiled, ValidationError<'static>> {
         let validator = jsonschema::draft202012::options().should_validate_formats(true).build(&source)?;
         Ok(Compiled { validator, source })
