@@ -184,7 +184,7 @@ pub fn problems(foundation: &Foundation) -> Vec<String> {
     problems.extend(conflicting_ids(foundation));
     let committee = &bounds.committee;
     let n = foundation.committee.len();
-    if n < committee.min_size || n > committee.max_size || (committee.odd_size && n % 2 == 0) {
+    if n < committee.min_size || n > committee.max_size || (committee.odd_size && n.is_multiple_of(2)) {
         let odd = if committee.odd_size { ", an odd number" } else { "" };
         problems.push(format!(
             "--committee: the membership committee needs {} to {} people{odd}; {n} given",
