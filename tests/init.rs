@@ -393,3 +393,80 @@ fn this_repository_runs_the_workflows_init_writes() {
         assert_eq!(here, template.replace(INSTALL_LEDGER, INSTALL_HERE), "{name} differs from its template");
     }
 }
+
+/// A `rollcall init` in a detached tmux session on a server of its own.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Tmux {
+        let tmux = Tmux { socket: format!("rollcall-init-test-{}", std::process::id()) };
+        let status = tmux
+            .command(&["new-session", "-d", "-s", "init", "-x", "200", "-y", "50", command])
+            .status()
+            .expect("tmux is needed for this test (apt-get install tmux)");
+        assert!(status.success(), "tmux new-session failed");
+        tmux
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("tmux");
+        command.args(["-L", &self.socket, "-f", "/dev/null"]).args(args);
+        command
+    }
+
+    fn screen(&self) -> String {
+        let output = self.command(&["capture-pane", "-p", "-J", "-S", "-", "-t", "init"]).output().expect("capture");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn wait_for(&self, text: &str, times: usize) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.matches(text).count() >= times {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "timed out waiting for {text:?}; the screen:\n{screen}");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    fn answer(&self, prompt: &str, times: usize, answer: &str) {
+        self.wait_for(prompt, times);
+        assert!(self.command(&["send-keys", "-t", "init", "-l", answer]).status().unwrap().success());
+        assert!(self.command(&["send-keys", "-t", "init", "Enter"]).status().unwrap().success());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.command(&["kill-server"]).status();
+    }
+}
+
+#[test]
+fn at_a_terminal_init_asks_for_what_the_flags_leave_open() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ledger");
+    let path = dir.to_str().expect("a UTF-8 temporary path");
+    assert!(!path.contains('\''), "the path is quoted in single quotes");
+    let binary = env!("CARGO_BIN_EXE_rollcall");
+    let tmux = Tmux::start(&format!(
+        "NO_COLOR=1 '{binary}' init '{path}' --action {ACTION} --maintainer eve-moss:91000105; echo \"exit=$?\"; sleep 600"
+    ));
+    tmux.answer("The foundation's name: ", 1, "Terminal Foundation");
+    tmux.answer("(e.g. example.org/members): ", 1, "terminal.example/members");
+    tmux.answer("1 to 3 of them directors): ", 1, "ann-lee bo-chen:91000102");
+    tmux.wait_for("\"ann-lee\" is not LOGIN:ID", 1);
+    tmux.answer("1 to 3 of them directors): ", 2, "ann-lee:91000101 bo-chen:91000102 cy-diaz:91000103");
+    tmux.answer("Directors of the board (LOGIN:ID, space-separated): ", 1, "ann-lee:91000101");
+    tmux.wait_for("exit=", 1);
+    let screen = tmux.screen();
+    assert!(screen.contains("exit=0") && screen.contains("created the ledger of Terminal Foundation"), "{screen}");
+    assert!(!screen.contains("Maintainers"), "a value the flags gave is not asked for");
+    ok(&run_in(&dir, &["verify"]));
+    let policy = std::fs::read_to_string(dir.join("schema/policy.yaml")).unwrap();
+    assert!(policy.contains("name: \"Terminal Foundation\"") && policy.contains("origin: terminal.example/members"));
+}
