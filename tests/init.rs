@@ -470,3 +470,24 @@ fn at_a_terminal_init_asks_for_what_the_flags_leave_open() {
     let policy = std::fs::read_to_string(dir.join("schema/policy.yaml")).unwrap();
     assert!(policy.contains("name: \"Terminal Foundation\"") && policy.contains("origin: terminal.example/members"));
 }
+
+#[test]
+fn a_name_is_data_wherever_it_goes() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("ledger");
+    // Placeholders, YAML and Markdown syntax in the name are text, not instructions.
+    let name = "Ops: \"{{origin}}\" & <b>#1</b> {{committee}}";
+    let mut args = flags();
+    let at = args.iter().position(|a| a == "--name").unwrap();
+    args[at + 1] = name.to_owned();
+    ok(&init(&dir, &args));
+    ok(&run_in(&dir, &["validate"]));
+    let text = std::fs::read_to_string(dir.join("schema/policy.yaml")).unwrap();
+    let policy = rollcall::roll::policy::load(text.as_bytes()).expect("the policy loads");
+    assert_eq!(policy.policy.foundation.name, name);
+    assert_eq!(policy.policy.foundation.origin, "openharbor.example/members");
+    assert_eq!(policy.policy.committee.members.len(), 3);
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(readme.contains("\\<b\\>") && !readme.contains("<b>"), "Markdown shows the name as text");
+    assert!(!readme.contains("openharbor.example/members\" &"), "a placeholder in the name is not filled");
+}

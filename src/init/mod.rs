@@ -236,27 +236,23 @@ fn duplicates(flag: &str, accounts: &[Account]) -> Vec<String> {
 }
 
 /// One account id is one person: the same id under two logins, or one
-/// login under two ids, is a typo somewhere.
+/// login under two ids, is a typo somewhere. Each is said once.
 fn conflicting_ids(foundation: &Foundation) -> Vec<String> {
-    let all: Vec<&Account> =
-        foundation.committee.iter().chain(&foundation.directors).chain(&foundation.maintainers).collect();
-    let mut seen: BTreeMap<u64, &str> = BTreeMap::new();
-    let mut problems = Vec::new();
-    for a in &all {
-        match seen.get(&a.id) {
-            Some(login) if !login.eq_ignore_ascii_case(&a.login) => problems
-                .push(format!("account id {} is given as {login} and as {}: one account has one login", a.id, a.login)),
-            _ => {
-                seen.insert(a.id, &a.login);
-            }
-        }
+    let all = foundation.committee.iter().chain(&foundation.directors).chain(&foundation.maintainers);
+    let mut logins: BTreeMap<u64, std::collections::BTreeSet<String>> = BTreeMap::new();
+    let mut ids: BTreeMap<String, std::collections::BTreeSet<u64>> = BTreeMap::new();
+    for a in all {
+        logins.entry(a.id).or_default().insert(a.login.to_ascii_lowercase());
+        ids.entry(a.login.to_ascii_lowercase()).or_default().insert(a.id);
     }
-    for (i, a) in all.iter().enumerate() {
-        if all[..i].iter().any(|b| b.login.eq_ignore_ascii_case(&a.login) && b.id != a.id)
-            && !problems.iter().any(|p| p.contains(&format!("as {} and", a.login)))
-        {
-            problems.push(format!("the login {} is given with two account ids", a.login));
-        }
+    let mut problems = Vec::new();
+    for (id, names) in logins.iter().filter(|(_, names)| names.len() > 1) {
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        problems.push(format!("account id {id} is given as {}: one account has one login", names.join(" and as ")));
+    }
+    for (login, numbers) in ids.iter().filter(|(_, numbers)| numbers.len() > 1) {
+        let numbers: Vec<String> = numbers.iter().map(u64::to_string).collect();
+        problems.push(format!("the login {login} is given with two account ids ({})", numbers.join(", ")));
     }
     problems
 }
