@@ -84,6 +84,8 @@ enum Command {
     Man,
     /// Print the member schema; with --editor, in the draft editors read (draft-07), the policy's tiers offered.
     Schema(cli::schema::SchemaArgs),
+    /// Write the public roll as a static site: a JSON API, CSV and a members page; unlisted members appear nowhere.
+    Export(cli::export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -147,5 +149,6 @@ fn run(command: Command) -> Result<ExitCode, CannotRun> {
         Command::Completions(args) => completions::run(args, <Cli as clap::CommandFactory>::command()),
         Command::Schema(args) => schema::run(args),
         Command::Man => completions::man(<Cli as clap::CommandFactory>::command()),
+        Command::Export(args) => export::run(args),
     }
 }

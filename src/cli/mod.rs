@@ -11,6 +11,7 @@ pub mod checkpoint;
 pub mod codeowners;
 pub mod completions;
 pub mod election;
+pub mod export;
 pub mod fmt;
 pub mod genesis;
 pub mod index;

@@ -4,6 +4,7 @@
 
 pub mod codeowners;
 pub mod editor_schema;
+pub mod export;
 pub mod lines;
 pub mod report;
 pub mod summary;
