@@ -91,11 +91,13 @@ fn hostile_names_in_a_real_browser() {
         ];
         for (i, name) in names.iter().enumerate() {
             let id = format!("hostile-{i}");
-            let mut value = admitted(individual(&id, 97_100_000 + i as u64), 400 + i as u64, "2025-06-01", "2027-06-01");
+            let mut value =
+                admitted(individual(&id, 97_100_000 + i as u64), 400 + i as u64, "2025-06-01", "2027-06-01");
             value["name"] = json!(name);
             ledger.add(&value);
         }
-        let mut org = admitted(sponsor("hostile-org", "silver", "hostile-rep", 97_100_099), 499, "2025-06-01", "2027-06-01");
+        let mut org =
+            admitted(sponsor("hostile-org", "silver", "hostile-rep", 97_100_099), 499, "2025-06-01", "2027-06-01");
         org["website"] = json!("javascript:alert(document.domain)");
         ledger.add(&org);
     });

@@ -73,7 +73,8 @@ fn the_api_of_the_shipped_roll_matches_its_snapshot() {
     let ids: Vec<&str> = members["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
     let roll = ledger.run(&["roll", "--as-of", AS_OF, "--format", "json"]);
     let roll: Value = serde_json::from_str(&roll.stdout).unwrap();
-    let mut on_roll: Vec<&str> = roll["members"].as_array().unwrap().iter().map(|m| m["member"].as_str().unwrap()).collect();
+    let mut on_roll: Vec<&str> =
+        roll["members"].as_array().unwrap().iter().map(|m| m["member"].as_str().unwrap()).collect();
     on_roll.sort_unstable();
     assert_eq!(ids, on_roll, "the listed members are the roll's (the shipped roll has no unlisted member)");
     assert!(out.join("index.html").is_file() && out.join("members.csv").is_file());
@@ -177,7 +178,8 @@ fn hostile_ledger() -> Ledger {
         b["name"] = json!("\"><img src=x onerror=alert(2)>");
         b["country"] = json!("\"><svg onload=alert(3)>");
         ledger.add(&b);
-        let mut c = admitted(sponsor("hostile-c", "silver", "hostile-rep", 97_000_003), 303, "2025-06-01", "2027-06-01");
+        let mut c =
+            admitted(sponsor("hostile-c", "silver", "hostile-rep", 97_000_003), 303, "2025-06-01", "2027-06-01");
         c["name"] = json!("Evil RLOgnp.exePDF Corp");
         c["website"] = json!("javascript:alert(4)");
         // Written raw: the canonical writer would not keep the bidi controls.
@@ -288,7 +290,10 @@ fn the_growth_series_follows_the_events() {
     let month = |m: &str| growth["months"].as_array().unwrap().iter().find(|row| row["month"] == m).unwrap().clone();
     let (december, january, february) = (month("2025-12"), month("2026-01"), month("2026-02"));
     assert_eq!(january["joins"], 2);
-    assert_eq!(january["totals"]["individual"].as_u64().unwrap(), december["totals"]["individual"].as_u64().unwrap() + 1);
+    assert_eq!(
+        january["totals"]["individual"].as_u64().unwrap(),
+        december["totals"]["individual"].as_u64().unwrap() + 1
+    );
     assert_eq!(january["totals"]["silver"].as_u64().unwrap(), december["totals"]["silver"].as_u64().unwrap() + 1);
     assert_eq!((february["renewals"].clone(), february["resignations"].clone()), (json!(1), json!(1)));
     assert_eq!(february["totals"]["individual"], december["totals"]["individual"]);
@@ -327,8 +332,10 @@ fn the_export_replaces_only_an_earlier_export_and_leaves_nothing_behind() {
     assert!(refused.stderr.contains("not an earlier export"), "{}", refused.stderr);
     assert_eq!(std::fs::read_to_string(other.join("keep.txt")).unwrap(), "mine");
     // No temporary directory is left beside the output.
-    let names: Vec<String> =
-        std::fs::read_dir(site.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     let mut names = names;
     names.sort();
     assert_eq!(names, ["notes", "public"]);

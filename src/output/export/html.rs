@@ -23,10 +23,8 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 
 /// Every HTML, CSS and script file of the site, by path.
 pub fn site(public: &Public) -> Vec<(String, Vec<u8>)> {
-    let mut files = vec![
-        ("style.css".to_owned(), STYLE.as_bytes().to_vec()),
-        ("filter.js".to_owned(), SCRIPT.as_bytes().to_vec()),
-    ];
+    let mut files =
+        vec![("style.css".to_owned(), STYLE.as_bytes().to_vec()), ("filter.js".to_owned(), SCRIPT.as_bytes().to_vec())];
     let mut pages = Vec::new();
     for (index, tier) in public.tiers.iter().enumerate() {
         let members: Vec<&PublicMember> = public.members.iter().filter(|m| m.tier == tier.tier).collect();
@@ -59,7 +57,9 @@ pub fn esc(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             // Controls and text-direction overrides: a name cannot reorder the page.
-            c if c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') => {
+            c if c.is_control()
+                || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') =>
+            {
                 out.push('\u{FFFD}')
             }
             c => out.push(c),
@@ -182,10 +182,7 @@ fn index(public: &Public, pages: &[(usize, usize)]) -> String {
                     t.members
                 ));
                 for page in 1..=*count {
-                    out.push_str(&format!(
-                        "<li><a href=\"tiers/{}\">Page {page}</a></li>\n",
-                        page_path(*i, page)
-                    ));
+                    out.push_str(&format!("<li><a href=\"tiers/{}\">Page {page}</a></li>\n", page_path(*i, page)));
                 }
                 out.push_str("</ul>\n");
             }
@@ -280,9 +277,8 @@ const BOTTOM: usize = 40;
 /// The growth chart (inline SVG: one line per tier), the same numbers as
 /// a table, and a summary in words.
 fn growth(public: &Public) -> String {
-    let mut out = String::from(
-        "<section id=\"growth\" aria-labelledby=\"growth-title\">\n<h2 id=\"growth-title\">Growth</h2>\n",
-    );
+    let mut out =
+        String::from("<section id=\"growth\" aria-labelledby=\"growth-title\">\n<h2 id=\"growth-title\">Growth</h2>\n");
     let months = &public.growth;
     let (Some(first), Some(last)) = (months.first(), months.last()) else {
         out.push_str("<p>The ledger records no memberships yet.</p>\n</section>\n");
@@ -330,10 +326,7 @@ fn growth(public: &Public) -> String {
         ));
     }
     let label_y = CHART_HEIGHT - BOTTOM + 20;
-    out.push_str(&format!(
-        "<text class=\"axis\" x=\"{LEFT}\" y=\"{label_y}\">{}</text>\n",
-        esc(&first.month)
-    ));
+    out.push_str(&format!("<text class=\"axis\" x=\"{LEFT}\" y=\"{label_y}\">{}</text>\n", esc(&first.month)));
     if months.len() > 1 {
         out.push_str(&format!(
             "<text class=\"axis\" x=\"{}\" y=\"{label_y}\" text-anchor=\"end\">{}</text>\n",

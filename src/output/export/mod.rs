@@ -253,9 +253,11 @@ fn csv(public: &Public) -> String {
 /// empty or an earlier export (it has `api/v1/index.json`).
 fn place(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<(), ExportError> {
     let fail = |what: &str, path: &Path, e: std::io::Error| ExportError(format!("{what} {}: {e}", path.display()));
-    let name = out.file_name().and_then(|n| n.to_str()).filter(|n| *n != ".." && *n != ".").ok_or_else(|| {
-        ExportError(format!("{}: --out needs a directory name, such as public/", out.display()))
-    })?;
+    let name = out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| *n != ".." && *n != ".")
+        .ok_or_else(|| ExportError(format!("{}: --out needs a directory name, such as public/", out.display())))?;
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let replacing = match fs::symlink_metadata(out) {
         Ok(meta) if meta.is_dir() => {
