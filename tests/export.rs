@@ -359,3 +359,36 @@ fn without_a_genesis_or_before_it_there_is_nothing_to_export() {
     assert!(run.stderr.contains("the ledger begins on"), "{}", run.stderr);
     assert!(!out.exists());
 }
+
+#[test]
+fn a_tier_of_more_than_a_thousand_is_counted_on_the_page_and_listed_on_pages() {
+    let ledger = desk_with(|ledger| {
+        for i in 0..1_001u64 {
+            let id = format!("crowd-{i:04}");
+            ledger.add(&admitted(individual(&id, 96_000_000 + i), 1_000 + i, "2025-06-01", "2027-06-01"));
+        }
+    });
+    let site = tempfile::tempdir().unwrap();
+    let out = site.path().join("public");
+    let run = export(&ledger, &out, &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let members = json_at(&out, "api/v1/members.json");
+    let individuals = members["members"].as_array().unwrap().iter().filter(|m| m["tier"] == "individual").count();
+    assert_eq!(individuals, 1_002, "the shipped roll's one individual and the crowd");
+    // The page shows the sponsors in full and the individuals by count, with links to their pages.
+    assert!(html.contains("Northwind Computing"));
+    assert!(!html.contains("data-name=\"test person\""), "the crowd is not on the index page");
+    assert!(html.contains("1002 members, listed 1000 to a page:"), "no count of the crowd");
+    let pages: Vec<String> = files(&out.join("tiers")).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    let mut listed = 0;
+    for page in &pages {
+        assert!(html.contains(&format!("href=\"tiers/{page}\"")), "index.html does not link {page}");
+        let text = std::fs::read_to_string(out.join("tiers").join(page)).unwrap();
+        listed += text.matches("<li data-name=").count();
+        assert!(text.contains("href=\"../style.css\"") && text.contains("src=\"../filter.js\""));
+        assert!(text.contains("id=\"filter\""), "{page} has no filter");
+    }
+    assert_eq!(listed, 1_002);
+}
