@@ -283,6 +283,22 @@ fn the_growth_series_follows_the_events() {
         let out = ledger.run(&args);
         assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     }
+    // A tier change: its new tier is read from the file its event wrote.
+    let moved = ledger.run(&[
+        "change-tier",
+        "rubycore",
+        "--tier",
+        "silver",
+        "--approved-by",
+        "lena-hart,kofi-mensah",
+        "--payment-usd",
+        "2500",
+        "--payment-reference",
+        "INV-10",
+        "--date",
+        "2026-03-10",
+    ]);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     let site = tempfile::tempdir().unwrap();
     let out = site.path().join("public");
     assert_eq!(export(&ledger, &out, &[]).code, 0);
@@ -297,6 +313,13 @@ fn the_growth_series_follows_the_events() {
     assert_eq!(january["totals"]["silver"].as_u64().unwrap(), december["totals"]["silver"].as_u64().unwrap() + 1);
     assert_eq!((february["renewals"].clone(), february["resignations"].clone()), (json!(1), json!(1)));
     assert_eq!(february["totals"]["individual"], december["totals"]["individual"]);
+    let march = month("2026-03");
+    let count = |m: &Value, tier: &str| m["totals"][tier].as_u64().unwrap();
+    assert_eq!(
+        (count(&march, "ruby"), count(&march, "silver")),
+        (count(&february, "ruby") - 1, count(&february, "silver") + 1)
+    );
+    assert_eq!(march["total"], february["total"]);
     assert_eq!(growth["months"].as_array().unwrap().last().unwrap()["month"], "2026-11");
     // An export of a date before the events shows none of them.
     let before = site.path().join("before");
@@ -305,7 +328,7 @@ fn the_growth_series_follows_the_events() {
     let earlier = json_at(&before, "api/v1/members.json");
     assert!(!earlier["members"].as_array().unwrap().iter().any(|m| m["id"] == "person-a"));
     // --rev reads the history ending at a revision: the genesis alone.
-    let genesis = ledger.repo().revparse_single("main~4").unwrap().id().to_string();
+    let genesis = ledger.repo().revparse_single("main~5").unwrap().id().to_string();
     let at_genesis = site.path().join("at-genesis");
     assert_eq!(export(&ledger, &at_genesis, &["--rev", &genesis]).code, 0);
     let members = json_at(&at_genesis, "api/v1/members.json");

@@ -110,6 +110,8 @@ struct Read {
     public: Option<PublicMember>,
     /// Active on the date but unlisted.
     unlisted_active: bool,
+    /// The tier its file names in the state of the date.
+    tier: Option<String>,
 }
 
 /// The public roll of the first-parent history of `tip` on `as_of`;
@@ -149,7 +151,8 @@ pub fn gather(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Public,
         Err(findings) => return Ok(Err(findings)),
     };
     let reads = read_roll(repo, state.tree, |value| read_member(value, &policy, as_of))?;
-    let listed: HashMap<String, bool> = reads.iter().map(|r| (r.id.clone(), r.listed)).collect();
+    let listed: HashMap<String, (bool, Option<String>)> =
+        reads.iter().map(|r| (r.id.clone(), (r.listed, r.tier.clone()))).collect();
     let unlisted = reads.iter().filter(|r| r.unlisted_active).count();
     let mut members: Vec<PublicMember> = reads.into_iter().filter_map(|r| r.public).collect();
 
@@ -291,7 +294,7 @@ fn read_member(value: &Value, policy: &Policy, as_of: Date) -> Option<Read> {
             votes: voter.votes,
         }
     });
-    Some(Read { id, listed, public, unlisted_active: voter.is_some() && !listed })
+    Some(Read { id, listed, public, unlisted_active: voter.is_some() && !listed, tier: text(value, "tier") })
 }
 
 /// A GitHub login as GitHub allows it: safe in a URL's path as is.
@@ -341,7 +344,7 @@ fn growth(
     genesis_tree: Oid,
     genesis_date: Date,
     as_of: Date,
-    listed: &HashMap<String, bool>,
+    listed: &HashMap<String, (bool, Option<String>)>,
     tiers: &mut Vec<TierCount>,
 ) -> Result<Vec<Month>, HistoryError> {
     let mut ids: HashMap<String, usize> = HashMap::new();
@@ -354,7 +357,7 @@ fn growth(
             tiers.len() - 1
         }
     };
-    let is_listed = |id: &str| listed.get(id).copied().unwrap_or(false);
+    let is_listed = |id: &str| listed.get(id).is_some_and(|(listed, _)| *listed);
 
     // The genesis roll, oldest admission first.
     let mut genesis = read_roll(repo, genesis_tree, |v| {
@@ -392,12 +395,31 @@ fn growth(
             _ => None,
         })
         .collect();
-    let wanted: Vec<(usize, Oid, &str)> = events
-        .iter()
-        .enumerate()
-        .filter(|(_, (e, _))| matches!(e.kind, EventKind::Admit | EventKind::Readmit | EventKind::ChangeTier))
-        .map(|(i, (e, tree))| (i, *tree, e.file.as_str()))
-        .collect();
+    let names_tier = |e: &crate::change::event::Event| {
+        matches!(e.kind, EventKind::Admit | EventKind::Readmit | EventKind::ChangeTier)
+    };
+    // A member admitted once and never moved holds the tier its file names
+    // now: only the others' files are read at their events (reading the
+    // trees of 100,000 commits would cost more than the whole export).
+    let mut moves: HashMap<&str, usize> = HashMap::new();
+    for (event, _) in events.iter().filter(|(e, _)| names_tier(e)) {
+        *moves.entry(event.member.as_str()).or_default() += 1;
+    }
+    let settled = |e: &crate::change::event::Event| {
+        (e.kind == EventKind::Admit && moves.get(e.member.as_str()) == Some(&1))
+            .then(|| listed.get(&e.member).and_then(|(_, tier)| tier.clone()))
+            .flatten()
+    };
+    let mut event_tiers: HashMap<usize, String> = HashMap::new();
+    let mut wanted: Vec<(usize, Oid, &str)> = Vec::new();
+    for (i, (event, tree)) in events.iter().enumerate().filter(|(_, (e, _))| names_tier(e)) {
+        match settled(event) {
+            Some(tier) => {
+                event_tiers.insert(i, tier);
+            }
+            None => wanted.push((i, *tree, event.file.as_str())),
+        }
+    }
     let path = repo.path().to_path_buf();
     let parts = crate::util::parallel::for_each(
         &wanted,
@@ -411,7 +433,7 @@ fn growth(
             Ok(())
         },
     )?;
-    let event_tiers: HashMap<usize, String> = parts.into_iter().flat_map(|(_, found)| found).collect();
+    event_tiers.extend(parts.into_iter().flat_map(|(_, found)| found));
     for (i, (event, _)) in events.iter().enumerate() {
         let effect = match event.kind {
             EventKind::Admit | EventKind::Readmit => Effect::Join,
