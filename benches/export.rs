@@ -2,8 +2,9 @@
 //! (`common::build_history`: about 90% admissions, 5% renewals, 5%
 //! resignations), written as a static site.
 //!
-//! `cargo bench --bench export [-- EVENTS …]` (default 111112 events, which
-//! leave 100,000 admitted members). The history is built once; the export
+//! `cargo bench --bench export [-- EVENTS …]` (default 111200 events: about
+//! 100,000 admitted members). `-- --generate DIR EVENTS` builds one history
+//! and stops, for profiling. The history is built once; the export
 //! then runs as one process three times, each into a fresh directory; the
 //! table shows the median wall time, the peak resident memory, and what
 //! the site holds. Target at 100,000 members and 100,000+ events: ≤ 5 s.
@@ -17,8 +18,16 @@ use std::time::{Duration, Instant};
 const RUNS: usize = 3;
 
 fn main() {
+    // `-- --generate DIR EVENTS` only builds one history, for profiling.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let (dir, events) = (Path::new(&args[i + 1]), args[i + 2].parse().expect("EVENTS"));
+        let history = common::build_history(dir, events);
+        eprintln!("generated {} events", history.events.len());
+        return;
+    }
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let sizes = if sizes.is_empty() { vec![111_112] } else { sizes };
+    let sizes = if sizes.is_empty() { vec![111_200] } else { sizes };
     let bin = env!("CARGO_BIN_EXE_rollcall");
     println!("| events | member files | export (median of {RUNS}) | peak RSS | files | site size |");
     println!("|---:|---:|---:|---:|---:|---:|");

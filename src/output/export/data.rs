@@ -150,7 +150,8 @@ pub fn gather(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Public,
         Ok(board) => board,
         Err(findings) => return Ok(Err(findings)),
     };
-    let reads = read_roll(repo, state.tree, |value| read_member(value, &policy, as_of))?;
+    let mut remembered = Remembered::open(repo);
+    let reads = read_roll(repo, state.tree, &mut remembered, |value| read_member(value, &policy, as_of))?;
     let listed: HashMap<String, (bool, Option<String>)> =
         reads.iter().map(|r| (r.id.clone(), (r.listed, r.tier.clone()))).collect();
     let unlisted = reads.iter().filter(|r| r.unlisted_active).count();
@@ -182,7 +183,9 @@ pub fn gather(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Public,
         by_country.into_iter().partition(|(country, n)| !country.is_empty() && *n >= SMALL_COUNT);
 
     let genesis_step = steps.last().expect("a chain with a genesis has a last step");
-    let growth = growth(repo, &steps[at..], genesis_step.tree, genesis.date, as_of, &listed, &mut tiers)?;
+    let growth =
+        growth(repo, &steps[at..], (genesis_step.tree, genesis.date), &mut remembered, as_of, &listed, &mut tiers)?;
+    remembered.save();
     Ok(Ok(Public {
         foundation: policy.foundation.name.clone(),
         as_of,
@@ -232,12 +235,13 @@ fn tier_order(policy: &Policy) -> Vec<TierCount> {
         .collect()
 }
 
-/// Reads every member file of `tree` on every core, keeping what `keep`
-/// makes of each (a file that is no YAML mapping is skipped: `validate`
-/// and `verify` report it).
+/// Reads every member file of `tree`, keeping what `keep` makes of each (a
+/// file that is no YAML mapping is skipped: `validate` and `verify` report
+/// it). Files not remembered from an earlier export are read on every core.
 fn read_roll<T: Send>(
     repo: &Repository,
     tree: Oid,
+    remembered: &mut Remembered,
     keep: impl Fn(&Value) -> Option<T> + Sync,
 ) -> Result<Vec<T>, HistoryError> {
     let files: Vec<(String, Oid)> = history::member_files(repo, tree)?
@@ -245,18 +249,97 @@ fn read_roll<T: Send>(
         .filter(|(_, side)| side.is_regular_file())
         .map(|(path, side)| (path, side.id))
         .collect();
+    let unread: Vec<&(String, Oid)> = files.iter().filter(|(_, blob)| !remembered.known.contains_key(blob)).collect();
     let path = repo.path().to_path_buf();
     let parts = crate::util::parallel::for_each(
-        &files,
+        &unread,
         || Ok::<_, HistoryError>((Repository::open(&path).map_err(HistoryError::from)?, Vec::new())),
-        |(repo, kept), (file, blob)| {
-            if let Some(value) = read_blob(repo, *blob, file)? {
-                kept.extend(keep(&value));
-            }
+        |(repo, read), (file, blob)| {
+            read.push((*blob, read_blob(repo, *blob, file)?.map(|v| kept_fields(&v))));
             Ok(())
         },
     )?;
-    Ok(parts.into_iter().flat_map(|(_, kept)| kept).collect())
+    for (blob, value) in parts.into_iter().flat_map(|(_, read)| read) {
+        remembered.add(blob, value);
+    }
+    Ok(files.iter().filter_map(|(_, blob)| remembered.known.get(blob)?.as_ref()).filter_map(keep).collect())
+}
+
+/// The fields of a member file the export reads; the rest is never kept.
+const KEPT_FIELDS: [&str; 13] = [
+    "id",
+    "name",
+    "kind",
+    "tier",
+    "status",
+    "country",
+    "github",
+    "website",
+    "member_number",
+    "admitted",
+    "expires",
+    "ended",
+    "unlisted",
+];
+
+fn kept_fields(value: &Value) -> Value {
+    let mut kept: serde_json::Map<String, Value> =
+        KEPT_FIELDS.iter().filter_map(|f| Some(((*f).to_owned(), value.get(*f)?.clone()))).collect();
+    if let Some(login) = value.get("representative").and_then(|r| r.get("github")) {
+        kept.insert("representative".to_owned(), serde_json::json!({ "github": login }));
+    }
+    Value::Object(kept)
+}
+
+/// Member files as the export reads them ([`kept_fields`]), kept by blob
+/// id in the repository (`.git/rollcall-export-cache`): a blob never
+/// changes, so the next export reads only the files events changed since.
+pub(crate) struct Remembered {
+    path: std::path::PathBuf,
+    /// `None`: the blob is not a member file that reads.
+    known: HashMap<Oid, Option<Value>>,
+    added: usize,
+}
+
+const CACHE_FILE: &str = "rollcall-export-cache";
+const CACHE_HEADER: &str = "rollcall export cache v1";
+/// About 300 bytes a member; a larger file is not rollcall's and is ignored.
+const MAX_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
+impl Remembered {
+    pub(crate) fn open(repo: &Repository) -> Remembered {
+        let path = repo.path().join(CACHE_FILE);
+        let text = String::from_utf8(history::read_remembered(&path, MAX_CACHE_BYTES)).unwrap_or_default();
+        let mut lines = text.lines();
+        let known = match lines.next() {
+            Some(CACHE_HEADER) => lines
+                .map(|line| {
+                    let (blob, value): (String, Option<Value>) = serde_json::from_str(line).ok()?;
+                    Some((Oid::from_str(&blob).ok()?, value.filter(Value::is_object)))
+                })
+                .collect::<Option<HashMap<_, _>>>()
+                .unwrap_or_default(),
+            _ => HashMap::new(),
+        };
+        Remembered { path, known, added: 0 }
+    }
+
+    fn add(&mut self, blob: Oid, value: Option<Value>) {
+        self.added += usize::from(self.known.insert(blob, value).is_none());
+    }
+
+    /// A repository rollcall may not write to is only not remembered.
+    pub(crate) fn save(&self) {
+        if self.added == 0 {
+            return;
+        }
+        let mut out = format!("{CACHE_HEADER}\n");
+        for (blob, value) in &self.known {
+            out.push_str(&serde_json::to_string(&(blob.to_string(), value)).unwrap_or_default());
+            out.push('\n');
+        }
+        let _ = crate::util::atomic::write(&self.path, out.as_bytes());
+    }
 }
 
 /// A member file's value, if it is at most a member file's size and reads.
@@ -341,8 +424,8 @@ struct Change {
 fn growth(
     repo: &Repository,
     steps: &[crate::history::Step],
-    genesis_tree: Oid,
-    genesis_date: Date,
+    (genesis_tree, genesis_date): (Oid, Date),
+    remembered: &mut Remembered,
     as_of: Date,
     listed: &HashMap<String, (bool, Option<String>)>,
     tiers: &mut Vec<TierCount>,
@@ -360,7 +443,7 @@ fn growth(
     let is_listed = |id: &str| listed.get(id).is_some_and(|(listed, _)| *listed);
 
     // The genesis roll, oldest admission first.
-    let mut genesis = read_roll(repo, genesis_tree, |v| {
+    let mut genesis = read_roll(repo, genesis_tree, remembered, |v| {
         let id = text(v, "id").filter(|id| is_listed(id))?;
         let status = text(v, "status").as_deref().and_then(Status::parse)?;
         let admitted = date(v, "admitted")?;
