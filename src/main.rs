@@ -98,7 +98,12 @@ fn main() -> ExitCode {
     // would only hold 100,000 parsed commits in memory for nothing.
     if matches!(
         cli.command,
-        Command::Log(_) | Command::Roll(_) | Command::Board(_) | Command::Verify(_) | Command::Checkpoint(_)
+        Command::Log(_)
+            | Command::Roll(_)
+            | Command::Board(_)
+            | Command::Verify(_)
+            | Command::Checkpoint(_)
+            | Command::Export(_)
     ) {
         git2::opts::enable_caching(false);
     }

@@ -64,8 +64,16 @@ fn reseat(before: &Seats, people: Vec<(String, u64, Option<String>, Option<Strin
 /// The board and committees on `as_of`, from the history of `tip`.
 /// Findings if the ledger has no one genesis, or `as_of` is before it.
 pub fn board(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Board, Vec<Finding>>, HistoryError> {
-    let mut steps = history::chain(repo, tip, None)?;
-    let genesis = match history::beginning(repo, &steps)? {
+    board_of(repo, &history::chain(repo, tip, None)?, as_of)
+}
+
+/// [`board`] of a chain already read (newest first, down to its genesis).
+pub fn board_of(
+    repo: &Repository,
+    steps: &[history::Step],
+    as_of: Date,
+) -> Result<Result<Board, Vec<Finding>>, HistoryError> {
+    let genesis = match history::beginning(repo, steps)? {
         Ok(genesis) => genesis,
         Err(findings) => return Ok(Err(findings)),
     };
@@ -74,10 +82,9 @@ pub fn board(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Board, V
         let help = "ask for a date on or after the genesis";
         return Ok(Err(vec![Finding::error(GENESIS, "", Pos::START, "", message, help).in_commit(genesis.0)]));
     }
-    steps.reverse();
     let mut seats: [Seats; 3] = Default::default();
     let mut rules = None;
-    for step in &steps {
+    for step in steps.iter().rev() {
         let kind = match &step.record {
             Record::Genesis(_) => "genesis",
             Record::Amendment(amendment) => amendment.kind.as_str(),

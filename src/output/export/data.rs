@@ -146,7 +146,7 @@ pub fn gather(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Public,
         }
         Err(ConfigError::Source(e)) => return Err(HistoryError(e.to_string())),
     };
-    let board = match board::board(repo, tip, as_of)? {
+    let board = match board::board_of(repo, &steps, as_of)? {
         Ok(board) => board,
         Err(findings) => return Ok(Err(findings)),
     };
