@@ -272,6 +272,16 @@ fn an_election_from_opening_to_certification_verifies_and_seats_the_winner() {
     let log: Value = serde_json::from_str(&ledger.run(&["log", "--format", "json"]).stdout).unwrap();
     let kinds: Vec<&str> = log["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds[..2], ["election-certify", "election-accept"]);
+    // The public roll publishes the certified result and its rounds.
+    let site = tempfile::tempdir().unwrap();
+    let out_dir = site.path().join("public");
+    landed(&ledger.run(&["export", "--out", out_dir.to_str().unwrap(), "--as-of", "2026-11-30"]));
+    let api: Value = serde_json::from_str(&std::fs::read_to_string(out_dir.join("api/v1/elections.json")).unwrap()).unwrap();
+    assert_eq!(api["elections"][0]["id"], ID);
+    assert_eq!(api["elections"][0]["elected"], serde_json::json!(["sil-ops"]));
+    assert!(api["elections"][0]["rounds"].as_array().is_some_and(|r| !r.is_empty()), "{api}");
+    let page = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
+    assert!(page.contains(&format!("Rounds of the count of {ID}")), "the page shows the rounds");
     let status = ledger.run(&["election", "status", ID]);
     assert!(status.stdout.contains("certified") && status.stdout.contains("sil-ops"), "{}", status.stdout);
 }

@@ -11,6 +11,7 @@
 //! than [`SMALL_COUNT`] listed members into `other`.
 
 use crate::change::event::Kind as EventKind;
+use crate::election::event::Step;
 use crate::finding::Finding;
 use crate::history::board::{self, Board};
 use crate::history::voting::{self, Summary};
@@ -100,6 +101,9 @@ pub struct Public {
     pub unlisted: Option<usize>,
     pub growth: Vec<Month>,
     pub board: Board,
+    /// Each election certified on or before the date, oldest first, in the
+    /// API's shape (`elections.schema.json`).
+    pub elections: Vec<Value>,
 }
 
 /// What one member file in the roll's state contributes.
@@ -197,7 +201,49 @@ pub fn gather(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Public,
         unlisted: (unlisted >= SMALL_COUNT).then_some(unlisted),
         growth,
         board,
+        elections: certified(repo, &steps, as_of),
     }))
+}
+
+/// The certified elections of the history `steps` (newest first), dated
+/// on or before `as_of`, oldest first: each result as its certification
+/// committed it, which `verify` re-counts. Candidates stood in public (their
+/// nominations are files of the ledger), so their logins are published.
+fn certified(repo: &Repository, steps: &[history::Step], as_of: Date) -> Vec<Value> {
+    steps
+        .iter()
+        .rev()
+        .filter_map(|step| match &step.record {
+            Record::Election(e) if e.step == Step::Certify && e.date <= as_of => {
+                let result = crate::history::elections::result_at(repo, step.tree, &e.election)?;
+                Some(election_entry(&e.election, e.date, step.commit, &result))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn election_entry(id: &str, date: Date, commit: Oid, result: &Value) -> Value {
+    let rounds: Vec<Value> = result["rounds"]
+        .as_array()
+        .map(|rounds| {
+            rounds
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let excluded: Vec<Value> = r["excluded"].as_str().map(Value::from).into_iter().collect();
+                    serde_json::json!({
+                        "round": i + 1, "quota": r["quota"], "votes": r["votes"], "exhausted": r["exhausted"],
+                        "elected": r["elected"], "excluded": excluded,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::json!({
+        "id": id, "certified": date.to_string(), "commit": commit.to_string(), "method": result["method"],
+        "seats": result["seats"], "elected": result["elected"], "rounds": rounds, "turnout": result["turnout"],
+    })
 }
 
 fn zero(tier: &str) -> TierCount {

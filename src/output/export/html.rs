@@ -11,6 +11,7 @@
 //! under `tiers/` (each with the filter).
 
 use super::data::{self, Public, PublicMember, TierCount};
+use serde_json::Value;
 
 /// The most names one page lists for one tier.
 pub const PAGE_SIZE: usize = 1000;
@@ -198,11 +199,8 @@ fn index(public: &Public, pages: &[(usize, usize)]) -> String {
     }
     out.push_str(&growth(public));
     out.push_str(&board(public));
-    out.push_str(
-        "<section id=\"elections\" aria-labelledby=\"elections-title\">\n\
-         <h2 id=\"elections-title\">Election results</h2>\n\
-         <p>No certified election results yet.</p>\n</section>\n</main>\n",
-    );
+    out.push_str(&elections(public));
+    out.push_str("</main>\n");
     out.push_str(&foot(public, ""));
     out
 }
@@ -435,6 +433,69 @@ fn board(public: &Public) -> String {
             ));
         }
         out.push_str("</ul>\n");
+    }
+    out.push_str("</section>\n");
+    out
+}
+
+/// Each certified election: who was elected, then the round-by-round
+/// table election officers publish (votes to 6 places; the API has them exact).
+fn elections(public: &Public) -> String {
+    let mut out = String::from(
+        "<section id=\"elections\" aria-labelledby=\"elections-title\">\n<h2 id=\"elections-title\">Election results</h2>\n",
+    );
+    if public.elections.is_empty() {
+        out.push_str("<p>No certified election results yet.</p>\n</section>\n");
+        return out;
+    }
+    let text = |v: &Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+    let short = |v: &Value| {
+        let t = text(v);
+        match t.split_once('.') {
+            Some((whole, places)) => format!("{whole}.{}", &places[..places.len().min(6)]),
+            None => t,
+        }
+    };
+    for (n, e) in public.elections.iter().enumerate() {
+        let names = |v: &Value| v.as_array().map(|a| a.iter().map(text).collect::<Vec<_>>()).unwrap_or_default();
+        let elected = names(&e["elected"]);
+        out.push_str(&format!(
+            "<h3 id=\"election-{n}\">{}, certified <time datetime=\"{1}\">{1}</time></h3>\n<p>Elected, in order: {2} ({3}, {4} seat(s)).</p>\n",
+            esc(&text(&e["id"])),
+            esc(&text(&e["certified"])),
+            elected.iter().map(|c| format!("<bdi>{}</bdi>", esc(c))).collect::<Vec<_>>().join(", "),
+            esc(&text(&e["method"])),
+            esc(&text(&e["seats"])),
+        ));
+        let rounds = e["rounds"].as_array().cloned().unwrap_or_default();
+        let candidates: Vec<String> = rounds
+            .first()
+            .and_then(|r| r["votes"].as_object())
+            .map(|v| v.keys().cloned().collect())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "<table>\n<caption>Rounds of the count of {}</caption>\n<thead><tr><th scope=\"col\">Round</th><th scope=\"col\">Quota</th>",
+            esc(&text(&e["id"]))
+        ));
+        for c in &candidates {
+            out.push_str(&format!("<th scope=\"col\"><bdi>{}</bdi></th>", esc(c)));
+        }
+        out.push_str("<th scope=\"col\">Exhausted</th><th scope=\"col\">Decision</th></tr></thead>\n<tbody>\n");
+        for r in &rounds {
+            out.push_str(&format!(
+                "<tr><th scope=\"row\">{}</th><td>{}</td>",
+                esc(&text(&r["round"])),
+                esc(&short(&r["quota"]))
+            ));
+            for c in &candidates {
+                out.push_str(&format!("<td>{}</td>", esc(&short(&r["votes"][c.as_str()]))));
+            }
+            let mut decision: Vec<String> =
+                names(&r["elected"]).iter().map(|c| format!("elected {}", esc(c))).collect();
+            decision.extend(names(&r["excluded"]).iter().map(|c| format!("excluded {}", esc(c))));
+            out.push_str(&format!("<td>{}</td><td>{}</td></tr>\n", esc(&short(&r["exhausted"])), decision.join("; ")));
+        }
+        out.push_str("</tbody>\n</table>\n");
     }
     out.push_str("</section>\n");
     out
