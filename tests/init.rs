@@ -385,7 +385,7 @@ fn this_repository_runs_the_workflows_init_writes() {
     let mut names: Vec<String> =
         std::fs::read_dir(&templates).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["check-pr.yml", "checkpoint.yml", "expire.yml", "merge.yml", "validate.yml"]);
+    assert_eq!(names, ["check-pr.yml", "checkpoint.yml", "expire.yml", "merge.yml", "pages.yml", "validate.yml"]);
     for name in names {
         let template = std::fs::read_to_string(templates.join(&name)).unwrap();
         assert_eq!(template.matches(INSTALL_LEDGER).count(), 1, "{name} installs rollcall once, with the action");

@@ -332,6 +332,7 @@ const FILES: &[(&str, &str)] = &[
     (".github/workflows/merge.yml", include_str!("../../templates/ledger/workflows/merge.yml")),
     (".github/workflows/expire.yml", include_str!("../../templates/ledger/workflows/expire.yml")),
     (".github/workflows/checkpoint.yml", include_str!("../../templates/ledger/workflows/checkpoint.yml")),
+    (".github/workflows/pages.yml", include_str!("../../templates/ledger/workflows/pages.yml")),
     (".vscode/settings.json", include_str!("../../templates/ledger/vscode-settings.json")),
     (".pre-commit-config.yaml", include_str!("../../templates/ledger/pre-commit-config.yaml")),
 ];
