@@ -426,6 +426,28 @@ fn the_summary_escapes_what_the_pull_request_wrote() {
 }
 
 #[test]
+fn the_summary_links_each_finding_to_its_line() {
+    let applicant = ROLES[0];
+    let (ledger, base) = base();
+    let mut value = individual(applicant.login, applicant.id);
+    value["country"] = json!("XX");
+    let file = ledger.add(&value);
+    let head = ledger.commit("application").to_string();
+    let summary = ledger.path().join("summary.md");
+    let url = "https://github.com/example-os/members/blob/0123abc";
+    let args = ["--summary", summary.to_str().unwrap(), "--source-url", url, "--format", "json"];
+    let out = check_pr(&ledger, &base, &head, &applicant, &args);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let finding = &out.findings[0];
+    let text = std::fs::read_to_string(&summary).unwrap();
+    let link = format!("]({url}/{file}#L{})", finding.line);
+    assert!(text.contains(&link), "{link} in {text}");
+    // A URL that could break the Markdown is refused before anything runs.
+    let bad = check_pr(&ledger, &base, &head, &applicant, &["--summary", "s.md", "--source-url", "https://x/a)(b"]);
+    assert_eq!(bad.code, 2);
+}
+
+#[test]
 fn unreadable_revisions_cannot_run() {
     let (ledger, base) = base();
     let out = ledger.run(&["check-pr", "--base", &base, "--head", "no-such-rev", "--author", "a", "--author-id", "1"]);

@@ -276,7 +276,8 @@ fn an_election_from_opening_to_certification_verifies_and_seats_the_winner() {
     let site = tempfile::tempdir().unwrap();
     let out_dir = site.path().join("public");
     landed(&ledger.run(&["export", "--out", out_dir.to_str().unwrap(), "--as-of", "2026-11-30"]));
-    let api: Value = serde_json::from_str(&std::fs::read_to_string(out_dir.join("api/v1/elections.json")).unwrap()).unwrap();
+    let api: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("api/v1/elections.json")).unwrap()).unwrap();
     assert_eq!(api["elections"][0]["id"], ID);
     assert_eq!(api["elections"][0]["elected"], serde_json::json!(["sil-ops"]));
     assert!(api["elections"][0]["rounds"].as_array().is_some_and(|r| !r.is_empty()), "{api}");

@@ -124,7 +124,7 @@ fn a_new_foundation_admits_renews_expires_and_checkpoints() {
     }
 
     // An individual applies with `apply`, the pull request is judged and merged.
-    ok(&run_in(
+    let applied = run_in(
         &dir,
         &[
             "apply",
@@ -144,7 +144,9 @@ fn a_new_foundation_admits_renews_expires_and_checkpoints() {
             "--link",
             "https://github.com/example-os/bootloader/pulls?q=author%3Agrace-lin",
         ],
-    ));
+    );
+    ok(&applied);
+    assert!(applied.stdout.contains(".vscode/settings.json gives it the member schema"), "{}", applied.stdout);
     let file = "members/gr/grace-lin.yaml";
     let bytes = std::fs::read(dir.join(file)).unwrap();
     let head = commit_with_file(&repo, tip(&dir), file, &bytes).to_string();

@@ -867,6 +867,13 @@ pub fn next_steps(repo: &Path, applied: &Applied) -> String {
          that account with the file.\nCI runs `rollcall check-pr` on the pull request; to run the same check \
          yourself:\n  rollcall check-pr --base origin/main --head HEAD --author {login} --author-id {account_id}\n"
     ));
+    if repo.join(".vscode/settings.json").is_file() {
+        steps.push_str(
+            "To edit the file by hand, open the ledger in an editor with the YAML language server (VS Code's \
+             YAML extension): .vscode/settings.json gives it the member schema, so it completes fields and \
+             marks mistakes as you type.\n",
+        );
+    }
     steps
 }
 

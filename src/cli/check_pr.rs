@@ -22,6 +22,10 @@ pub struct CheckPrArgs {
     /// Append a Markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).
     #[arg(long, value_name = "FILE")]
     summary: Option<PathBuf>,
+    /// In the summary, link each finding to its line: this https URL, then
+    /// the file's path and #L<line> (e.g. https://github.com/OWNER/REPO/blob/HEAD_SHA).
+    #[arg(long, value_name = "URL", value_parser = https_url, requires = "summary")]
+    source_url: Option<String>,
 }
 
 pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
@@ -36,7 +40,10 @@ pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
         let what =
             proposal.as_ref().map_or_else(|| "not an election change rollcall can accept".to_owned(), |p| p.describe());
         if let Some(path) = &args.summary {
-            append(path, &summary::render_election(&what, ok, &author, &findings))?;
+            append(
+                path,
+                &summary::render_election(&what, ok, &author, &findings, summary::Links(args.source_url.as_deref())),
+            )?;
         }
         match args.common.format {
             Format::Json => out!(
@@ -56,7 +63,7 @@ pub fn run(args: CheckPrArgs) -> Result<ExitCode, CannotRun> {
     }
     let judgement = pull_request::judge(&args.common.repo, &args.base, &args.pull_request.head, &author, &options)?;
     if let Some(path) = &args.summary {
-        append(path, &summary::render(&judgement, &author))?;
+        append(path, &summary::render(&judgement, &author, summary::Links(args.source_url.as_deref())))?;
     }
     let ok = judgement.is_acceptable();
     match args.common.format {
@@ -86,4 +93,12 @@ fn append(path: &std::path::Path, text: &str) -> Result<(), CannotRun> {
         .open(path)
         .and_then(|mut f| f.write_all(text.as_bytes()))
         .map_err(|e| format!("cannot write the summary to {}: {e}", path.display()).into())
+}
+
+/// An https URL with nothing a Markdown link could be broken by.
+fn https_url(text: &str) -> Result<String, String> {
+    let fine = text.starts_with("https://")
+        && text.len() <= 2000
+        && !text.contains(|c: char| c.is_whitespace() || "()<>[]\"'`".contains(c) || c.is_control());
+    if fine { Ok(text.to_owned()) } else { Err("an https:// URL without spaces, quotes or brackets".to_owned()) }
 }

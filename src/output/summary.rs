@@ -32,7 +32,38 @@ pub fn md(text: &str) -> String {
     out
 }
 
-pub fn render(judgement: &Judgement, author: &Author) -> String {
+/// Where the findings' files can be read in a browser: a base URL that the
+/// file's path and `#L<line>` complete (on GitHub,
+/// `https://github.com/OWNER/REPO/blob/HEAD_SHA`), so each finding links to
+/// the exact line to fix.
+#[derive(Clone, Copy)]
+pub struct Links<'a>(pub Option<&'a str>);
+
+impl Links<'_> {
+    fn place(self, f: &Finding) -> String {
+        if f.file.is_empty() {
+            return String::new();
+        }
+        let text = format!("{}:{}:{}", md(&f.file), f.line, f.column);
+        match self.0 {
+            Some(base) => format!("[{text}]({}/{}#L{})", base.trim_end_matches('/'), url_path(&f.file), f.line),
+            None => text,
+        }
+    }
+}
+
+/// A path in a URL: unreserved characters and `/` as they are, every other
+/// byte percent-encoded, so no file name can end the link or start another.
+fn url_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'-' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn render(judgement: &Judgement, author: &Author, links: Links) -> String {
     let mut out = String::new();
     let verdict = if judgement.is_acceptable() { "✅ acceptable" } else { "❌ not acceptable" };
     let what = md(&judgement.change.describe());
@@ -53,18 +84,18 @@ pub fn render(judgement: &Judgement, author: &Author) -> String {
     out.push('\n');
     evidence(judgement, &mut out);
     next_steps(judgement, &mut out);
-    findings(&judgement.findings, &mut out);
+    findings(&judgement.findings, links, &mut out);
     out
 }
 
 /// The summary of an election pull request (an election file, a
 /// nomination, an acceptance): what it is, and the findings.
-pub fn render_election(description: &str, ok: bool, author: &Author, found: &[Finding]) -> String {
+pub fn render_election(description: &str, ok: bool, author: &Author, found: &[Finding], links: Links) -> String {
     let mut out = String::new();
     let verdict = if ok { "✅ acceptable" } else { "❌ not acceptable" };
     let _ = writeln!(out, "## rollcall: {verdict}\n\nThis pull request is {}.\n", md(description));
     let _ = writeln!(out, "| | |\n|---|---|\n| opened by | {} (GitHub account {}) |\n", md(&author.login), author.id);
-    findings(found, &mut out);
+    findings(found, links, &mut out);
     out
 }
 
@@ -149,7 +180,7 @@ fn next_steps(judgement: &Judgement, out: &mut String) {
     out.push('\n');
 }
 
-fn findings(findings: &[Finding], out: &mut String) {
+fn findings(findings: &[Finding], links: Links, out: &mut String) {
     if findings.is_empty() {
         out.push_str("No findings.\n");
         return;
@@ -161,7 +192,7 @@ fn findings(findings: &[Finding], out: &mut String) {
     );
     for f in findings {
         let mark = if f.severity == Severity::Error { "❌" } else { "⚠️" };
-        let place = if f.file.is_empty() { String::new() } else { format!("{}:{}:{}", md(&f.file), f.line, f.column) };
+        let place = links.place(f);
         let _ = writeln!(out, "| {mark} | {place} | {} | {} | {} |", md(&f.rule), md(&f.message), md(&f.help));
     }
 }
