@@ -35,7 +35,7 @@ enum Command {
     Apply(Box<cli::apply::ApplyArgs>),
     /// Print .github/CODEOWNERS as the policy's maintainers call for it.
     Codeowners(cli::codeowners::CodeownersArgs),
-    /// Write roll.index (who is who, for check-pr) from the work tree's roll.
+    /// Write the roll's index (index/: who is who, for check-pr and the events) from the work tree's roll.
     Index(cli::index::IndexArgs),
     /// Merge an approved pull request onto the branch as one ledger event.
     Merge(cli::merge::MergeArgs),

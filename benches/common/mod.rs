@@ -143,18 +143,14 @@ pub fn build(dir: &Path, members: usize, commits: usize) {
         "contributions": {"summary": "Maintains several packages of the distribution and reviews patches.",
             "links": ["https://github.com/example-os/packages/pulls?q=author%3Anew-applicant"]}
     });
-    // The roll.index of main's last state, as the merger keeps it.
+    // The split index of main's last state, as `rollcall index` writes it
+    // and every event keeps it.
     let work = tempfile::tempdir().expect("temp dir");
     generate(work.path(), members);
     let source = rollcall::roll::source::Source::disk(work.path()).expect("ledger");
-    let index = rollcall::roll::index::build(&source).expect("index");
+    let index = rollcall::roll::sharded::build(&source).expect("index");
     mark += 1;
-    commit(
-        &mut out,
-        mark,
-        &mut std::iter::once((rollcall::roll::index::INDEX_FILE.to_owned(), index.into_bytes())),
-        "main",
-    );
+    commit(&mut out, mark, &mut index.into_iter(), "main");
     let file =
         ("members/ne/new-applicant.yaml".to_owned(), rollcall::roll::yaml::to_canonical(&application).into_bytes());
     commit(&mut out, mark + 1, &mut std::iter::once(file), "pr");

@@ -1,7 +1,9 @@
 //! Writing ledger events onto a branch.
 //!
 //! An event is one single-parent commit on top of the branch's tip that
-//! changes one member file (and, now and then, refreshes `roll.index`).
+//! changes one member file and, when the roll's split index is current,
+//! the few index files that member is filed in (`roll::sharded::update`):
+//! a few kilobytes, at any size of the roll.
 //! Its objects are written first; the branch then moves with a
 //! compare-and-swap on the tip the event was judged against. A process
 //! killed at any point leaves the branch before or after the event, never
@@ -19,11 +21,8 @@ use crate::change::event::Event;
 use crate::change::genesis::Genesis;
 use crate::change::sign::Signer;
 use crate::finding::Finding;
-use crate::roll::index::{self, INDEX_FILE, IndexState};
+use crate::roll::sharded;
 use git2::{ErrorCode, FileMode, Oid, Repository, Signature, Tree};
-
-/// The overlay an index may carry before an event rewrites it.
-const INDEX_REFRESH: usize = 256;
 
 #[derive(Debug)]
 pub enum LedgerError {
@@ -84,14 +83,10 @@ impl Branch {
     }
 }
 
-/// One event ready to be written: the member file's new bytes, and the
-/// roll's index as it stood, to refresh when its overlay has grown.
+/// One event ready to be written: the member file's new bytes.
 pub struct Draft<'a> {
     pub event: &'a Event,
     pub bytes: &'a [u8],
-    /// The member file's index entry.
-    pub entry: index::IndexedMember,
-    pub index: Option<&'a IndexState>,
 }
 
 /// The most recent event on the first-parent history of `tip`, or the
@@ -137,16 +132,13 @@ pub fn record(
     let root = parent.tree().map_err(LedgerError::from)?;
     let blob = repo.blob(draft.bytes).map_err(LedgerError::from)?;
     let file = draft.event.file.as_str();
-    let mut tree = replace(repo, &root, file, blob)?;
-    if let Some(state) = draft.index
-        && state.overlay.len() >= INDEX_REFRESH
-    {
-        let members =
-            tree.get_path(std::path::Path::new(crate::roll::layout::MEMBERS_DIR)).map_err(LedgerError::from)?.id();
-        if let Some(text) = state.refreshed(members, file, draft.entry.clone()) {
-            let index_blob = repo.blob(text.as_bytes()).map_err(LedgerError::from)?;
-            tree = replace(repo, &tree, INDEX_FILE, index_blob)?;
-        }
+    let mut tree = replace(repo, &root, file, Some(blob))?;
+    let members =
+        tree.get_path(std::path::Path::new(crate::roll::layout::MEMBERS_DIR)).map_err(LedgerError::from)?.id();
+    let rewrites = sharded::update(repo, &root, file, blob, members).map_err(|e| LedgerError::Git(e.to_string()))?;
+    for (path, bytes) in rewrites.unwrap_or_default() {
+        let blob = bytes.map(|b| repo.blob(&b)).transpose().map_err(LedgerError::from)?;
+        tree = replace(repo, &tree, &path, blob)?;
     }
     let message = draft.event.message();
     let commit = write_commit(repo, &message, tree.id(), &[&parent], signer)?;
@@ -199,15 +191,28 @@ pub(crate) fn advance(repo: &Repository, branch: &Branch, commit: Oid, message: 
     }
 }
 
-/// `root` with the regular file at `path` set to `blob`, every tree on the
-/// way rewritten and the rest shared.
-fn replace<'r>(repo: &'r Repository, root: &Tree, path: &str, blob: Oid) -> Result<Tree<'r>, LedgerError> {
-    fn go(repo: &Repository, tree: Option<&Tree>, parts: &[&str], blob: Oid) -> Result<Oid, LedgerError> {
+/// `root` with the regular file at `path` set to `blob` (`None`: removed,
+/// and any folder it leaves empty), every tree on the way rewritten and the
+/// rest shared.
+fn replace<'r>(repo: &'r Repository, root: &Tree, path: &str, blob: Option<Oid>) -> Result<Tree<'r>, LedgerError> {
+    /// The tree's new id, `None` once it is empty (git holds no empty folder).
+    fn go(
+        repo: &Repository,
+        tree: Option<&Tree>,
+        parts: &[&str],
+        blob: Option<Oid>,
+    ) -> Result<Option<Oid>, LedgerError> {
         let mut builder = repo.treebuilder(tree).map_err(LedgerError::from)?;
         match parts {
-            [name] => {
-                builder.insert(name, blob, FileMode::Blob.into()).map_err(LedgerError::from)?;
-            }
+            [name] => match blob {
+                Some(blob) => {
+                    builder.insert(name, blob, FileMode::Blob.into()).map_err(LedgerError::from)?;
+                }
+                None if builder.get(name).map_err(LedgerError::from)?.is_some() => {
+                    builder.remove(name).map_err(LedgerError::from)?;
+                }
+                None => {}
+            },
             [name, rest @ ..] => {
                 let sub = match tree.and_then(|t| t.get_name(name)) {
                     Some(entry) if entry.kind() == Some(git2::ObjectType::Tree) => {
@@ -215,15 +220,25 @@ fn replace<'r>(repo: &'r Repository, root: &Tree, path: &str, blob: Oid) -> Resu
                     }
                     _ => None,
                 };
-                let sub = go(repo, sub.as_ref(), rest, blob)?;
-                builder.insert(name, sub, FileMode::Tree.into()).map_err(LedgerError::from)?;
+                match go(repo, sub.as_ref(), rest, blob)? {
+                    Some(sub) => {
+                        builder.insert(name, sub, FileMode::Tree.into()).map_err(LedgerError::from)?;
+                    }
+                    None if builder.get(name).map_err(LedgerError::from)?.is_some() => {
+                        builder.remove(name).map_err(LedgerError::from)?;
+                    }
+                    None => {}
+                }
             }
             [] => return Err(LedgerError::Git("an empty path".to_owned())),
         }
-        builder.write().map_err(LedgerError::from)
+        if builder.is_empty() { Ok(None) } else { builder.write().map(Some).map_err(LedgerError::from) }
     }
     let parts: Vec<&str> = path.split('/').collect();
-    let oid = go(repo, Some(root), &parts, blob)?;
+    let oid = match go(repo, Some(root), &parts, blob)? {
+        Some(oid) => oid,
+        None => repo.treebuilder(None).and_then(|b| b.write()).map_err(LedgerError::from)?,
+    };
     repo.find_tree(oid).map_err(LedgerError::from)
 }
 

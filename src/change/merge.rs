@@ -27,7 +27,6 @@ use crate::change::pull_request::{self, Author, PrKind};
 use crate::change::sign::Signer;
 use crate::finding::{Finding, Pos, Severity, quoted};
 use crate::roll::config::{self, Config, ConfigError};
-use crate::roll::index;
 use crate::roll::layout;
 use crate::roll::member::{Member, Status};
 use crate::roll::mirrors::{self, MirrorCheck};
@@ -352,12 +351,7 @@ fn with_retries(
             Ok(prepared) => prepared,
             Err(findings) => return Ok(Outcome { findings, recorded: None }),
         };
-        let draft = Draft {
-            event: &prepared.event,
-            bytes: prepared.bytes.as_bytes(),
-            entry: prepared.entry.clone(),
-            index: prepared.index.as_ref(),
-        };
+        let draft = Draft { event: &prepared.event, bytes: prepared.bytes.as_bytes() };
         let admission = Admission { gate: request.gate, skip: &request.skip };
         match ledger::record(&repo, &branch, &draft, signer, &admission) {
             Ok(commit) => {
@@ -374,8 +368,6 @@ fn with_retries(
 struct Prepared {
     event: Event,
     bytes: String,
-    entry: index::IndexedMember,
-    index: Option<index::IndexState>,
     warnings: Vec<Finding>,
 }
 
@@ -492,10 +484,8 @@ fn prepare(
         pull_request_head,
         previous,
     };
-    let blob = Oid::hash_object(git2::ObjectType::Blob, bytes.as_bytes()).map_err(MergeError::from)?;
-    let entry = index::IndexedMember::from_member(&stamped_member, blob);
     let warnings = findings.into_iter().filter(|f| f.severity == Severity::Warning).collect();
-    Ok(Ok(Prepared { event, bytes, entry, index: found.index, warnings }))
+    Ok(Ok(Prepared { event, bytes, warnings }))
 }
 
 /// The numeric accounts of the approvers as the policy knows them, so that

@@ -17,6 +17,7 @@ use crate::roll::neighbours::{self, Wanted};
 use crate::roll::policy::Kind;
 use crate::roll::rules::Context;
 use crate::roll::rules::names::pr::*;
+use crate::roll::sharded;
 use crate::roll::source::{Source, SourceError};
 use crate::roll::validate::{self, Options};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
@@ -190,6 +191,9 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
     let shape = triage(&changes, &mut findings);
     if changes.iter().any(|c| c.path == index::INDEX_FILE && c.status != Delta::Deleted) {
         check_index(&repo, &to, &mut findings)?;
+    }
+    if changes.iter().any(|c| sharded::is_under_index(&c.path)) {
+        check_split_index(&repo, &to, &mut findings)?;
     }
     if findings.iter().any(Finding::is_error) {
         return Ok(Judgement::rejected(findings, Some(config)));
@@ -471,6 +475,26 @@ fn check_index(repo: &Repository, head: &Tree, findings: &mut Vec<Finding>) -> R
             "",
             "roll.index is not the index of the roll it comes with",
             "regenerate it with `rollcall index`; never edit it by hand",
+        ));
+    }
+    Ok(())
+}
+
+/// A pull request that changes the split index (`index/`) must ship
+/// exactly the index its own roll generates, or none at all.
+fn check_split_index(repo: &Repository, head: &Tree, findings: &mut Vec<Finding>) -> Result<(), SourceError> {
+    if head.get_name(sharded::INDEX_DIR).is_none() {
+        return Ok(());
+    }
+    let wanted = sharded::build(&Source::at(repo, head.id()))?;
+    if let Some(path) = sharded::first_difference(repo, head, &wanted)? {
+        findings.push(Finding::error(
+            INDEX,
+            &path,
+            Pos::START,
+            "",
+            format!("{path} is not the index of the roll it comes with"),
+            "regenerate the index with `rollcall index`; never edit it by hand",
         ));
     }
     Ok(())

@@ -23,8 +23,10 @@ use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-/// The only file outside `members/` an event may change: the merger
-/// refreshes the roll's index now and then.
+/// The files outside `members/` an event may change: the roll's split
+/// index (`index/`, which `verify` checks is exactly what the event
+/// writes), and the first layout's `roll.index`, which older mergers
+/// refreshed now and then and history keeps.
 const INDEX_FILE: &str = crate::roll::index::INDEX_FILE;
 
 /// Commit messages are short; a larger one is not rollcall's.
@@ -558,7 +560,8 @@ pub(crate) fn event_change<'c>(event: &Event, changes: &'c [PathChange]) -> Resu
             return Err(format!("the commit changes {other} besides, or instead of, {}", event.file));
         }
     };
-    if let Some(other) = changes.iter().find(|c| !is_under_members(&c.path) && c.path != INDEX_FILE) {
+    let index = |path: &str| path == INDEX_FILE || crate::roll::sharded::is_under_index(path);
+    if let Some(other) = changes.iter().find(|c| !is_under_members(&c.path) && !index(&c.path)) {
         return Err(format!("an event changes only its member file, but the commit also changes {}", other.path));
     }
     match (&change.old, &change.new, event.kind) {

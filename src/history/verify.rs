@@ -5,8 +5,15 @@
 //!
 //! From the first commit, the whole roll is validated and then kept as
 //! summaries; from a checkpoint, the checkpoint's state is trusted (it is
-//! signed) and read through its `roll.index`, so that only the events since
-//! are judged.
+//! signed) and read through its index, so that only the events since are
+//! judged. The gate every event passes starts from its tip the same way:
+//! with a current split index (`index/`), it reads only the index files
+//! and member files the event's judgement names, at any size of the roll.
+//!
+//! Every event's commit must leave the split index exactly as
+//! `sharded::update` writes it, and any other commit that changes it must
+//! leave it as `rollcall index` builds it: a hand-edited index file is
+//! `history.index`.
 
 use crate::change::amendment::{self, Amendment, is_rules_file};
 use crate::change::approval::{self, Approver, Payment, Subject};
@@ -30,6 +37,7 @@ use crate::roll::neighbours::{self, Wanted};
 use crate::roll::rules::Context;
 use crate::roll::rules::names::checkpoint::*;
 use crate::roll::rules::names::history::*;
+use crate::roll::sharded;
 use crate::roll::source::{Source, SourceError};
 use crate::roll::validate::{self, Options};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
@@ -270,6 +278,9 @@ impl<'r> Replay<'r> {
         if !findings.is_empty() {
             return Ok(Err(findings));
         }
+        if let Err(findings) = index_built(repo, first.tree)? {
+            return Ok(Err(findings));
+        }
         let numbers = roster.numbers();
         Ok(Ok(Replay {
             repo,
@@ -345,6 +356,9 @@ impl<'r> Replay<'r> {
             let help = "propose the change as a pull request that changes only schema/, and record it with \
                         `rollcall amend` once the directors approve; restore the branch from a trusted copy";
             return Ok(Err(vec![about(UNAPPROVED_AMENDMENT, &change.path, message, help)]));
+        }
+        if changes.iter().any(|c| sharded::is_under_index(&c.path)) {
+            return index_built(self.repo, step.tree);
         }
         Ok(Ok(()))
     }
@@ -518,11 +532,52 @@ impl<'r> Replay<'r> {
         {
             return Ok(Err(vec![finding]));
         }
-        let judged = self.judge(event, &change)?;
+        let judged = match self.judge(event, &change)? {
+            Ok(()) => self.index_written(step, &event.file, &change, changes)?,
+            refused => refused,
+        };
         if judged.is_ok() {
             self.last_event = Some((step.commit, event.date));
         }
         Ok(judged)
+    }
+
+    /// The event left the split index as `sharded::update` writes it: the
+    /// files its member was and is filed in, and the header, if the index
+    /// was current before it; nothing under `index/` otherwise.
+    fn index_written(
+        &self,
+        step: &Step,
+        file: &str,
+        change: &PathChange,
+        changes: &[PathChange],
+    ) -> Result<Verdict, HistoryError> {
+        let parent = self.repo.find_tree(self.tree).map_err(HistoryError::from)?;
+        let root = self.repo.find_tree(step.tree).map_err(HistoryError::from)?;
+        let members = root.get_name(MEMBERS_DIR).map_or(Oid::ZERO_SHA1, |e| e.id());
+        let blob = change.new.map_or(Oid::ZERO_SHA1, |s| s.id);
+        let expected = sharded::update(self.repo, &parent, file, blob, members).map_err(source_error)?;
+        let expected = expected.unwrap_or_default();
+        let mut wrong = None;
+        for (path, bytes) in &expected {
+            let want = bytes.as_ref().map(|b| Oid::hash_object(git2::ObjectType::Blob, b)).transpose()?;
+            if root.get_path(Path::new(path)).ok().map(|e| e.id()) != want {
+                wrong = Some(path.as_str());
+                break;
+            }
+        }
+        let unexpected =
+            |c: &&PathChange| sharded::is_under_index(&c.path) && !expected.iter().any(|(p, _)| *p == c.path);
+        let wrong = wrong.or_else(|| changes.iter().find(unexpected).map(|c| c.path.as_str()));
+        Ok(match wrong {
+            None => Ok(()),
+            Some(path) => Err(vec![about(
+                INDEX,
+                path,
+                format!("the event's commit leaves {path} other than the event writes it"),
+                "the index was edited by hand; restore the branch from a trusted copy",
+            )]),
+        })
     }
 
     /// The day (UTC) a commit was recorded, by its committer time.
@@ -616,7 +671,7 @@ impl<'r> Replay<'r> {
         }
         if event.kind == Kind::Admit {
             let number = event.member_number.unwrap_or_default();
-            if event.member_number.is_none() || !self.numbers.insert(number) {
+            if event.member_number.is_none() || self.roster.taken(self.repo, number)? || !self.numbers.insert(number) {
                 let message = format!("member number {number} was given before: numbers are never reused");
                 let pos = after.pos("/member_number");
                 return Ok(Err(vec![Finding::error(NUMBER_REUSED, file, pos, "/member_number", message, "")]));
@@ -761,6 +816,26 @@ fn termination(after: &Value) -> Option<Termination> {
     })
 }
 
+/// The split index at `tree`, if there is one, is the one `rollcall index`
+/// builds from the roll there: a commit may add, rebuild or drop it, never
+/// edit it.
+fn index_built(repo: &Repository, tree: Oid) -> Result<Verdict, HistoryError> {
+    let root = repo.find_tree(tree).map_err(HistoryError::from)?;
+    if root.get_name(sharded::INDEX_DIR).is_none() {
+        return Ok(Ok(()));
+    }
+    let built = sharded::build(&Source::at(repo, tree)).map_err(source_error)?;
+    Ok(match sharded::first_difference(repo, &root, &built).map_err(source_error)? {
+        None => Ok(()),
+        Some(path) => Err(vec![about(
+            INDEX,
+            &path,
+            format!("{path} is not the index of the roll it comes with: it was edited by hand"),
+            "regenerate the index with `rollcall index`; never edit it by hand",
+        )]),
+    })
+}
+
 fn load_config(repo: &Repository, tree: Oid) -> Result<Result<Config, Vec<Finding>>, HistoryError> {
     match config::load(&Source::at(repo, tree)) {
         Ok(config) => Ok(Ok(config)),
@@ -806,8 +881,12 @@ fn read_signers(repo: &Repository, tree: Oid) -> Result<Result<AllowedSigners, F
 }
 
 /// The roll as the replay keeps it: every member file's index entry, with
-/// its summary once read, and lookups by what the roll rules compare.
+/// its summary once read, and lookups by what the roll rules compare. From
+/// a tree with a current split index, only the files put since are kept,
+/// and the rest is looked up in that index as asked (`base`).
 struct Roster {
+    /// The commit tree whose split index stands for every file not in `slots`.
+    base: Option<Oid>,
     slots: HashMap<String, (index::IndexedMember, Option<Member>)>,
     by_account: HashMap<u64, BTreeSet<String>>,
     by_name: HashMap<String, BTreeSet<String>>,
@@ -818,6 +897,7 @@ struct Roster {
 impl Roster {
     fn empty() -> Roster {
         Roster {
+            base: None,
             slots: HashMap::new(),
             by_account: HashMap::new(),
             by_name: HashMap::new(),
@@ -851,6 +931,9 @@ impl Roster {
     /// since the index was written; without a usable index, read whole.
     fn indexed(repo: &Repository, tree: Oid) -> Result<Roster, HistoryError> {
         let root = repo.find_tree(tree).map_err(HistoryError::from)?;
+        if sharded::current(repo, &root).is_some() {
+            return Ok(Roster { base: Some(tree), ..Roster::empty() });
+        }
         let members = root.get_name(MEMBERS_DIR).map(|e| e.id());
         let text = root
             .get_name(index::INDEX_FILE)
@@ -896,8 +979,25 @@ impl Roster {
         Ok(roster)
     }
 
+    /// The numbers of the members kept (for a roster on a split index, of
+    /// those put since: [`Roster::taken`] asks the index for the rest).
     fn numbers(&self) -> HashSet<u64> {
         self.by_number.keys().copied().collect()
+    }
+
+    /// Whether a member of the base index, not put since, holds `number`.
+    fn taken(&self, repo: &Repository, number: u64) -> Result<bool, HistoryError> {
+        let wanted = Wanted { numbers: vec![number], ..Wanted::default() };
+        Ok(self.from_base(repo, &wanted)?.iter().any(|e| e.number == Some(number)))
+    }
+
+    /// The base index's entries `wanted` names, but for files put since.
+    fn from_base(&self, repo: &Repository, wanted: &Wanted) -> Result<Vec<sharded::Entry>, HistoryError> {
+        let Some(base) = self.base else { return Ok(Vec::new()) };
+        let root = repo.find_tree(base).map_err(HistoryError::from)?;
+        let entries = sharded::lookup(repo, &root, wanted)
+            .map_err(|_| HistoryError(format!("the index at {base} is not what `rollcall index` writes")))?;
+        Ok(entries.into_iter().filter(|e| !self.slots.contains_key(&e.path)).collect())
     }
 
     fn put(&mut self, entry: index::IndexedMember, member: Option<Member>) {
@@ -958,16 +1058,30 @@ impl Roster {
             paths.extend(self.by_number.get(number).unwrap_or(&empty).iter().cloned());
         }
         paths.remove(skip);
-        let mut members = Vec::with_capacity(paths.len());
+        let mut found: std::collections::BTreeMap<String, Member> = std::collections::BTreeMap::new();
+        if let Some(base) = self.base {
+            let root = repo.find_tree(base).map_err(HistoryError::from)?;
+            for entry in self.from_base(repo, wanted)?.into_iter().filter(|e| e.path != skip) {
+                let Ok(file) = root.get_path(Path::new(&entry.path)) else { continue };
+                let mut ignored = Vec::new();
+                if let Some(member) = read(repo, file.id(), &entry.path, &mut ignored)?
+                    .and_then(|b| neighbours::summarise(&entry.path, &b))
+                {
+                    found.insert(entry.path, member);
+                }
+            }
+        }
         for path in paths {
             let Some((entry, member)) = self.slots.get_mut(&path) else { continue };
             if member.is_none() {
                 let mut ignored = Vec::new();
                 *member = read(repo, entry.blob, &path, &mut ignored)?.and_then(|b| neighbours::summarise(&path, &b));
             }
-            members.extend(member.clone());
+            if let Some(member) = member.clone() {
+                found.insert(path, member);
+            }
         }
-        Ok(members)
+        Ok(found.into_values().collect())
     }
 }
 

@@ -1,19 +1,21 @@
-//! `roll.index`: who is who in the roll, one line per member file, so that
-//! `check-pr` and `merge` can find the few members a change could clash
-//! with, and the highest member number, without reading 100,000 files.
+//! `roll.index`, the index's first layout: who is who in the roll, one
+//! line per member file in one file. Ledgers written before the index was
+//! split ([`crate::roll::sharded`]) carry it, and their history keeps it,
+//! so it is still read, checked and trusted as it always was; events no
+//! longer rewrite it (a file the size of the roll), and `rollcall index`
+//! replaces it with the split index.
 //!
 //! The header names the git tree of `members/` the index was built from.
 //! When that is the tree being judged, the index is current; when it is an
 //! older tree, the files changed since (a tree diff, cheap for a few
-//! changes) are read directly on top of it. The ledger writer refreshes the
-//! index now and then from exactly that overlay, so it never has to re-read
-//! the roll. An index edited by hand is caught by `rollcall index --check`.
+//! changes) are read directly on top of it. An index edited by hand is
+//! caught by `rollcall index --check`.
 
 use crate::roll::member::Member;
 use crate::roll::source::{EntryKind, ReadError, Source, SourceError};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
 use git2::{ObjectType, Oid};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub const INDEX_FILE: &str = "roll.index";
 
@@ -135,6 +137,14 @@ pub fn parse(text: &str) -> Option<Index> {
 /// The index of the roll in `source`, in path order. Files that cannot be
 /// read as YAML are left out: they cannot clash with anyone.
 pub fn build(source: &Source) -> Result<String, SourceError> {
+    let (members_tree, entries) = collect(source)?;
+    Ok(render(&Index { members_tree, entries }))
+}
+
+/// Every member file of `source` that reads as YAML, as the index records
+/// it, in path order, and the git tree of `members/` they make (`None` if
+/// git could not hold the roll as it is).
+pub(crate) fn collect(source: &Source) -> Result<(Option<Oid>, Vec<IndexedMember>), SourceError> {
     let reader = source.reader()?;
     let listed = source.member_entries()?;
     let mut entries = Vec::new();
@@ -166,13 +176,14 @@ pub fn build(source: &Source) -> Result<String, SourceError> {
             entries.push(IndexedMember::from_member(&Member::from_document(&entry.path, value, &doc.spans), blob));
         }
     }
-    let members_tree = if exact { tree_of(&blobs)? } else { None };
-    Ok(render(&Index { members_tree, entries }))
+    let members_tree = if exact { tree_of("members/", &blobs)? } else { None };
+    Ok((members_tree, entries))
 }
 
-/// The git tree id of `members/` holding exactly these regular files, as
-/// `git add` would write it (`None` when there are none: git has no tree).
-fn tree_of(files: &[(&str, Oid)]) -> Result<Option<Oid>, SourceError> {
+/// The git tree id of the folder `prefix` (ending in `/`) holding exactly
+/// these regular files, as `git add` would write it (`None` when there are
+/// none: git has no tree).
+pub(crate) fn tree_of(prefix: &str, files: &[(&str, Oid)]) -> Result<Option<Oid>, SourceError> {
     #[derive(Default)]
     struct Dir<'a> {
         files: BTreeMap<&'a str, Oid>,
@@ -197,7 +208,7 @@ fn tree_of(files: &[(&str, Oid)]) -> Result<Option<Oid>, SourceError> {
     }
     let mut root = Dir::default();
     for (path, oid) in files {
-        let Some(relative) = path.strip_prefix("members/") else { return Ok(None) };
+        let Some(relative) = path.strip_prefix(prefix) else { return Ok(None) };
         let mut parts: Vec<&str> = relative.split('/').collect();
         let name = parts.pop().unwrap_or_default();
         let mut dir = &mut root;
@@ -269,29 +280,4 @@ pub(crate) fn stale_is_true(dir: &std::path::Path, text: &str) -> Result<bool, S
     root.insert(crate::roll::layout::MEMBERS_DIR, tree, 0o040000).map_err(SourceError::from)?;
     let root = root.write().map_err(SourceError::from)?;
     Ok(build(&Source::at(&repo, root))? == text)
-}
-
-/// The roll's index and the member files changed since it was written.
-pub struct IndexState {
-    /// The index blob.
-    pub text: String,
-    /// Each changed path with its entry now (`None`: gone or unreadable).
-    pub overlay: Vec<(String, Option<IndexedMember>)>,
-}
-
-impl IndexState {
-    /// The index of the roll once `file` is `entry`, for `members_tree`.
-    pub fn refreshed(&self, members_tree: Oid, file: &str, entry: IndexedMember) -> Option<String> {
-        let mut changed: HashMap<&str, Option<&IndexedMember>> =
-            self.overlay.iter().map(|(path, entry)| (path.as_str(), entry.as_ref())).collect();
-        changed.insert(file, Some(&entry));
-        let (_, rows) = rows(&self.text)?;
-        let mut entries = Vec::with_capacity(rows.len() + 1);
-        for row in rows.iter().filter(|row| !changed.contains_key(row.path)) {
-            entries.push(row.to_entry()?);
-        }
-        entries.extend(changed.into_values().flatten().cloned());
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
-        Some(render(&Index { members_tree: Some(members_tree), entries }))
-    }
 }

@@ -2,7 +2,7 @@
 //! rules that are data ([`schema`], [`policy`], [`config`]), a member
 //! ([`member`]) and where its file lives ([`layout`]), the rules that judge it
 //! ([`rules`], [`validate`], [`neighbours`]) and the index of the roll
-//! ([`index`]). Nothing here knows about pull requests or history.
+//! ([`sharded`], and the first layout [`index`]). Nothing here knows about pull requests or history.
 
 pub mod config;
 pub mod index;
@@ -13,6 +13,7 @@ pub mod neighbours;
 pub mod policy;
 pub mod rules;
 pub mod schema;
+pub mod sharded;
 pub mod source;
 pub mod validate;
 pub mod yaml;

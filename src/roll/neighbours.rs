@@ -1,12 +1,15 @@
 //! The few members of a roll that one change could clash with, and the
 //! highest member number, found without reading 100,000 files: through the
-//! roll's `roll.index` and the files changed since it was written, or, with
-//! no usable index, by a byte search over every member blob.
+//! roll's split index (`index/`, only the files the change's keys hash to)
+//! or its first layout (`roll.index`), and the files changed since it was
+//! written, or, with no usable index, by a byte search over every member
+//! blob.
 
 use crate::finding::Finding;
-use crate::roll::index::{self, IndexState, Row};
+use crate::roll::index::{self, Row};
 use crate::roll::member::Member;
 use crate::roll::rules::{Check, Context, RULES, Sink};
+use crate::roll::sharded;
 use crate::roll::source::SourceError;
 use crate::roll::validate::Options;
 use crate::roll::yaml::{self, MEMBER_LIMITS};
@@ -74,6 +77,14 @@ impl Wanted {
             || row.number.is_some_and(|n| self.numbers.contains(&n))
     }
 
+    pub(crate) fn matches_entry(&self, e: &sharded::Entry) -> bool {
+        e.account.is_some_and(|a| self.accounts.contains(&a))
+            || self.names.iter().any(|n| *n == e.id)
+            || e.organization.as_ref().is_some_and(|o| self.names.contains(o))
+            || self.tiers.contains(&e.tier)
+            || e.number.is_some_and(|n| self.numbers.contains(&n))
+    }
+
     fn matches_member(&self, member: &Member) -> bool {
         member.account.as_ref().is_some_and(|a| self.accounts.contains(&a.id))
             || member.id.as_ref().is_some_and(|id| self.names.contains(id))
@@ -89,17 +100,18 @@ pub struct Neighbours {
     pub members: Vec<Member>,
     /// The highest member number anywhere in the roll (0 if none).
     pub max_number: u64,
-    /// How the index stood, for the ledger writer to refresh it.
-    pub index: Option<IndexState>,
 }
 
 /// The members of the roll in `tree` (other than `skip`) that `wanted`
 /// names, with the roll's highest member number.
 pub fn find(repo: &Repository, tree: &Tree, skip: &str, wanted: &Wanted) -> Result<Neighbours, SourceError> {
     let Ok(members) = tree.get_path(Path::new(crate::roll::layout::MEMBERS_DIR)) else {
-        return Ok(Neighbours { members: Vec::new(), max_number: 0, index: None });
+        return Ok(Neighbours { members: Vec::new(), max_number: 0 });
     };
     let members = members.id();
+    if let Some(found) = through_split_index(repo, tree, members, skip, wanted)? {
+        return Ok(found);
+    }
     if let Some(found) = through_index(repo, tree, members, skip, wanted)? {
         return Ok(found);
     }
@@ -138,23 +150,69 @@ fn through_index(
             found.extend(summarise(&entry.path, &bytes));
         }
     }
-    let mut state = Vec::new();
-    for (path, oid) in &overlay {
+    found.extend(read_overlay(repo, &overlay, skip, wanted, &mut max_number)?);
+    found.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(Some(Neighbours { members: found, max_number }))
+}
+
+/// The members changed since an index was written, read directly: those
+/// `wanted` names (never `skip`), raising `max_number` to theirs.
+fn read_overlay(
+    repo: &Repository,
+    overlay: &[(String, Option<Oid>)],
+    skip: &str,
+    wanted: &Wanted,
+    max_number: &mut u64,
+) -> Result<Vec<Member>, SourceError> {
+    let mut found = Vec::new();
+    for (path, oid) in overlay {
         let member = match oid {
             Some(oid) => read_capped(repo, *oid, path, &mut Vec::new())?.and_then(|b| summarise(path, &b)),
             None => None,
         };
-        if let Some(member) = &member {
-            max_number = max_number.max(member.member_number.unwrap_or(0));
-            if path != skip && wanted.matches_member(member) {
-                found.push(member.clone());
+        if let Some(member) = member {
+            *max_number = (*max_number).max(member.member_number.unwrap_or(0));
+            if path != skip && wanted.matches_member(&member) {
+                found.push(member);
             }
         }
-        let entry = member.zip(*oid).map(|(m, oid)| index::IndexedMember::from_member(&m, oid));
-        state.push((path.clone(), entry));
     }
+    Ok(found)
+}
+
+/// Through the split index, if it describes `members` or a tree not far
+/// behind it: only the index files `wanted`'s keys hash to are read, and
+/// the member files they name.
+fn through_split_index(
+    repo: &Repository,
+    tree: &Tree,
+    members: Oid,
+    skip: &str,
+    wanted: &Wanted,
+) -> Result<Option<Neighbours>, SourceError> {
+    let Some(header) = sharded::header(repo, tree) else { return Ok(None) };
+    let Some(indexed) = header.members_tree else { return Ok(None) };
+    let overlay = if indexed == members {
+        Vec::new()
+    } else {
+        match changed_since(repo, indexed, members) {
+            Some(changed) if changed.len() <= MAX_OVERLAY => changed,
+            _ => return Ok(None),
+        }
+    };
+    let Ok(entries) = sharded::lookup(repo, tree, wanted) else { return Ok(None) };
+    let changed: HashMap<&str, Option<Oid>> = overlay.iter().map(|(p, o)| (p.as_str(), *o)).collect();
+    let mut max_number = header.highest;
+    let mut found = Vec::new();
+    for entry in entries.iter().filter(|e| e.path != skip && !changed.contains_key(e.path.as_str())) {
+        // Unchanged since the index, so the file in `tree` is the one indexed.
+        let Ok(file) = tree.get_path(Path::new(&entry.path)) else { return Ok(None) };
+        let bytes = read_capped(repo, file.id(), &entry.path, &mut Vec::new())?.unwrap_or_default();
+        found.extend(summarise(&entry.path, &bytes));
+    }
+    found.extend(read_overlay(repo, &overlay, skip, wanted, &mut max_number)?);
     found.sort_by(|a, b| a.file.cmp(&b.file));
-    Ok(Some(Neighbours { members: found, max_number, index: Some(IndexState { text, overlay: state }) }))
+    Ok(Some(Neighbours { members: found, max_number }))
 }
 
 fn index_text(repo: &Repository, tree: &Tree) -> Option<String> {
@@ -221,7 +279,7 @@ fn full_search(repo: &Repository, members: Oid, skip: &str, wanted: &Wanted) -> 
     let max_number = parts.iter().map(|(_, _, n)| *n).max().unwrap_or(0);
     let mut found: Vec<Member> = parts.into_iter().flat_map(|(_, found, _)| found).collect();
     found.sort_by(|a, b| a.file.cmp(&b.file));
-    Ok(Neighbours { members: found, max_number, index: None })
+    Ok(Neighbours { members: found, max_number })
 }
 
 /// The number on a canonical file's `member_number:` line, without parsing it.

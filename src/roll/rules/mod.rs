@@ -230,7 +230,7 @@ pub static RULES: &[Rule] = &[
     rule(pr::STATUS_CHANGE, "the only status change a member asks for is to resign", Check::PullRequest),
     warning(pr::MAINTENANCE, "a change outside members/ is not an application (warning)", Check::PullRequest),
     rule(pr::UNRELATED_HISTORY, "the pull request shares history with its base", Check::PullRequest),
-    rule(pr::INDEX, "a pull request changing roll.index ships the index its roll generates", Check::PullRequest),
+    rule(pr::INDEX, "a pull request changing the index ships the index its roll generates", Check::PullRequest),
     rule(
         approval::AUTHORISED,
         "approvers are on the membership committee (or the board, where it decides)",
@@ -277,6 +277,11 @@ pub static RULES: &[Rule] = &[
     rule(
         history::AMENDMENT_CHANGE,
         "an amendment's commit changes the files it names and only schema/",
+        Check::History,
+    ),
+    rule(
+        history::INDEX,
+        "the split index (index/) changes only as each event writes it, or as `rollcall index` builds it",
         Check::History,
     ),
     rule(

@@ -61,6 +61,7 @@ pub mod history {
     pub(crate) const UNAPPROVED_AMENDMENT: &str = "history.unapproved-amendment";
     pub(crate) const ANCHOR_ROTATION: &str = "history.anchor-rotation";
     pub(crate) const AMENDMENT_CHANGE: &str = "history.amendment-change";
+    pub(crate) const INDEX: &str = "history.index";
 }
 
 /// `amend.*`: an amendment of the rules, judged by `change/amendment.rs`
