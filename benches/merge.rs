@@ -4,6 +4,8 @@
 //! `cargo bench --bench merge [-- MEMBERS:MERGES …]` (default 1000:1000,
 //! 10000:1000 and 100000:1000). Prints a Markdown table of the time per
 //! merge (mean, median, 99th percentile, worst) and the peak memory.
+//! `-- --generate DIR MEMBERS` builds one ledger (branch `pr` holds an
+//! application) and stops, for profiling.
 
 mod common;
 
@@ -13,6 +15,14 @@ use std::process::Command;
 use std::time::Duration;
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let (Some(dir), Some(members)) = (args.get(i + 1), args.get(i + 2).and_then(|n| n.parse().ok())) else {
+            panic!("--generate DIR MEMBERS");
+        };
+        common::build(Path::new(dir), members, 1);
+        return;
+    }
     let sizes: Vec<(usize, usize)> = std::env::args()
         .skip(1)
         .filter_map(|a| a.split_once(':').and_then(|(m, n)| Some((m.parse().ok()?, n.parse().ok()?))))

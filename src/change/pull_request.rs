@@ -21,7 +21,7 @@ use crate::roll::sharded;
 use crate::roll::source::{Source, SourceError};
 use crate::roll::validate::{self, Options};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
-use git2::{Delta, DiffOptions, FileMode, ObjectType, Oid, Repository, Tree};
+use git2::{Delta, FileMode, ObjectType, Oid, Repository, Tree};
 use serde::Serialize;
 use serde_json::Value;
 use std::path::Path;
@@ -269,22 +269,17 @@ fn assess(dir: &Path, base: &str, head: &str, author: &Author, options: &Options
     Ok(Judgement { change: judged.change, findings: judged.findings, member: judged.member, config: Some(config) })
 }
 
+/// The files the pull request changed, descending only into the folders
+/// it changed: the cost of a pull request, not of the roll.
 fn changed_paths(repo: &Repository, from: &Tree, to: &Tree) -> Result<Vec<Changed>, git2::Error> {
-    let mut options = DiffOptions::new();
-    options.include_typechange(true).ignore_submodules(false).skip_binary_check(true);
-    let diff = repo.diff_tree_to_tree(Some(from), Some(to), Some(&mut options))?;
-    Ok(diff
-        .deltas()
-        .map(|delta| {
-            let side = if delta.status() == Delta::Deleted { delta.old_file() } else { delta.new_file() };
-            let bytes = side.path_bytes().unwrap_or_default();
-            Changed {
-                status: delta.status(),
-                path: String::from_utf8_lossy(bytes).into_owned(),
-                utf8: std::str::from_utf8(bytes).is_ok(),
-                mode: side.mode(),
-                oid: side.id(),
-            }
+    Ok(crate::util::tree_diff::changes(repo, Some(from), Some(to))?
+        .into_iter()
+        .map(|change| Changed {
+            status: change.status,
+            utf8: std::str::from_utf8(&change.path).is_ok(),
+            path: String::from_utf8_lossy(&change.path).into_owned(),
+            mode: change.file_mode(),
+            oid: change.side().id,
         })
         .collect())
 }

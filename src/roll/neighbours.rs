@@ -14,7 +14,7 @@ use crate::roll::source::SourceError;
 use crate::roll::validate::Options;
 use crate::roll::yaml::{self, MEMBER_LIMITS};
 use crate::util::blob::{Capped, read_capped as read_capped_blob};
-use git2::{Delta, ObjectType, Oid, Repository, Tree};
+use git2::{ObjectType, Oid, Repository, Tree};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -228,13 +228,10 @@ fn index_text(repo: &Repository, tree: &Tree) -> Option<String> {
 fn changed_since(repo: &Repository, old: Oid, new: Oid) -> Option<Vec<(String, Option<Oid>)>> {
     let old = repo.find_tree(old).ok()?;
     let new = repo.find_tree(new).ok()?;
-    let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None).ok()?;
     let mut changed = Vec::new();
-    for delta in diff.deltas() {
-        let gone = delta.status() == Delta::Deleted;
-        let side = if gone { delta.old_file() } else { delta.new_file() };
-        let Some(path) = side.path().and_then(Path::to_str) else { continue };
-        let now = (!gone && side.mode() == git2::FileMode::Blob).then(|| side.id());
+    for change in crate::util::tree_diff::changes(repo, Some(&old), Some(&new)).ok()? {
+        let Ok(path) = std::str::from_utf8(&change.path) else { continue };
+        let now = change.new.filter(|n| n.mode == i32::from(git2::FileMode::Blob)).map(|n| n.id);
         changed.push((format!("{}/{path}", crate::roll::layout::MEMBERS_DIR), now));
     }
     Some(changed)

@@ -1,9 +1,11 @@
-//! Plumbing with no knowledge of members or ledgers: atomic file writes and
-//! a small work-sharing loop.
+//! Plumbing with no knowledge of members or ledgers: atomic file writes,
+//! capped blob reads, the files two git trees differ in, and a small
+//! work-sharing loop.
 
 pub mod atomic;
 pub mod blob;
 pub mod parallel;
+pub mod tree_diff;
 
 /// Today's date in UTC: the default `--as-of`.
 pub fn today() -> jiff::civil::Date {
