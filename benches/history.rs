@@ -8,8 +8,10 @@
 //! in the repository between runs), then three times warm; the table shows
 //! the cold time, the median warm time, and the peak resident memory. Targets at 100k
 //! events: `log` ≤ 2 s, `roll --as-of` ≤ 2 s, `verify` ≤ 60 s, `verify
-//! --checkpoint` ≤ 1 s. `-- --generate DIR EVENTS` builds one history and
-//! stops, for profiling.
+//! --checkpoint` ≤ 1 s. The last columns time `git log --raw --no-abbrev`
+//! on the same history (git reading every commit and the trees it changed)
+//! and each cold command's ratio to it. `-- --generate DIR EVENTS` builds
+//! one history and stops, for profiling.
 
 mod common;
 
@@ -37,9 +39,9 @@ fn main() {
     let sizes = if sizes.is_empty() { vec![1_000, 10_000, 100_000] } else { sizes };
     let bin = env!("CARGO_BIN_EXE_rollcall");
     println!(
-        "| events | log (cold / warm) | log MEMBER | roll mid | roll last | verify (cold) | verify from checkpoint (cold) | peak RSS |"
+        "| events | log (cold / warm) | log MEMBER | roll mid | roll last | verify (cold) | verify from checkpoint (cold) | peak RSS | `git log --raw` | cold log / roll last / verify ÷ git |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for n in sizes.into_iter().filter(|&n| n > 0) {
         let dir = tempfile::tempdir().expect("temp dir");
         let repo = dir.path().to_str().expect("a UTF-8 temp dir");
@@ -70,17 +72,25 @@ fn main() {
         write_checkpoint(bin, &["checkpoint", "--sign", SIGNING_KEY, "--rev", &back, "--repo", repo], &checkpoint, n);
         let checkpoint = checkpoint.to_str().expect("a UTF-8 temp dir");
         let from_checkpoint = run(&["verify", "--checkpoint", checkpoint, "--key", VERIFYING_KEY, "--repo", repo]).0;
+        // The floor: git itself reading every commit and the trees it changed.
+        let (git, _, ok) = common::timed(Command::new("git").args(["-C", repo, "log", "--raw", "--no-abbrev", "main"]));
+        assert!(ok, "git log on the {n}-event history");
+        let ratio = |d: Duration| format!("{:.1}×", d.as_secs_f64() / git.as_secs_f64());
         let s = |d: Duration| format!("{:.2} s", d.as_secs_f64());
         let both = |(cold, warm): (Duration, Duration)| format!("{} / {}", s(cold), s(warm));
         println!(
-            "| {n} | {} | {} | {} | {} | {} | {} | {:.0} MB |",
+            "| {n} | {} | {} | {} | {} | {} | {} | {:.0} MB | {} | {} / {} / {} |",
             both(log),
             both(log_member),
             both(roll_mid),
             both(roll_last),
             s(verify),
             s(from_checkpoint),
-            peak_kib as f64 / 1024.0
+            peak_kib as f64 / 1024.0,
+            s(git),
+            ratio(log.0),
+            ratio(roll_last.0),
+            ratio(verify),
         );
     }
 }

@@ -48,7 +48,12 @@ fn libgit2(repo: &Repository, old: Oid, new: Oid) -> Vec<(String, git2::Delta, O
     diff.deltas()
         .map(|d| {
             let side = if d.status() == git2::Delta::Deleted { d.old_file() } else { d.new_file() };
-            (String::from_utf8_lossy(side.path_bytes().unwrap()).into_owned(), d.status(), side.id(), u32::from(side.mode()))
+            (
+                String::from_utf8_lossy(side.path_bytes().unwrap()).into_owned(),
+                d.status(),
+                side.id(),
+                u32::from(side.mode()),
+            )
         })
         .collect()
 }

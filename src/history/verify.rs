@@ -988,11 +988,11 @@ impl Roster {
     /// Whether a member of the base index, not put since, holds `number`.
     fn taken(&self, repo: &Repository, number: u64) -> Result<bool, HistoryError> {
         let wanted = Wanted { numbers: vec![number], ..Wanted::default() };
-        Ok(self.from_base(repo, &wanted)?.iter().any(|e| e.number == Some(number)))
+        Ok(self.base_entries(repo, &wanted)?.iter().any(|e| e.number == Some(number)))
     }
 
     /// The base index's entries `wanted` names, but for files put since.
-    fn from_base(&self, repo: &Repository, wanted: &Wanted) -> Result<Vec<sharded::Entry>, HistoryError> {
+    fn base_entries(&self, repo: &Repository, wanted: &Wanted) -> Result<Vec<sharded::Entry>, HistoryError> {
         let Some(base) = self.base else { return Ok(Vec::new()) };
         let root = repo.find_tree(base).map_err(HistoryError::from)?;
         let entries = sharded::lookup(repo, &root, wanted)
@@ -1061,7 +1061,7 @@ impl Roster {
         let mut found: std::collections::BTreeMap<String, Member> = std::collections::BTreeMap::new();
         if let Some(base) = self.base {
             let root = repo.find_tree(base).map_err(HistoryError::from)?;
-            for entry in self.from_base(repo, wanted)?.into_iter().filter(|e| e.path != skip) {
+            for entry in self.base_entries(repo, wanted)?.into_iter().filter(|e| e.path != skip) {
                 let Ok(file) = root.get_path(Path::new(&entry.path)) else { continue };
                 let mut ignored = Vec::new();
                 if let Some(member) = read(repo, file.id(), &entry.path, &mut ignored)?

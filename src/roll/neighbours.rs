@@ -79,7 +79,7 @@ impl Wanted {
 
     pub(crate) fn matches_entry(&self, e: &sharded::Entry) -> bool {
         e.account.is_some_and(|a| self.accounts.contains(&a))
-            || self.names.iter().any(|n| *n == e.id)
+            || self.names.contains(&e.id)
             || e.organization.as_ref().is_some_and(|o| self.names.contains(o))
             || self.tiers.contains(&e.tier)
             || e.number.is_some_and(|n| self.numbers.contains(&n))
