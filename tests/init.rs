@@ -95,7 +95,7 @@ fn a_new_foundation_admits_renews_expires_and_checkpoints() {
     for file in [
         "schema/policy.yaml",
         "schema/member.schema.json",
-        "roll.index",
+        "index/roll",
         ".github/CODEOWNERS",
         ".github/pull_request_template.md",
         ".github/workflows/check-pr.yml",
@@ -103,6 +103,7 @@ fn a_new_foundation_admits_renews_expires_and_checkpoints() {
         ".github/workflows/merge.yml",
         ".github/workflows/expire.yml",
         ".github/workflows/checkpoint.yml",
+        ".github/workflows/pages.yml",
         "CONTRIBUTING.md",
         "README.md",
         ".vscode/settings.json",

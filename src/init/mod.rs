@@ -12,8 +12,8 @@ use crate::finding::Finding;
 use crate::output::codeowners::{self, CODEOWNERS_FILE};
 use crate::output::editor_schema::{self, EDITOR_SCHEMA_FILE};
 use crate::roll::config::{self, ConfigError};
-use crate::roll::index;
 use crate::roll::policy::{self, Policy};
+use crate::roll::sharded;
 use crate::roll::source::Source;
 use git2::{Oid, Repository};
 use jiff::civil::Date;
@@ -338,7 +338,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 /// Every file of the new ledger but those derived from the policy
-/// (CODEOWNERS, roll.index, the editors' schema), path → contents.
+/// (CODEOWNERS, the roll's index, the editors' schema), path → contents.
 pub fn files(foundation: &Foundation) -> BTreeMap<String, String> {
     let (action_repo, action_commit) = foundation.action.split_once('@').unwrap_or((&foundation.action, ""));
     let tiers = match policy::load(policy_text(foundation).as_bytes()) {
@@ -452,7 +452,8 @@ fn build(root: &Path, foundation: &Foundation, signer: Option<&Signer>) -> Resul
     };
     write(root, CODEOWNERS_FILE, &codeowners::render(&config.policy.policy))?;
     write(root, EDITOR_SCHEMA_FILE, &editor_schema::render(config.schema.source(), &config.policy.policy))?;
-    write(root, index::INDEX_FILE, &index::build(&source).map_err(|e| InitError::Io(e.to_string()))?)?;
+    let index = sharded::build(&source).map_err(|e| InitError::Io(e.to_string()))?;
+    sharded::write_dir(root, &index).map_err(|e| InitError::Io(e.to_string()))?;
 
     let mut options = git2::RepositoryInitOptions::new();
     options.initial_head("main");
