@@ -5,7 +5,11 @@
 //! commits each with git2, and times the release binary on the work tree and
 //! on `--rev HEAD`: best wall time of three runs and the peak resident memory.
 //! It prints a Markdown table for the README. `-- --generate DIR N` writes
-//! one ledger and stops, for profiling.
+//! one ledger and stops, for profiling. `-- --ajv PATH` also times ajv-cli
+//! (`PATH` is its `ajv` binary, installed with ajv-formats beside it) on the
+//! same member files against the same schema in the same run, and prints
+//! the ratio: ajv-cli checks the schema only, rollcall also parses with
+//! positions and runs the roll rules.
 
 mod common;
 
@@ -23,15 +27,18 @@ fn main() {
         commit(dir);
         return;
     }
+    let ajv = args.iter().position(|a| a == "--ajv").map(|i| std::path::PathBuf::from(&args[i + 1]));
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
     let sizes = if sizes.is_empty() { vec![1_000, 10_000, 100_000] } else { sizes };
     let bin = env!("CARGO_BIN_EXE_rollcall");
     println!("| members | source | wall (best of 3) | files/s | peak RSS |");
     println!("|---:|---|---:|---:|---:|");
+    let mut ratios = Vec::new();
     for n in sizes {
         let dir = tempfile::tempdir().expect("temp dir");
         generate(dir.path(), n);
         commit(dir.path());
+        let mut work_tree = Duration::MAX;
         for (label, extra) in [("work tree", vec![]), ("--rev HEAD", vec!["--rev", "HEAD"])] {
             let mut best = Duration::MAX;
             let mut peak_kib = 0;
@@ -47,8 +54,44 @@ fn main() {
                 n as f64 / best.as_secs_f64(),
                 peak_kib as f64 / 1024.0
             );
+            if label == "work tree" {
+                work_tree = best;
+            }
+        }
+        if let Some(ajv) = &ajv {
+            let mut best = Duration::MAX;
+            let mut peak_kib = 0;
+            for _ in 0..3 {
+                let (elapsed, rss, ok) = run_ajv(ajv, dir.path());
+                assert!(ok, "ajv-cli must accept the generated member files");
+                best = best.min(elapsed);
+                peak_kib = peak_kib.max(rss);
+            }
+            println!(
+                "| {n} | ajv-cli (schema only) | {:.3} s | {:.0} | {:.0} MB |",
+                best.as_secs_f64(),
+                n as f64 / best.as_secs_f64(),
+                peak_kib as f64 / 1024.0
+            );
+            ratios.push((n, best.as_secs_f64() / work_tree.as_secs_f64()));
         }
     }
+    for (n, ratio) in ratios {
+        println!("\n{n} members: rollcall validate (work tree) is {ratio:.2}x as fast as ajv-cli");
+    }
+}
+
+/// `ajv validate --spec=draft2020 --strict=false -c ajv-formats --all-errors`
+/// on every member file, with ajv-formats found beside the binary.
+fn run_ajv(ajv: &Path, repo: &Path) -> (Duration, i64, bool) {
+    let modules = ajv.parent().and_then(Path::parent).expect("ajv lives in node_modules/.bin");
+    common::timed(
+        Command::new(ajv)
+            .current_dir(repo)
+            .env("NODE_PATH", modules)
+            .args(["validate", "--spec=draft2020", "--strict=false", "-c", "ajv-formats", "--all-errors"])
+            .args(["-s", "schema/member.schema.json", "-d", "members/**/*.yaml"]),
+    )
 }
 
 fn run(bin: &str, repo: &Path, extra: &[&str]) -> (Duration, i64, bool) {

@@ -21,10 +21,11 @@ pub fn application(i: usize) -> Value {
         0 => {
             let id = format!("{prefix}-org{i}");
             let tier = ["silver", "ruby", "gold"][i / 20 % 3];
+            let amount = sponsorship_usd(tier);
             json!({"id": id, "name": format!("Organization {i}"), "kind": "organization", "tier": tier,
                 "status": "applicant", "country": "US", "organization": id, "website": format!("https://{id}.example.com"),
                 "representative": {"github": format!("rep{i}"), "github_id": 50_000_000 + i},
-                "sponsorship": {"contribution": "cash", "amount_usd": 5000, "details": "Annual cash sponsorship of the foundation."}})
+                "sponsorship": {"contribution": "cash", "amount_usd": amount, "details": "Annual cash sponsorship of the foundation."}})
         }
         1 => {
             let id = format!("{prefix}-mirror{i}");
@@ -42,9 +43,16 @@ pub fn application(i: usize) -> Value {
     }
 }
 
+/// A generated sponsor's yearly cash sponsorship: at least its tier's fee
+/// (the shipped policy's), as `tier.sponsorship-terms` requires.
+fn sponsorship_usd(tier: &str) -> u64 {
+    if tier == "gold" { 20_000 } else { 5_000 }
+}
+
 /// Generated member `i`: its path and its canonical bytes.
 pub fn member(i: usize) -> (String, String) {
     let mut value = application(i);
+    let sponsorship_usd = value["sponsorship"]["amount_usd"].clone();
     let admitted = format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
     let expires = format!("2027-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
     let approvals = json!([
@@ -58,8 +66,7 @@ pub fn member(i: usize) -> (String, String) {
     doc.insert("expires".into(), json!(expires));
     doc.insert("approvals".into(), approvals);
     if i.is_multiple_of(20) {
-        let payment =
-            json!({"date": admitted, "amount_usd": 5000, "kind": "cash", "reference": format!("invoice {i}")});
+        let payment = json!({"date": admitted, "amount_usd": sponsorship_usd, "kind": "cash", "reference": format!("invoice {i}")});
         doc.insert("payments".into(), json!([payment]));
     }
     let id = value["id"].as_str().unwrap_or_default().to_owned();
