@@ -88,38 +88,11 @@ pub struct Roll {
 /// findings if the history has no one genesis. A date before the genesis
 /// is before the ledger began: an error, not an empty roll.
 pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Roll, Vec<Finding>>, HistoryError> {
-    let steps = history::chain(repo, tip, None)?;
-    let (_, genesis) = match history::beginning(repo, &steps)? {
-        Ok(genesis) => genesis,
+    let On { steps, at, policy, .. } = match on(repo, tip, as_of)? {
+        Ok(on) => on,
         Err(findings) => return Ok(Err(findings)),
     };
-    if as_of < genesis.date {
-        return Err(HistoryError(format!("the ledger begins on {}: there is no roll of {as_of}", genesis.date)));
-    }
-    // Newest first: the state is the tip, or the parent of the oldest of
-    // the events dated after `as_of` (never before the genesis, which no
-    // event predates). Only events' own dates count, not the committer's
-    // clock of a maintenance commit.
-    let mut at = 0;
-    for (i, step) in steps.iter().enumerate() {
-        match step.event() {
-            Some(event) if event.date <= as_of => break,
-            Some(_) => at = i + 1,
-            None => {}
-        }
-    }
-    let Some(state) = steps.get(at) else {
-        return Err(HistoryError("the ledger's history ends before its genesis".to_owned()));
-    };
-    let source = Source::at(repo, state.tree);
-    let policy = match config::load(&source) {
-        Ok(config) => config.policy.policy,
-        Err(ConfigError::Invalid(findings)) => {
-            let first = findings.first().map(|f| format!("{}:{}: {}", f.file, f.line, f.message)).unwrap_or_default();
-            return Err(HistoryError(format!("the policy in force on {as_of} cannot be read: {first}")));
-        }
-        Err(ConfigError::Source(e)) => return Err(HistoryError(e.to_string())),
-    };
+    let state = &steps[at];
     let files: Vec<(String, Oid)> = history::member_files(repo, state.tree)?
         .into_iter()
         .filter(|(_, side)| side.is_regular_file())
@@ -157,6 +130,54 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Roll, Vec
     let mut roll = tally(as_of, Some(state.commit), members, &policy.quorum);
     roll.totals.sort_by_key(|t| tiers.iter().position(|name| *name == t.tier));
     Ok(Ok(roll))
+}
+
+/// The ledger on a date: its history (newest first), its genesis, the
+/// index in `steps` of the state of that date, and the policy in force.
+pub(crate) struct On {
+    pub steps: Vec<history::Step>,
+    pub genesis: crate::change::genesis::Genesis,
+    pub at: usize,
+    pub policy: Policy,
+}
+
+/// The ledger of the first-parent history of `tip` on `as_of`, as `roll`
+/// and `export` read it; findings if the history has no one genesis. A
+/// date before the genesis is before the ledger began: an error.
+pub(crate) fn on(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<On, Vec<Finding>>, HistoryError> {
+    let steps = history::chain(repo, tip, None)?;
+    let (_, genesis) = match history::beginning(repo, &steps)? {
+        Ok(genesis) => genesis,
+        Err(findings) => return Ok(Err(findings)),
+    };
+    if as_of < genesis.date {
+        return Err(HistoryError(format!("the ledger begins on {}: there is no roll of {as_of}", genesis.date)));
+    }
+    // Newest first: the state is the tip, or the parent of the oldest of
+    // the events dated after `as_of` (never before the genesis, which no
+    // event predates). Only events' own dates count, not the committer's
+    // clock of a maintenance commit.
+    let mut at = 0;
+    for (i, step) in steps.iter().enumerate() {
+        match step.event() {
+            Some(event) if event.date <= as_of => break,
+            Some(_) => at = i + 1,
+            None => {}
+        }
+    }
+    let Some(state) = steps.get(at) else {
+        return Err(HistoryError("the ledger's history ends before its genesis".to_owned()));
+    };
+    let source = Source::at(repo, state.tree);
+    let policy = match config::load(&source) {
+        Ok(config) => config.policy.policy,
+        Err(ConfigError::Invalid(findings)) => {
+            let first = findings.first().map(|f| format!("{}:{}: {}", f.file, f.line, f.message)).unwrap_or_default();
+            return Err(HistoryError(format!("the policy in force on {as_of} cannot be read: {first}")));
+        }
+        Err(ConfigError::Source(e)) => return Err(HistoryError(e.to_string())),
+    };
+    Ok(Ok(On { steps, genesis, at, policy }))
 }
 
 /// What the roll reads of a member file.

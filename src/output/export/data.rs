@@ -16,10 +16,8 @@ use crate::finding::Finding;
 use crate::history::board::{self, Board};
 use crate::history::voting::{self, Summary};
 use crate::history::{self, HistoryError, Record};
-use crate::roll::config::{self, ConfigError};
 use crate::roll::member::Status;
 use crate::roll::policy::{Policy, TierClass};
-use crate::roll::source::Source;
 use crate::roll::yaml::{self, MEMBER_LIMITS};
 use crate::util::blob::{Capped, read_capped};
 use git2::{Oid, Repository};
@@ -121,35 +119,11 @@ struct Read {
 /// The public roll of the first-parent history of `tip` on `as_of`;
 /// findings if the history has no one genesis.
 pub fn gather(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Public, Vec<Finding>>, HistoryError> {
-    let steps = history::chain(repo, tip, None)?;
-    let (_, genesis) = match history::beginning(repo, &steps)? {
-        Ok(genesis) => genesis,
+    let voting::On { steps, genesis, at, policy } = match voting::on(repo, tip, as_of)? {
+        Ok(on) => on,
         Err(findings) => return Ok(Err(findings)),
     };
-    if as_of < genesis.date {
-        return Err(HistoryError(format!("the ledger begins on {}: there is no roll of {as_of}", genesis.date)));
-    }
-    // The state of `as_of`, as `rollcall roll` finds it: the parent of the
-    // oldest event dated after it.
-    let mut at = 0;
-    for (i, step) in steps.iter().enumerate() {
-        match step.event() {
-            Some(event) if event.date <= as_of => break,
-            Some(_) => at = i + 1,
-            None => {}
-        }
-    }
-    let Some(state) = steps.get(at) else {
-        return Err(HistoryError("the ledger's history ends before its genesis".to_owned()));
-    };
-    let policy = match config::load(&Source::at(repo, state.tree)) {
-        Ok(config) => config.policy.policy,
-        Err(ConfigError::Invalid(findings)) => {
-            let first = findings.first().map(|f| format!("{}:{}: {}", f.file, f.line, f.message)).unwrap_or_default();
-            return Err(HistoryError(format!("the policy in force on {as_of} cannot be read: {first}")));
-        }
-        Err(ConfigError::Source(e)) => return Err(HistoryError(e.to_string())),
-    };
+    let state = &steps[at];
     let board = match board::board_of(repo, &steps, as_of)? {
         Ok(board) => board,
         Err(findings) => return Ok(Err(findings)),
