@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Ledger, Outcome, commit_with_file, desk, run_in, tip};
+use common::{Finding, Ledger, Outcome, commit_with_file, desk, tip};
 use rollcall::roll::rules::{Check, RULES};
 use serde_json::Value;
 use std::path::Path;
@@ -38,10 +38,47 @@ fn pr(ledger: &Ledger, path: &str, text: &str) -> String {
     commit_with_file(&ledger.repo(), tip(ledger), path, text.as_bytes()).to_string()
 }
 
-fn record(ledger: &Ledger, head: &str, date: &str, extra: &[&str]) -> Outcome {
+/// What a command that records an event did, and the branch's tip before it.
+struct Attempt {
+    before: git2::Oid,
+    out: Outcome,
+}
+
+impl std::ops::Deref for Attempt {
+    type Target = Outcome;
+
+    fn deref(&self) -> &Outcome {
+        &self.out
+    }
+}
+
+fn attempt(ledger: &Ledger, args: &[&str]) -> Attempt {
+    let before = tip(ledger);
+    Attempt { before, out: ledger.run(args) }
+}
+
+fn record(ledger: &Ledger, head: &str, date: &str, extra: &[&str]) -> Attempt {
     let mut args = vec!["election", "record", "--head", head, "--date", date, "--format", "json"];
     args.extend_from_slice(extra);
-    ledger.run(&args)
+    attempt(ledger, &args)
+}
+
+fn certify(ledger: &Ledger, ballots: &Path, date: &str, approvers: &str) -> Attempt {
+    let ballots = ballots.to_str().unwrap();
+    let args = [
+        "election",
+        "certify",
+        ID,
+        "--ballots",
+        ballots,
+        "--date",
+        date,
+        "--approved-by",
+        approvers,
+        "--format",
+        "json",
+    ];
+    attempt(ledger, &args)
 }
 
 fn check_pr(ledger: &Ledger, head: &str, author: (&str, u64), date: &str) -> Outcome {
@@ -63,13 +100,13 @@ fn check_pr(ledger: &Ledger, head: &str, author: (&str, u64), date: &str) -> Out
     ])
 }
 
-fn nominate(ledger: &Ledger, nominee: (&str, u64), nominator: (&str, u64), date: &str) -> Outcome {
+fn nominate(ledger: &Ledger, nominee: (&str, u64), nominator: (&str, u64), date: &str) -> Attempt {
     let head = pr(ledger, &nomination_path(nominee.0), &nomination(nominee, nominator, false));
     let id = nominator.1.to_string();
     record(ledger, &head, date, &["--author", nominator.0, "--author-id", &id])
 }
 
-fn accept(ledger: &Ledger, nominee: (&str, u64), nominator: (&str, u64), date: &str) -> Outcome {
+fn accept(ledger: &Ledger, nominee: (&str, u64), nominator: (&str, u64), date: &str) -> Attempt {
     let head = pr(ledger, &nomination_path(nominee.0), &nomination(nominee, nominator, true));
     let id = nominee.1.to_string();
     record(ledger, &head, date, &["--author", nominee.0, "--author-id", &id])
@@ -80,12 +117,28 @@ fn landed(out: &Outcome) {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
 }
 
+/// Asserts a finding of `rule` that says where: in `file` at `line` and
+/// `column`, at the JSON Pointer `path` (empty for the whole file, or a
+/// line of a file that is not YAML), and how to fix it.
 #[track_caller]
-fn refused(ledger: &Ledger, out: &Outcome, rule: &str) {
-    let before = tip(ledger);
-    assert_eq!(out.code, 1, "{rule}: {}{}", out.stdout, out.stderr);
-    assert!(out.findings.iter().any(|f| f.rule == rule), "{rule} expected: {}", out.stdout);
-    assert_eq!(tip(ledger), before);
+fn found_at(findings: &[Finding], rule: &str, file: &str, line: u32, column: u32, path: &str) {
+    let found = findings
+        .iter()
+        .find(|f| f.rule == rule && f.file == file && f.line == line && f.column == column && f.path == path);
+    let listed: Vec<String> =
+        findings.iter().map(|f| format!("  {} {}:{}:{} {:?}", f.rule, f.file, f.line, f.column, f.path)).collect();
+    let found = found
+        .unwrap_or_else(|| panic!("expected {rule} at {file}:{line}:{column} {path:?}, got:\n{}", listed.join("\n")));
+    assert!(!found.help.trim().is_empty(), "{rule} says how to fix it");
+}
+
+/// Asserts that the attempt was refused with a finding of `rule` at
+/// `file`, `line`, `column` and `path`, and that the branch did not move.
+#[track_caller]
+fn refused(ledger: &Ledger, attempt: &Attempt, rule: &str, file: &str, line: u32, column: u32, path: &str) {
+    assert_eq!(attempt.code, 1, "{rule}: {}{}", attempt.stdout, attempt.stderr);
+    found_at(&attempt.findings, rule, file, line, column, path);
+    assert_eq!(tip(ledger), attempt.before, "{rule}: a refused event moved the branch");
 }
 
 const ADA: (&str, u64) = ("ada-quill", 92000001);
@@ -193,48 +246,14 @@ fn an_election_from_opening_to_certification_verifies_and_seats_the_winner() {
     assert!(text.contains(&receipts[3]), "a voter finds their receipt");
     assert_eq!(text.lines().count(), 4 + 2, "four counted ballots, a header and the head");
     // Certification before voting closes, or by one member of the committee, is refused.
-    let path = published.to_str().unwrap();
-    let early = ledger.run(&[
-        "election",
-        "certify",
-        ID,
-        "--ballots",
-        path,
-        "--date",
-        "2026-10-20",
-        "--approved-by",
-        COMMITTEE,
-        "--format",
-        "json",
-    ]);
-    refused(&ledger, &early, "election.closed");
-    let alone = ledger.run(&[
-        "election",
-        "certify",
-        ID,
-        "--ballots",
-        path,
-        "--date",
-        "2026-11-05",
-        "--approved-by",
-        "priya-raman",
-        "--format",
-        "json",
-    ]);
-    refused(&ledger, &alone, "election.approvals");
-    landed(&ledger.run(&[
-        "election",
-        "certify",
-        ID,
-        "--ballots",
-        path,
-        "--date",
-        "2026-11-05",
-        "--approved-by",
-        COMMITTEE,
-    ]));
-    let result: Value = serde_json::from_str(
-        &std::fs::read_to_string(ledger.path().join(format!("elections/{ID}/result.json"))).unwrap_or_else(|_| {
+    let result_file = format!("elections/{ID}/result.json");
+    let early = certify(&ledger, &published, "2026-10-20", COMMITTEE);
+    refused(&ledger, &early, "election.closed", &result_file, 1, 1, "");
+    let alone = certify(&ledger, &published, "2026-11-05", "priya-raman");
+    refused(&ledger, &alone, "election.approvals", &result_file, 1, 1, "");
+    landed(&certify(&ledger, &published, "2026-11-05", COMMITTEE));
+    let result: Value =
+        serde_json::from_str(&std::fs::read_to_string(ledger.path().join(&result_file)).unwrap_or_else(|_| {
             String::from_utf8(
                 ledger
                     .repo()
@@ -245,7 +264,7 @@ fn an_election_from_opening_to_certification_verifies_and_seats_the_winner() {
                             .unwrap()
                             .tree()
                             .unwrap()
-                            .get_path(Path::new(&format!("elections/{ID}/result.json")))
+                            .get_path(Path::new(&result_file))
                             .unwrap()
                             .id(),
                     )
@@ -254,9 +273,8 @@ fn an_election_from_opening_to_certification_verifies_and_seats_the_winner() {
                     .to_vec(),
             )
             .unwrap()
-        }),
-    )
-    .unwrap();
+        }))
+        .unwrap();
     assert_eq!(result["elected"], serde_json::json!(["sil-ops"]), "{result}");
     assert_eq!(result["turnout"]["ballots"], 4);
     assert_eq!(result["quorum"]["quorate"], true);
@@ -287,19 +305,35 @@ fn an_election_from_opening_to_certification_verifies_and_seats_the_winner() {
     assert!(status.stdout.contains("certified") && status.stdout.contains("sil-ops"), "{}", status.stdout);
 }
 
-/// Rewrites the tip's commit with `path` replaced by `bytes`, keeping its message.
-fn tamper(ledger: &Ledger, path: &str, edit: impl FnOnce(String) -> String) -> git2::Oid {
+/// Replaces the tip of main by a commit of the same parent, author and
+/// committer whose tree and message `change` gives: history rewritten by hand.
+fn rewrite_tip(
+    ledger: &Ledger,
+    change: impl FnOnce(&git2::Repository, &git2::Commit) -> (git2::Oid, String),
+) -> git2::Oid {
     let repo = ledger.repo();
     let head = repo.find_commit(tip(ledger)).unwrap();
-    let entry = head.tree().unwrap().get_path(Path::new(path)).unwrap();
-    let text = String::from_utf8(repo.find_blob(entry.id()).unwrap().content().to_vec()).unwrap();
-    let blob = repo.blob(edit(text).as_bytes()).unwrap();
-    let tree = repo.find_tree(common::tree_with_file(&repo, head.tree_id(), path, blob)).unwrap();
+    let (tree, message) = change(&repo, &head);
+    let tree = repo.find_tree(tree).unwrap();
     let parent = head.parent(0).unwrap();
-    let commit =
-        repo.commit(None, &head.author(), &head.committer(), head.message().unwrap(), &tree, &[&parent]).unwrap();
-    repo.reference("refs/heads/main", commit, true, "tamper").unwrap();
+    let commit = repo.commit(None, &head.author(), &head.committer(), &message, &tree, &[&parent]).unwrap();
+    repo.reference("refs/heads/main", commit, true, "rewrite").unwrap();
     commit
+}
+
+/// Rewrites the tip's commit with the text at `path` edited, keeping its message.
+fn tamper(ledger: &Ledger, path: &str, edit: impl FnOnce(String) -> String) -> git2::Oid {
+    rewrite_tip(ledger, |repo, head| {
+        let entry = head.tree().unwrap().get_path(Path::new(path)).unwrap();
+        let text = String::from_utf8(repo.find_blob(entry.id()).unwrap().content().to_vec()).unwrap();
+        let blob = repo.blob(edit(text).as_bytes()).unwrap();
+        (common::tree_with_file(repo, head.tree_id(), path, blob), head.message().unwrap().to_owned())
+    })
+}
+
+/// Rewrites the tip's commit with its message (the event's trailers) edited, keeping its tree.
+fn forge(ledger: &Ledger, edit: impl FnOnce(&str) -> String) -> git2::Oid {
+    rewrite_tip(ledger, |_, head| (head.tree_id(), edit(head.message().unwrap())))
 }
 
 fn certified() -> (Ledger, tempfile::TempDir) {
@@ -312,17 +346,7 @@ fn certified() -> (Ledger, tempfile::TempDir) {
         &[("nw-opensource", "sil-ops"), ("bf-cto", "bf-cto"), ("fenwick", "bf-cto,sil-ops")],
         &published,
     );
-    landed(&ledger.run(&[
-        "election",
-        "certify",
-        ID,
-        "--ballots",
-        published.to_str().unwrap(),
-        "--date",
-        "2026-11-05",
-        "--approved-by",
-        COMMITTEE,
-    ]));
+    landed(&certify(&ledger, &published, "2026-11-05", COMMITTEE));
     (ledger, scratch)
 }
 
@@ -404,43 +428,49 @@ fn check_pr_judges_nominations_like_the_recorder() {
         ("someone", 99),
         "2026-09-05",
     );
-    assert!(stranger.findings.iter().any(|f| f.rule == "nomination.nominator"), "{}", stranger.stdout);
+    let bf = nomination_path("bf-cto");
+    found_at(&stranger.findings, "nomination.nominator", &bf, 2, 12, "/nominator");
     let committee =
         check_pr(&ledger, &pr(&ledger, &nomination_path("bf-cto"), &nomination(BF, PRIYA, false)), PRIYA, "2026-09-05");
-    assert!(committee.findings.iter().any(|f| f.rule == "nomination.nominator"), "{}", committee.stdout);
+    found_at(&committee.findings, "nomination.nominator", &bf, 2, 12, "/nominator");
     let rep =
         check_pr(&ledger, &pr(&ledger, &nomination_path("sil-ops"), &nomination(SIL, SIL, false)), SIL, "2026-09-05");
     assert_eq!(rep.code, 0, "a sponsor's representative may nominate themselves: {}", rep.stdout);
     let own =
         check_pr(&ledger, &pr(&ledger, &nomination_path("ada-quill"), &nomination(ADA, ADA, false)), ADA, "2026-09-05");
-    assert!(own.findings.iter().any(|f| f.rule == "nomination.self"), "{}", own.stdout);
+    found_at(&own.findings, "nomination.self", &nomination_path("ada-quill"), 2, 12, "/nominator");
     let nominee_committee = check_pr(
         &ledger,
         &pr(&ledger, &nomination_path("priya-raman"), &nomination(PRIYA, ADA, false)),
         ADA,
         "2026-09-05",
     );
-    assert!(
-        nominee_committee.findings.iter().any(|f| f.rule == "nomination.election-committee"),
-        "{}",
-        nominee_committee.stdout
-    );
+    let priya = nomination_path("priya-raman");
+    found_at(&nominee_committee.findings, "nomination.election-committee", &priya, 1, 10, "/nominee");
     // A pull request that also changes a member file is no nomination.
     let repo = ledger.repo();
     let first =
         commit_with_file(&repo, tip(&ledger), &nomination_path("bf-cto"), nomination(BF, ADA, false).as_bytes());
     let both = commit_with_file(&repo, first, "members/zz/zed.yaml", b"id: zed\n").to_string();
     let mixed = check_pr(&ledger, &both, ADA, "2026-09-05");
-    assert!(mixed.findings.iter().any(|f| f.rule == "nomination.scope"), "{}", mixed.stdout);
+    found_at(&mixed.findings, "nomination.scope", &bf, 1, 1, "");
 }
 
 /// One failing case for every rule of an election (`Check::Election`):
-/// each refused with its rule, and nothing moved.
+/// each refused with its rule at the place it names (file, line, column
+/// and YAML path, with help), and nothing moved. A rule counts as covered
+/// only through `case` or `seen`, which both demand the place.
 #[test]
 fn every_election_rule_has_a_failing_case() {
     let covered: std::cell::RefCell<Vec<&str>> = std::cell::RefCell::new(Vec::new());
-    let case = |rule: &'static str, ledger: &Ledger, out: Outcome| {
-        refused(ledger, &out, rule);
+    let case =
+        |rule: &'static str, ledger: &Ledger, attempt: Attempt, file: &str, line: u32, column: u32, path: &str| {
+            refused(ledger, &attempt, rule, file, line, column, path);
+            covered.borrow_mut().push(rule);
+        };
+    // Findings of no recording: of `verify`, or of a file read directly.
+    let seen = |rule: &'static str, findings: &[Finding], file: &str, line: u32, column: u32, path: &str| {
+        found_at(findings, rule, file, line, column, path);
         covered.borrow_mut().push(rule);
     };
     let open_with = |yaml: &str, approvers: &str, path: &str| {
@@ -451,96 +481,54 @@ fn every_election_rule_has_a_failing_case() {
     };
     let file = format!("elections/{ID}/election.yaml");
     let (l, o) = open_with(&election_yaml("colour: blue\n"), COMMITTEE, &file);
-    case("election.file", &l, o);
+    case("election.file", &l, o, &file, 11, 9, "/colour");
     let (l, o) = open_with(&election_yaml(""), COMMITTEE, "elections/Board_2026/election.yaml");
-    case("election.id", &l, o);
+    case("election.id", &l, o, "elections/Board_2026/election.yaml", 1, 1, "");
     let (l, o) = open_with(&election_yaml("").replace("seats: 1", "seats: 40"), COMMITTEE, &file);
-    case("election.seats", &l, o);
+    case("election.seats", &l, o, &file, 2, 8, "/seats");
     let (l, o) =
         open_with(&election_yaml("").replace("closes: \"2026-10-31\"", "closes: \"2026-10-15\""), COMMITTEE, &file);
-    case("election.windows", &l, o);
+    case("election.windows", &l, o, &file, 9, 11, "/voting/closes");
     let (l, o) = open_with(&election_yaml("method: plurality\n"), COMMITTEE, &file);
-    case("election.method", &l, o);
-    let (l, o) = open_with(&election_yaml("").replace("[tomasz-wren]", "[ada-quill]"), COMMITTEE, &file);
-    case("election.replaces", &l, o);
+    case("election.method", &l, o, &file, 11, 9, "/method");
+    let (l, o) = open_with(&election_yaml("").replace("[tomasz-wren]", "[tomasz-wren, ada-quill]"), COMMITTEE, &file);
+    case("election.replaces", &l, o, &file, 10, 25, "/replaces/1");
     let (l, o) = open_with(&election_yaml(""), "priya-raman", &file);
-    case("election.approvals", &l, o);
+    case("election.approvals", &l, o, &file, 1, 1, "");
+    // Opened after its nominations open: judged at recording, at the field to blame.
+    let l = desk();
+    let head = pr(&l, &file, &election_yaml(""));
+    let o = record(&l, &head, "2026-09-02", &["--approved-by", COMMITTEE]);
+    refused(&l, &o, "election.windows", &file, 5, 10, "/nominations/opens");
     // A nomination recorded before the election exists.
     let l = desk();
     let head = pr(&l, &nomination_path("bf-cto"), &nomination(BF, ADA, false));
     let o = record(&l, &head, "2026-09-05", &["--author", ADA.0, "--author-id", "92000001"]);
-    case("election.scope", &l, o);
+    case("election.scope", &l, o, &file, 1, 1, "");
     let l = nominated();
     let scratch = tempfile::tempdir().unwrap();
     let published = scratch.path().join("ballots.box");
     vote(&l, &scratch.path().join("box"), &[("nw-opensource", "sil-ops")], &published);
-    let p = published.to_str().unwrap().to_owned();
-    let o = l.run(&[
-        "election",
-        "certify",
-        ID,
-        "--ballots",
-        &p,
-        "--date",
-        "2026-10-30",
-        "--approved-by",
-        COMMITTEE,
-        "--format",
-        "json",
-    ]);
-    case("election.closed", &l, o);
-    // A BLT whose candidates are not the accepted nominees.
+    let result_file = format!("elections/{ID}/result.json");
+    let box_file = format!("elections/{ID}/ballots.box");
+    case("election.closed", &l, certify(&l, &published, "2026-10-30", COMMITTEE), &result_file, 1, 1, "");
+    // A BLT whose candidates are not the accepted nominees: its first line
+    // gives the number of candidates and seats.
     let blt = scratch.path().join("service.blt");
+    let blt_file = format!("elections/{ID}/ballots.blt");
     std::fs::write(&blt, "2 1\n10 1 2 0\n0\n\"bf-cto\"\n\"someone\"\n\"Board\"\n").unwrap();
-    let o = l.run(&[
-        "election",
-        "certify",
-        ID,
-        "--ballots",
-        blt.to_str().unwrap(),
-        "--date",
-        "2026-11-05",
-        "--approved-by",
-        COMMITTEE,
-        "--format",
-        "json",
-    ]);
-    case("election.candidates", &l, o);
+    case("election.candidates", &l, certify(&l, &blt, "2026-11-05", COMMITTEE), &blt_file, 1, 1, "");
     // A BLT too light for the quorum: certified never.
     std::fs::write(&blt, "2 1\n1 1 2 0\n0\n\"bf-cto\"\n\"sil-ops\"\n\"Board\"\n").unwrap();
-    let o = l.run(&[
-        "election",
-        "certify",
-        ID,
-        "--ballots",
-        blt.to_str().unwrap(),
-        "--date",
-        "2026-11-05",
-        "--approved-by",
-        COMMITTEE,
-        "--format",
-        "json",
-    ]);
-    case("election.result", &l, o);
-    // A box with a ballot of a weight nobody in the electorate holds.
+    case("election.result", &l, certify(&l, &blt, "2026-11-05", COMMITTEE), &result_file, 1, 1, "");
+    // A box with a ballot of a weight nobody in the electorate holds: the
+    // changed ballot no longer chains to the header.
     let forged = std::fs::read_to_string(&published).unwrap().replace("\"weight\":50", "\"weight\":49");
     let forged_path = scratch.path().join("forged.box");
     std::fs::write(&forged_path, &forged).unwrap();
-    let o = l.run(&[
-        "election",
-        "certify",
-        ID,
-        "--ballots",
-        forged_path.to_str().unwrap(),
-        "--date",
-        "2026-11-05",
-        "--approved-by",
-        COMMITTEE,
-        "--format",
-        "json",
-    ]);
-    assert!(o.findings.iter().any(|f| f.rule == "box.chain"), "a changed weight breaks the chain: {}", o.stdout);
-    // The box's own rules, read directly.
+    let o = certify(&l, &forged_path, "2026-11-05", COMMITTEE);
+    refused(&l, &o, "box.chain", &box_file, 2, 1, "");
+    // The box's own rules, read directly: each at the line to blame.
     let header = forged.lines().next().unwrap().to_owned();
     let ballot = |receipt: &str, tag: &str, weight: u64, ranking: &str| serde_json::json!({"receipt": receipt, "tag": tag, "weight": weight, "memberships": 1, "ranking": serde_json::from_str::<Value>(ranking).unwrap()});
     let sealed = |ballots: Vec<Value>| {
@@ -549,94 +537,69 @@ fn every_election_rule_has_a_failing_case() {
             ballots.into_iter().map(|b| serde_json::from_value(b).unwrap()).collect();
         rollcall::election::ballot_box::publish(&header, &ballots)
     };
-    let rules_of = |text: &str| -> Vec<String> {
-        rollcall::election::ballot_box::read("b.box", text.as_bytes())
-            .err()
-            .unwrap_or_default()
-            .iter()
-            .map(|f| f.rule.to_string())
-            .collect()
+    // A box's findings as the report prints them; each case finds one.
+    let read_box = |text: &str| -> Vec<Finding> {
+        let found = rollcall::election::ballot_box::read("b.box", text.as_bytes()).err().unwrap_or_default();
+        assert_eq!(found.len(), 1, "{found:?}");
+        serde_json::from_value(serde_json::to_value(found).unwrap()).unwrap()
     };
-    assert_eq!(rules_of("not a box\n"), ["box.format"]);
-    covered.borrow_mut().push("box.format");
-    assert_eq!(
-        rules_of(&sealed(vec![ballot("r1", "t1", 1, "[]"), ballot("r2", "t1", 1, "[]")])),
-        ["box.credential-twice"]
-    );
-    covered.borrow_mut().push("box.credential-twice");
-    assert_eq!(rules_of(&sealed(vec![ballot("r1", "t1", 1, "[\"sil-ops\", \"sil-ops\"]")])), ["box.ranking"]);
-    covered.borrow_mut().push("box.ranking");
-    assert_eq!(rules_of(&sealed(vec![ballot("r1", "t1", 0, "[]")])), ["box.weights"]);
+    seen("box.format", &read_box("not a box\n"), "b.box", 1, 1, "");
+    let twice = sealed(vec![ballot("r1", "t1", 1, "[]"), ballot("r2", "t1", 1, "[]")]);
+    seen("box.credential-twice", &read_box(&twice), "b.box", 3, 1, "");
+    let ranked_twice = sealed(vec![ballot("r1", "t1", 1, "[\"sil-ops\", \"sil-ops\"]")]);
+    seen("box.ranking", &read_box(&ranked_twice), "b.box", 2, 1, "");
+    found_at(&read_box(&sealed(vec![ballot("r1", "t1", 0, "[]")])), "box.weights", "b.box", 2, 1, "");
     let light = sealed(vec![ballot("r1", "t1", 49, "[\"sil-ops\"]")]);
     std::fs::write(&forged_path, &light).unwrap();
-    let o = l.run(&[
-        "election",
-        "certify",
-        ID,
-        "--ballots",
-        forged_path.to_str().unwrap(),
-        "--date",
-        "2026-11-05",
-        "--approved-by",
-        COMMITTEE,
-        "--format",
-        "json",
-    ]);
-    case("box.weights", &l, o);
-    assert_eq!(
-        rules_of(&light.replace(&light.lines().last().unwrap().to_owned(), "{\"head\":\"00\",\"ballots\":1}")),
-        ["box.chain"]
-    );
-    covered.borrow_mut().push("box.chain");
-    // Nominations.
+    case("box.weights", &l, certify(&l, &forged_path, "2026-11-05", COMMITTEE), &box_file, 2, 1, "");
+    let headless = light.replace(light.lines().last().unwrap(), "{\"head\":\"00\",\"ballots\":1}");
+    seen("box.chain", &read_box(&headless), "b.box", 3, 1, "");
+    // Nominations: the nominee's fields on line 1, the nominator's on line 2.
     let l = opened();
-    let head = pr(&l, &nomination_path("bf-cto"), "nominee: {github: bf-cto}\n");
-    case("nomination.file", &l, record(&l, &head, "2026-09-05", &["--author", ADA.0, "--author-id", "92000001"]));
+    let by_ada = ["--author", ADA.0, "--author-id", "92000001"];
+    let bf = nomination_path("bf-cto");
+    let head = pr(&l, &bf, "nominee: {github: bf-cto}\n");
+    case("nomination.file", &l, record(&l, &head, "2026-09-05", &by_ada), &bf, 1, 10, "/nominee/github_id");
     let repo = l.repo();
-    let first = commit_with_file(&repo, tip(&l), &nomination_path("bf-cto"), nomination(BF, ADA, false).as_bytes());
+    let first = commit_with_file(&repo, tip(&l), &bf, nomination(BF, ADA, false).as_bytes());
     let both = commit_with_file(&repo, first, "README.md", b"x\n").to_string();
-    case("nomination.scope", &l, record(&l, &both, "2026-09-05", &["--author", ADA.0, "--author-id", "92000001"]));
-    case("nomination.author", &l, nominate_by(&l, BF, ADA, FEN, "2026-09-05"));
-    case("nomination.window", &l, nominate(&l, BF, ADA, "2026-10-05"));
-    let head = pr(&l, &nomination_path("bf-cto"), &nomination(BF, ADA, true));
-    case("nomination.acceptance", &l, record(&l, &head, "2026-09-05", &["--author", ADA.0, "--author-id", "92000001"]));
-    case("nomination.nominator", &l, nominate(&l, BF, ("stranger", 99), "2026-09-05"));
-    case("nomination.nominee-standing", &l, nominate(&l, ("stranger", 99), ADA, "2026-09-05"));
-    case("nomination.self", &l, nominate(&l, ADA, ADA, "2026-09-05"));
-    case("nomination.election-committee", &l, nominate(&l, PRIYA, ADA, "2026-09-05"));
+    case("nomination.scope", &l, record(&l, &both, "2026-09-05", &by_ada), "README.md", 1, 1, "");
+    case("nomination.author", &l, nominate_by(&l, BF, ADA, FEN, "2026-09-05"), &bf, 2, 12, "/nominator");
+    // Made on a day out of its window: no field of the file is to blame.
+    case("nomination.window", &l, nominate(&l, BF, ADA, "2026-10-05"), &bf, 1, 1, "");
+    let head = pr(&l, &bf, &nomination(BF, ADA, true));
+    case("nomination.acceptance", &l, record(&l, &head, "2026-09-05", &by_ada), &bf, 4, 11, "/accepted");
+    case("nomination.nominator", &l, nominate(&l, BF, ("stranger", 99), "2026-09-05"), &bf, 2, 12, "/nominator");
+    let stranger = nomination_path("stranger");
+    let o = nominate(&l, ("stranger", 99), ADA, "2026-09-05");
+    case("nomination.nominee-standing", &l, o, &stranger, 1, 10, "/nominee");
+    let o = nominate(&l, ADA, ADA, "2026-09-05");
+    case("nomination.self", &l, o, &nomination_path("ada-quill"), 2, 12, "/nominator");
+    let o = nominate(&l, PRIYA, ADA, "2026-09-05");
+    case("nomination.election-committee", &l, o, &nomination_path("priya-raman"), 1, 10, "/nominee");
     landed(&nominate(&l, BF, ADA, "2026-09-05"));
-    case("nomination.duplicate", &l, nominate(&l, ("bf-cto-2", 92000010), RC, "2026-09-06"));
-    case("nomination.one-each", &l, nominate(&l, NW, ADA, "2026-09-06"));
-    // election.event: an event whose trailers do not match its change.
+    let o = nominate(&l, ("bf-cto-2", 92000010), RC, "2026-09-06");
+    case("nomination.duplicate", &l, o, &nomination_path("bf-cto-2"), 1, 10, "/nominee");
+    let o = nominate(&l, NW, ADA, "2026-09-06");
+    case("nomination.one-each", &l, o, &nomination_path("nw-opensource"), 2, 12, "/nominator");
+    // Events edited after they were recorded, their trailers or their
+    // files: `verify` judges them as the recorder does, at the same place.
     let l = opened();
-    let head = pr(&l, &nomination_path("bf-cto"), &nomination(BF, ADA, false));
-    landed(&record(&l, &head, "2026-09-05", &["--author", ADA.0, "--author-id", "92000001"]));
-    let repo = l.repo();
-    let commit = repo.find_commit(tip(&l)).unwrap();
-    let parent = commit.parent(0).unwrap();
-    let message =
-        commit.message().unwrap().replace("Rollcall-Author: ada-quill 92000001", "Rollcall-Author: rc-lead 92000009");
-    let forged = repo
-        .commit(None, &commit.author(), &commit.committer(), &message, &commit.tree().unwrap(), &[&parent])
-        .unwrap();
-    repo.reference("refs/heads/main", forged, true, "forge").unwrap();
-    let out = verify(&l);
-    assert!(out.findings.iter().any(|f| f.rule == "nomination.author"), "{}", out.stdout);
-    let message = commit.message().unwrap().replace("Rollcall-Author: ada-quill 92000001\n", "");
-    let forged = repo
-        .commit(None, &commit.author(), &commit.committer(), &message, &commit.tree().unwrap(), &[&parent])
-        .unwrap();
-    repo.reference("refs/heads/main", forged, true, "forge").unwrap();
+    landed(&nominate(&l, BF, ADA, "2026-09-05"));
+    forge(&l, |m| m.replace("Rollcall-Author: ada-quill 92000001", "Rollcall-Author: rc-lead 92000009"));
+    found_at(&verify(&l).findings, "nomination.author", &bf, 2, 12, "/nominator");
+    forge(&l, |m| m.replace("Rollcall-Author: rc-lead 92000009\n", ""));
     let out = verify(&l);
     assert!(out.findings.iter().any(|f| f.rule == "history.malformed-event"), "{}", out.stdout);
-    let out = election_event_rule();
-    assert!(out.findings.iter().any(|f| f.rule == "election.event"), "{}", out.stdout);
-    covered.borrow_mut().push("election.event");
+    let l = opened();
+    tamper(&l, &file, |t| t.replace("[tomasz-wren]", "[tomasz-wren, ada-quill]"));
+    found_at(&verify(&l).findings, "election.replaces", &file, 10, 25, "/replaces/1");
+    seen("election.event", &election_event_rule().findings, &file, 1, 1, "");
 
     let covered = covered.into_inner();
     let registered: Vec<&str> = RULES.iter().filter(|r| matches!(r.check, Check::Election)).map(|r| r.name).collect();
     for rule in &registered {
-        assert!(covered.contains(rule), "{rule} has no failing case");
+        assert!(covered.contains(rule), "{rule} has no failing case that says where");
     }
     for rule in &covered {
         assert!(registered.contains(rule), "{rule} is not registered in RULES as Check::Election");
@@ -650,7 +613,7 @@ fn nominate_by(
     nominator: (&str, u64),
     author: (&str, u64),
     date: &str,
-) -> Outcome {
+) -> Attempt {
     let head = pr(ledger, &nomination_path(nominee.0), &nomination(nominee, nominator, false));
     let id = author.1.to_string();
     record(ledger, &head, date, &["--author", author.0, "--author-id", &id])
@@ -659,19 +622,9 @@ fn nominate_by(
 /// An opening whose recorded approver is spelled otherwise than the policy
 /// spells them: the recorder never writes it, so it is forged here.
 fn election_event_rule() -> Outcome {
-    let ledger = desk();
-    let head = pr(&ledger, &format!("elections/{ID}/election.yaml"), &election_yaml(""));
-    landed(&record(&ledger, &head, "2026-08-20", &["--approved-by", COMMITTEE]));
-    let repo = ledger.repo();
-    let commit = repo.find_commit(tip(&ledger)).unwrap();
-    let parent = commit.parent(0).unwrap();
-    let message =
-        commit.message().unwrap().replace("Rollcall-Approved-By: priya-raman", "Rollcall-Approved-By: PRIYA-RAMAN");
-    let forged = repo
-        .commit(None, &commit.author(), &commit.committer(), &message, &commit.tree().unwrap(), &[&parent])
-        .unwrap();
-    repo.reference("refs/heads/main", forged, true, "forge").unwrap();
-    run_in(ledger.path(), &["verify", "--format", "json"])
+    let ledger = opened();
+    forge(&ledger, |m| m.replace("Rollcall-Approved-By: priya-raman", "Rollcall-Approved-By: PRIYA-RAMAN"));
+    verify(&ledger)
 }
 
 mod sealed {

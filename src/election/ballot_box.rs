@@ -128,6 +128,11 @@ fn at(rule: &'static str, file: &str, line: usize, message: String, help: &str) 
     Finding::error(rule, file, pos, "", message, help)
 }
 
+/// The line of the `i`th ballot (from 0) of a published box: after the header.
+fn ballot_line(i: usize) -> usize {
+    i + 2
+}
+
 const CHAIN_HELP: &str = "the published box was changed after it was closed: take it again from the returning \
                           officer's closed box (`rollcall election box close`)";
 
@@ -178,7 +183,7 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Box, Vec<Finding>> {
     let (mut tags, mut receipts) = (HashSet::new(), HashSet::new());
     let candidates: HashSet<&str> = header.candidates.iter().map(String::as_str).collect();
     for (i, text) in lines[1..lines.len() - 1].iter().enumerate() {
-        let n = i + 2;
+        let n = ballot_line(i);
         let Ok(line) = serde_json::from_str::<Line>(text) else {
             findings.push(at(BOX_FORMAT, file, n, "the line is not a ballot of the box".to_owned(), format_help));
             continue;
@@ -255,24 +260,32 @@ pub fn read(file: &str, bytes: &[u8]) -> Result<Box, Vec<Finding>> {
 
 impl Box {
     /// No more ballots of a weight than the electorate has voters of that
-    /// weight (and as many memberships behind it).
+    /// weight (and as many memberships behind it). Reported at the line of
+    /// the first ballot of a weight beyond the electorate's number of it.
     pub fn check_weights(&self, file: &str, electorate: &Electorate) -> Vec<Finding> {
         let allowed = electorate.weights();
-        let mut cast: BTreeMap<(u64, usize), usize> = BTreeMap::new();
-        for b in &self.ballots {
-            *cast.entry((b.weight, b.memberships)).or_insert(0) += 1;
+        let allowed_of = |key: &(u64, usize)| allowed.get(key).copied().unwrap_or(0);
+        // Per weight: how many ballots carry it, and the line of the first one too many.
+        let mut cast: BTreeMap<(u64, usize), (usize, usize)> = BTreeMap::new();
+        for (i, b) in self.ballots.iter().enumerate() {
+            let key = (b.weight, b.memberships);
+            let (n, excess) = cast.entry(key).or_insert((0, 0));
+            *n += 1;
+            if *n == allowed_of(&key) + 1 {
+                *excess = ballot_line(i);
+            }
         }
         cast.iter()
-            .filter(|(key, n)| allowed.get(key).copied().unwrap_or(0) < **n)
-            .map(|((weight, memberships), n)| {
+            .filter(|(key, (n, _))| allowed_of(key) < *n)
+            .map(|((weight, memberships), (n, line))| {
                 at(
                     BOX_WEIGHTS,
                     file,
-                    1,
+                    *line,
                     format!(
                         "{n} ballot(s) of weight {weight} from {memberships} membership(s), but the electorate of {} has {}",
                         electorate.cutoff,
-                        allowed.get(&(*weight, *memberships)).copied().unwrap_or(0)
+                        allowed_of(&(*weight, *memberships))
                     ),
                     "every ballot carries the weight of one voter of the electorate of the cut-off date",
                 )

@@ -304,6 +304,11 @@ impl Reader<'_> {
     }
 }
 
+/// Where the election file's fields are, for findings about a parsed file.
+pub fn spans(file: &str, bytes: &[u8]) -> Spans {
+    yaml::load(file, bytes, MEMBER_LIMITS, Layout::Free).spans
+}
+
 /// A GitHub login: 1 to 39 letters, digits and inner single hyphens.
 pub fn is_login(text: &str) -> bool {
     !text.is_empty()

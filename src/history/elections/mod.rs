@@ -278,21 +278,28 @@ fn judge_open(
         Ok(election) => election,
         Err(findings) => return Ok(Err(findings)),
     };
+    // Where the file's fields are, so that each finding points at the field to blame.
+    let spans = read(repo, new, at, crate::roll::yaml::MEMBER_LIMITS.max_bytes)?
+        .map(|bytes| file::spans(at, &bytes))
+        .unwrap_or_default();
+    let field = |rule: &'static str, pointer: &str, message: String, help: &str| {
+        Finding::error(rule, at, spans.locate(pointer), pointer, message, help)
+    };
     let mut findings = Vec::new();
-    for login in &election.replaces {
+    for (i, login) in election.replaces.iter().enumerate() {
         if !policy.board.directors.iter().any(|d| d.github.eq_ignore_ascii_case(login)) {
-            findings.push(error(
+            findings.push(field(
                 ELECTION_REPLACES,
-                at,
+                &format!("/replaces/{i}"),
                 format!("replaces names {}, who is not a director seated now", quoted(login)),
                 "replaces lists the directors whose seats this election fills, from board.directors",
             ));
         }
     }
     if election.nominations.opens < event.date {
-        findings.push(error(
+        findings.push(field(
             ELECTION_WINDOWS,
-            at,
+            "/nominations/opens",
             format!(
                 "nominations open on {}, before the election is opened ({})",
                 election.nominations.opens, event.date

@@ -195,18 +195,19 @@ pub fn certify(
             )]));
         };
         let blobs = [
-            (ballots_path.clone(), repo.blob(ballots)?),
+            (ballots_path, repo.blob(ballots)?),
             (format!("{folder}/{RESULT_FILE}"), repo.blob(result.as_bytes())?),
             (POLICY_FILE.to_owned(), repo.blob(policy_text.as_bytes())?),
         ];
         let files: Vec<(&str, Oid)> = blobs.iter().map(|(p, b)| (p.as_str(), *b)).collect();
         let tree = with_files(repo, tip_tree, &files)?;
+        // The event's own file is its result: `verify` reports the certification there.
         let proposal = Proposal {
             step: Step::Certify,
             election: id.to_owned(),
             nominee: None,
-            path: ballots_path,
-            blob: blobs[0].1,
+            path: blobs[1].0.clone(),
+            blob: blobs[1].1,
         };
         Ok(Ok((proposal, tree)))
     })
