@@ -40,6 +40,7 @@ use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::mirrors::MirrorCheck;
 use crate::roll::policy::{POLICY_FILE, Policy};
 use crate::roll::rules::names::election::*;
+use crate::roll::rules::names::nomination::NOMINATION_FILE;
 use crate::roll::source::Source;
 use crate::roll::validate::{self, Options};
 use crate::util::blob::{Capped, read_capped};
@@ -350,7 +351,7 @@ fn judge_nomination(
     };
     let Some(bytes) = read(repo, new, at, crate::roll::yaml::MEMBER_LIMITS.max_bytes)? else {
         return Ok(Err(vec![error(
-            nomination_file(),
+            NOMINATION_FILE,
             at,
             "the nomination is not a small regular file".to_owned(),
             "a nomination is a YAML file",
@@ -396,8 +397,4 @@ fn judge_nomination(
         },
     };
     Ok(if findings.is_empty() { Ok(()) } else { Err(findings) })
-}
-
-fn nomination_file() -> &'static str {
-    crate::roll::rules::names::nomination::NOMINATION_FILE
 }
