@@ -243,9 +243,8 @@ pub(super) fn judge_certify(
             "certify the result after voting closes",
         )]));
     }
-    if read(repo, old, &result_path, 1)?.is_some()
-        || repo.find_tree(old).map_err(git)?.get_path(Path::new(&result_path)).is_ok()
-    {
+    // Any entry at the result's path, of whatever kind or size, is an earlier certification.
+    if repo.find_tree(old).map_err(git)?.get_path(Path::new(&result_path)).is_ok() {
         return Ok(Err(vec![error(
             ELECTION_CLOSED,
             &result_path,
