@@ -3,13 +3,12 @@
 //! prompt engine fed by a reader, and a session at a real terminal (tmux).
 
 mod common;
+use common::tmux::Tmux;
 use common::*;
 use rollcall::change::apply::{self, Given};
 use serde_json::Value;
 use std::io::Cursor;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
 
 const TIERS: [&str; 6] = ["individual", "mirror", "silver", "ruby", "gold", "platinum"];
 
@@ -451,70 +450,14 @@ fn an_overlong_or_binary_answer_is_skipped_and_asked_again() {
     ledger.validate(&[]).assert_clean();
 }
 
-/// A `rollcall apply` in a detached tmux session on a server of its own.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(command: &str) -> Tmux {
-        let socket = format!("rollcall-apply-test-{}", std::process::id());
-        let tmux = Tmux { socket };
-        let status = tmux
-            .command(&["new-session", "-d", "-s", "apply", "-x", "200", "-y", "50", command])
-            .status()
-            .expect("tmux is needed for this test (apt-get install tmux)");
-        assert!(status.success(), "tmux new-session failed");
-        tmux
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("tmux");
-        command.args(["-L", &self.socket, "-f", "/dev/null"]).args(args);
-        command
-    }
-
-    fn screen(&self) -> String {
-        let output = self.command(&["capture-pane", "-p", "-J", "-S", "-", "-t", "apply"]).output().expect("capture");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    /// Waits until `text` is on the screen `times` times.
-    fn wait_for(&self, text: &str, times: usize) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let screen = self.screen();
-            if screen.matches(text).count() >= times {
-                return;
-            }
-            assert!(Instant::now() < deadline, "timed out waiting for {text:?} ({times}×); the screen:\n{screen}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Answers the `times`-th showing of `prompt`.
-    fn answer(&self, prompt: &str, times: usize, answer: &str) {
-        self.wait_for(prompt, times);
-        if !answer.is_empty() {
-            assert!(self.command(&["send-keys", "-t", "apply", "-l", answer]).status().unwrap().success());
-        }
-        assert!(self.command(&["send-keys", "-t", "apply", "Enter"]).status().unwrap().success());
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command(&["kill-server"]).status();
-    }
-}
-
 #[test]
 fn an_interactive_session_at_a_real_terminal() {
     let ledger = Ledger::shipped();
     let binary = env!("CARGO_BIN_EXE_rollcall");
     let repo = ledger.path().to_str().expect("a UTF-8 temporary path");
     assert!(!repo.contains('\''), "the path is quoted in single quotes");
-    let tmux = Tmux::start(&format!("NO_COLOR=1 '{binary}' apply --repo '{repo}'; echo \"exit=$?\"; sleep 600"));
+    let tmux =
+        Tmux::start("apply", &format!("NO_COLOR=1 '{binary}' apply --repo '{repo}'; echo \"exit=$?\"; sleep 600"));
     tmux.answer("Tier (individual, mirror, silver, ruby, gold, platinum): ", 1, "individual");
     tmux.answer("Your GitHub login: ", 1, "Tmux-Tester");
     tmux.answer("Your GitHub account id: ", 1, "12x");

@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::tmux::Tmux;
 use common::{Outcome, commit_with_file, repo_root, run_in};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -397,58 +398,6 @@ fn this_repository_runs_the_workflows_init_writes() {
     }
 }
 
-/// A `rollcall init` in a detached tmux session on a server of its own.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(command: &str) -> Tmux {
-        let tmux = Tmux { socket: format!("rollcall-init-test-{}", std::process::id()) };
-        let status = tmux
-            .command(&["new-session", "-d", "-s", "init", "-x", "200", "-y", "50", command])
-            .status()
-            .expect("tmux is needed for this test (apt-get install tmux)");
-        assert!(status.success(), "tmux new-session failed");
-        tmux
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("tmux");
-        command.args(["-L", &self.socket, "-f", "/dev/null"]).args(args);
-        command
-    }
-
-    fn screen(&self) -> String {
-        let output = self.command(&["capture-pane", "-p", "-J", "-S", "-", "-t", "init"]).output().expect("capture");
-        String::from_utf8_lossy(&output.stdout).into_owned()
-    }
-
-    fn wait_for(&self, text: &str, times: usize) {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        loop {
-            let screen = self.screen();
-            if screen.matches(text).count() >= times {
-                return;
-            }
-            assert!(std::time::Instant::now() < deadline, "timed out waiting for {text:?}; the screen:\n{screen}");
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-    }
-
-    fn answer(&self, prompt: &str, times: usize, answer: &str) {
-        self.wait_for(prompt, times);
-        assert!(self.command(&["send-keys", "-t", "init", "-l", answer]).status().unwrap().success());
-        assert!(self.command(&["send-keys", "-t", "init", "Enter"]).status().unwrap().success());
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command(&["kill-server"]).status();
-    }
-}
-
 #[test]
 fn at_a_terminal_init_asks_for_what_the_flags_leave_open() {
     let temp = tempfile::tempdir().unwrap();
@@ -456,9 +405,12 @@ fn at_a_terminal_init_asks_for_what_the_flags_leave_open() {
     let path = dir.to_str().expect("a UTF-8 temporary path");
     assert!(!path.contains('\''), "the path is quoted in single quotes");
     let binary = env!("CARGO_BIN_EXE_rollcall");
-    let tmux = Tmux::start(&format!(
-        "NO_COLOR=1 '{binary}' init '{path}' --action {ACTION} --maintainer eve-moss:91000105; echo \"exit=$?\"; sleep 600"
-    ));
+    let tmux = Tmux::start(
+        "init",
+        &format!(
+            "NO_COLOR=1 '{binary}' init '{path}' --action {ACTION} --maintainer eve-moss:91000105; echo \"exit=$?\"; sleep 600"
+        ),
+    );
     tmux.answer("The foundation's name: ", 1, "Terminal Foundation");
     tmux.answer("(e.g. example.org/members): ", 1, "terminal.example/members");
     tmux.answer("1 to 3 of them directors): ", 1, "ann-lee bo-chen:91000102");

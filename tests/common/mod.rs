@@ -2,6 +2,8 @@
 //! git2), checked by the real `rollcall` binary.
 #![allow(dead_code)] // each test crate uses a different part of this module
 
+pub mod tmux;
+
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
