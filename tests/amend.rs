@@ -493,3 +493,35 @@ fn board_as_of_a_date_is_the_board_the_event_list_gives() {
     assert_eq!(out.code, 1);
     assert_eq!(out.findings[0].rule, "history.genesis");
 }
+
+/// The platinum tier's votes on the roll of `date`, and the commit it reads.
+fn platinum_votes(ledger: &Ledger, date: &str) -> (Value, Value) {
+    let out = ledger.run(&["roll", "--as-of", date, "--format", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let roll: Value = serde_json::from_str(&out.stdout).unwrap();
+    let totals = roll["totals"].as_array().unwrap();
+    let platinum = totals.iter().find(|t| t["tier"] == "platinum").expect("a platinum total");
+    (platinum["votes"].clone(), roll["commit"].clone())
+}
+
+#[test]
+fn the_roll_of_a_date_is_under_the_rules_then_not_an_amendment_dated_later() {
+    let ledger = desk();
+    let head = common::propose(&ledger, &common::individual("person-a", 93_000_001));
+    let args = ["merge", "--head", &head, "--author", "person-a", "--author-id", "93000001"];
+    let out = ledger.run(&[&args[..], &["--approved-by", "lena-hart,kofi-mensah", "--date", "2026-09-01"]].concat());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let admitted = tip(&ledger);
+    ledger.edit_policy(|p| p.replace("    votes: 50\n", "    votes: 40\n"));
+    let amended = amend(&ledger, "2026-10-01", &[]);
+    verify(&ledger).assert_clean();
+    // The amendment is the last commit, but dated after the date asked about.
+    assert_eq!(platinum_votes(&ledger, "2026-09-15"), (Value::from(50), Value::from(admitted.to_string())));
+    assert_eq!(platinum_votes(&ledger, "2026-09-30"), (Value::from(50), Value::from(admitted.to_string())));
+    assert_eq!(platinum_votes(&ledger, "2026-10-01"), (Value::from(40), Value::from(amended.to_string())));
+    // A maintenance commit after it has no date: it goes with the amendment.
+    let notes = common::commit_with_file(&ledger.repo(), amended, "NOTES.md", b"notes\n");
+    ledger.repo().reference("refs/heads/main", notes, true, "notes").unwrap();
+    assert_eq!(platinum_votes(&ledger, "2026-09-15"), (Value::from(50), Value::from(admitted.to_string())));
+    assert_eq!(platinum_votes(&ledger, "2026-10-01"), (Value::from(40), Value::from(notes.to_string())));
+}

@@ -387,6 +387,46 @@ fn a_tampered_box_or_result_is_caught_at_its_commit() {
 }
 
 #[test]
+fn the_ledger_on_a_date_before_the_certification_has_neither_its_board_nor_its_commit() {
+    let (ledger, _keep) = certified();
+    let repo = ledger.repo();
+    // Newest first: the certification (2026-11-05), the acceptances, the
+    // nominations, the opening (2026-08-20); no member event since the genesis.
+    let steps = rollcall::history::chain(&repo, tip(&ledger), None).unwrap();
+    let (certification, accepted, opening) = (steps[0].commit, steps[1].commit, steps[5].commit);
+    assert_eq!(steps[5].date().to_string(), "2026-08-20");
+    let json = |args: &[&str]| -> Value {
+        let out = ledger.run(args);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let roll = json(&["roll", "--as-of", "2026-11-04", "--format", "json"]);
+    assert_eq!(roll["commit"], accepted.to_string(), "the roll of the day before reads the state before it");
+    let roll = json(&["roll", "--as-of", "2026-11-05", "--format", "json"]);
+    assert_eq!(roll["commit"], certification.to_string());
+    // The electorate of the cut-off date is the state of that date, however late it is asked for.
+    let electorate = json(&["election", "electorate", ID, "--format", "json"]);
+    assert_eq!(electorate["commit"], opening.to_string());
+    let directors = |board: &Value| -> Vec<String> {
+        board["directors"].as_array().unwrap().iter().map(|d| d["github"].as_str().unwrap().to_owned()).collect()
+    };
+    let before = directors(&json(&["board", "--as-of", "2026-11-04", "--format", "json"]));
+    assert!(before.contains(&"tomasz-wren".to_owned()) && !before.contains(&"sil-ops".to_owned()), "{before:?}");
+    let after = directors(&json(&["board", "--as-of", "2026-11-05", "--format", "json"]));
+    assert!(after.contains(&"sil-ops".to_owned()) && !after.contains(&"tomasz-wren".to_owned()), "{after:?}");
+    // The public roll of the day before: the state before the certification, no election certified yet.
+    let site = tempfile::tempdir().unwrap();
+    let out_dir = site.path().join("public");
+    landed(&ledger.run(&["export", "--out", out_dir.to_str().unwrap(), "--as-of", "2026-11-04"]));
+    let api = |file: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("api/v1").join(file)).unwrap()).unwrap()
+    };
+    assert_eq!(api("index.json")["commit"], accepted.to_string());
+    assert_eq!(api("elections.json")["elections"], serde_json::json!([]));
+    assert_eq!(directors(&api("board.json")), before);
+}
+
+#[test]
 fn a_maintenance_commit_under_elections_is_unrecorded() {
     let ledger = opened();
     ledger.write(&nomination_path("bf-cto"), nomination(BF, ADA, true));

@@ -1015,3 +1015,117 @@ fn a_rule_an_event_was_merged_without_is_skipped_by_verify_too() {
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert_eq!(verify(&ledger, &["--skip", "no.such-rule"]).code, 2);
 }
+
+/// The ledger on a date, for random histories of member events,
+/// amendments and maintenance commits: the roll of a date is the roll of
+/// the history cut after the last event dated on or before it.
+mod dated {
+    use super::{TWO, common};
+    use common::{Ledger, amend, desk, individual, propose, tip};
+    use git2::Oid;
+    use jiff::civil::Date;
+    use proptest::prelude::*;
+    use rollcall::history::{Record, chain};
+    use serde_json::Value;
+
+    /// One commit after the genesis, `gap` days after the one before it
+    /// (the first, after 2026-04-11).
+    #[derive(Clone, Debug)]
+    enum Op {
+        Admit,
+        /// The individual tier's votes go from 1 to 2, 3, then 1 again.
+        Amend,
+        Maintenance,
+    }
+
+    fn op() -> impl Strategy<Value = (Op, i64)> {
+        let op = prop_oneof![Just(Op::Admit), Just(Op::Amend), Just(Op::Maintenance)];
+        (op, 0i64..40)
+    }
+
+    /// `policy` with the individual tier's votes set to `votes`.
+    fn individual_votes(mut policy: String, votes: u32) -> String {
+        let tier = policy.find("  - name: individual\n").expect("the individual tier");
+        let line = tier + policy[tier..].find("    votes: ").expect("its votes");
+        let end = line + policy[line..].find('\n').expect("a line");
+        policy.replace_range(line..end, &format!("    votes: {votes}"));
+        policy
+    }
+
+    /// Records `ops` with the real binary, each on its date.
+    fn record(ledger: &Ledger, ops: &[(Op, i64)]) {
+        // From the day the shipped roll's first individual member votes.
+        let mut date: Date = "2026-04-11".parse().unwrap();
+        let mut votes = 1;
+        for (i, (op, gap)) in ops.iter().enumerate() {
+            date = date.checked_add(jiff::Span::new().days(*gap)).unwrap();
+            let day = date.to_string();
+            match op {
+                Op::Admit => {
+                    let id = 93_100_000 + i as u64;
+                    let login = format!("person-{}", char::from(b'a' + i as u8));
+                    let head = propose(ledger, &individual(&login, id));
+                    let id = id.to_string();
+                    let args = ["merge", "--head", &head, "--author", &login, "--author-id", &id, "--approved-by", TWO];
+                    let out = ledger.run(&[&args[..], &["--date", &day]].concat());
+                    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+                }
+                Op::Amend => {
+                    votes = votes % 3 + 1;
+                    ledger.edit_policy(|p| individual_votes(p, votes));
+                    amend(ledger, &day, &[]);
+                }
+                Op::Maintenance => {
+                    let notes = common::commit_with_file(&ledger.repo(), tip(ledger), "NOTES.md", day.as_bytes());
+                    ledger.repo().reference("refs/heads/main", notes, true, "notes").unwrap();
+                }
+            }
+        }
+    }
+
+    fn roll(ledger: &Ledger, date: Date) -> Value {
+        let out = ledger.run(&["roll", "--as-of", &date.to_string(), "--format", "json"]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10))]
+
+        #[test]
+        fn the_roll_of_a_date_is_the_roll_of_the_history_cut_after_its_last_event(
+            ops in proptest::collection::vec(op(), 1..6),
+        ) {
+            let ledger = desk();
+            record(&ledger, &ops);
+            let repo = ledger.repo();
+            let full = tip(&ledger);
+            let steps = chain(&repo, full, None).unwrap();
+            let dated: Vec<Option<Date>> = steps.iter().map(|s| s.record.date()).collect();
+            prop_assert!(steps.iter().all(|s| !matches!(s.record, Record::Malformed)));
+            // Every event's day, the day before it, and the genesis's.
+            let mut dates: Vec<Date> = dated.iter().flatten().flat_map(|d| [*d, d.yesterday().unwrap()]).collect();
+            dates.retain(|d| d.to_string().as_str() >= common::GENESIS_DATE);
+            dates.sort();
+            dates.dedup();
+            for date in dates {
+                let whole = roll(&ledger, date);
+                // Newest first: the last event dated on or before the date.
+                let last = dated.iter().position(|d| d.is_some_and(|d| d <= date)).unwrap();
+                repo.reference("refs/heads/main", steps[last].commit, true, "cut").unwrap();
+                let cut = roll(&ledger, date);
+                repo.reference("refs/heads/main", full, true, "restore").unwrap();
+                for field in ["members", "totals", "quorum"] {
+                    prop_assert_eq!(&whole[field], &cut[field], "{} of {}", field, date);
+                }
+                // The state read is that event's or an undated commit after
+                // it, up to the next dated one.
+                let at: Oid = whole["commit"].as_str().unwrap().parse().unwrap();
+                let at = steps.iter().position(|s| s.commit == at).unwrap();
+                prop_assert!(at <= last, "the roll of {} reads a state before its last event", date);
+                prop_assert!(dated[at..last].iter().all(Option::is_none), "a dated step after {} is in its roll", date);
+                prop_assert!(at == 0 || dated[at - 1].is_some(), "an undated commit of {} is left out", date);
+            }
+        }
+    }
+}

@@ -3,11 +3,12 @@
 //! each amendment after it (a `seat`, `unseat`, `appoint`, `dismiss` or
 //! any other `amend`) the people its rules name. A person's seat dates from
 //! the event that gave it, kept through every later event that leaves it.
-//! Maintenance commits are not events: a change they made to the rules is
-//! `verify`'s finding, and no seat here.
+//! The events of a date are those of the state `roll --as-of` reads
+//! ([`voting::state_on`]). Maintenance commits are not events: a change
+//! they made to the rules is `verify`'s finding, and no seat here.
 
 use crate::finding::{Finding, Pos};
-use crate::history::{self, HistoryError, Record};
+use crate::history::{self, HistoryError, Record, voting};
 use crate::roll::config;
 use crate::roll::rules::names::history::GENESIS;
 use crate::roll::source::Source;
@@ -77,14 +78,15 @@ pub fn board_of(
         Ok(genesis) => genesis,
         Err(findings) => return Ok(Err(findings)),
     };
-    if as_of < genesis.1.date {
+    // The state of the date as the roll places it: the events up to it.
+    let Some(at) = voting::state_on(steps, as_of).filter(|_| as_of >= genesis.1.date) else {
         let message = format!("the ledger begins on {}: it had no board on {as_of}", genesis.1.date);
         let help = "ask for a date on or after the genesis";
         return Ok(Err(vec![Finding::error(GENESIS, "", Pos::START, "", message, help).in_commit(genesis.0)]));
-    }
+    };
     let mut seats: [Seats; 3] = Default::default();
     let mut rules = None;
-    for step in steps.iter().rev() {
+    for step in steps[at..].iter().rev() {
         let kind = match &step.record {
             Record::Genesis(_) => "genesis",
             Record::Amendment(amendment) => amendment.kind.as_str(),
@@ -92,9 +94,6 @@ pub fn board_of(
             Record::Election(e) if e.step == crate::election::event::Step::Certify => e.step.as_str(),
             _ => continue,
         };
-        if step.date() > as_of {
-            break;
-        }
         // An event verify would refuse seats nobody; its rules are not read.
         let Ok(config) = config::load(&Source::at(repo, step.tree)) else { continue };
         let since = Since { commit: step.commit.to_string(), date: step.date().to_string(), kind };

@@ -99,6 +99,18 @@ impl Record {
             _ => None,
         }
     }
+
+    /// The date the commit gives itself in its trailers: every kind of
+    /// event has one; a maintenance commit has none.
+    pub fn date(&self) -> Option<Date> {
+        match self {
+            Record::Event(event) => Some(event.date),
+            Record::Genesis(genesis) => Some(genesis.date),
+            Record::Amendment(amendment) => Some(amendment.date),
+            Record::Election(election) => Some(election.date),
+            Record::Maintenance | Record::Malformed => None,
+        }
+    }
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -137,18 +149,14 @@ impl Step {
         self.record.genesis()
     }
 
-    /// The day the step happened: an event's or the genesis's own date, or
-    /// the day it was committed.
+    /// The day the step happened: its record's own date, or the day it was
+    /// committed.
     pub fn date(&self) -> Date {
-        match &self.record {
-            Record::Event(event) => event.date,
-            Record::Genesis(genesis) => genesis.date,
-            Record::Amendment(amendment) => amendment.date,
-            Record::Election(election) => election.date,
-            _ => jiff::Timestamp::from_second(self.time)
+        self.record.date().unwrap_or_else(|| {
+            jiff::Timestamp::from_second(self.time)
                 .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
-                .unwrap_or(Date::MIN),
-        }
+                .unwrap_or(Date::MIN)
+        })
     }
 }
 

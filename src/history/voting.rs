@@ -1,8 +1,8 @@
 //! `rollcall roll --as-of DATE`: who was a member on a date and how many
 //! votes each held, under the policy in force that day. Derived from
 //! history: the roll of a date is the ledger as it stood after the last
-//! commit of that date or before, so a member who left since is on the
-//! roll of the days it was a member.
+//! event of any kind dated that day or before ([`state_on`]), so a member
+//! who left since is on the roll of the days it was a member.
 
 use crate::finding::Finding;
 use crate::history::{self, HistoryError};
@@ -141,33 +141,19 @@ pub(crate) struct On {
     pub policy: Policy,
 }
 
-/// The ledger of the first-parent history of `tip` on `as_of`, as `roll`
-/// and `export` read it; findings if the history has no one genesis. A
-/// date before the genesis is before the ledger began: an error.
+/// The ledger of the first-parent history of `tip` on `as_of`, as `roll`,
+/// the electorate and `export` read it; findings if the history has no one
+/// genesis. A date before the genesis is before the ledger began: an error.
 pub(crate) fn on(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<On, Vec<Finding>>, HistoryError> {
     let steps = history::chain(repo, tip, None)?;
     let (_, genesis) = match history::beginning(repo, &steps)? {
         Ok(genesis) => genesis,
         Err(findings) => return Ok(Err(findings)),
     };
-    if as_of < genesis.date {
+    let Some(at) = state_on(&steps, as_of).filter(|_| as_of >= genesis.date) else {
         return Err(HistoryError(format!("the ledger begins on {}: there is no roll of {as_of}", genesis.date)));
-    }
-    // Newest first: the state is the tip, or the parent of the oldest of
-    // the events dated after `as_of` (never before the genesis, which no
-    // event predates). Only events' own dates count, not the committer's
-    // clock of a maintenance commit.
-    let mut at = 0;
-    for (i, step) in steps.iter().enumerate() {
-        match step.event() {
-            Some(event) if event.date <= as_of => break,
-            Some(_) => at = i + 1,
-            None => {}
-        }
-    }
-    let Some(state) = steps.get(at) else {
-        return Err(HistoryError("the ledger's history ends before its genesis".to_owned()));
     };
+    let state = &steps[at];
     let source = Source::at(repo, state.tree);
     let policy = match config::load(&source) {
         Ok(config) => config.policy.policy,
@@ -178,6 +164,24 @@ pub(crate) fn on(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<On, 
         Err(ConfigError::Source(e)) => return Err(HistoryError(e.to_string())),
     };
     Ok(Ok(On { steps, genesis, at, policy }))
+}
+
+/// Where in `steps` (a chain, newest first) the ledger stood on `as_of`:
+/// the state after the newest dated step dated on or before it, whatever
+/// its kind (a member event, an amendment, an election event, the
+/// genesis), so that no rule or seat dated later is in force that day.
+/// `None` if no step is dated that early. Every reader of the ledger on a
+/// date places it here.
+///
+/// A maintenance commit (the docs, an index migration) has no date of its
+/// own, and its committer's clock is not the ledger's: it goes with the
+/// dated step before it. So the state is the newest commit before the next
+/// dated step, not the dated step's own commit, which would drop the
+/// maintenance done since (the roll of today would not be the tip's).
+pub(crate) fn state_on(steps: &[history::Step], as_of: Date) -> Option<usize> {
+    let dated = |step: &history::Step| step.record.date();
+    let last = steps.iter().position(|step| dated(step).is_some_and(|date| date <= as_of))?;
+    Some(steps[..last].iter().rposition(|step| dated(step).is_some()).map_or(0, |next| next + 1))
 }
 
 /// What the roll reads of a member file.

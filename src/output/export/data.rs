@@ -175,20 +175,20 @@ pub fn gather(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Public,
         unlisted: (unlisted >= SMALL_COUNT).then_some(unlisted),
         growth,
         board,
-        elections: certified(repo, &steps, as_of),
+        elections: certified(repo, &steps[at..]),
     }))
 }
 
-/// The certified elections of the history `steps` (newest first), dated
-/// on or before `as_of`, oldest first: each result as its certification
+/// The certified elections of the history `steps` (newest first, from the
+/// state of the date), oldest first: each result as its certification
 /// committed it, which `verify` re-counts. Candidates stood in public (their
 /// nominations are files of the ledger), so their logins are published.
-fn certified(repo: &Repository, steps: &[history::Step], as_of: Date) -> Vec<Value> {
+fn certified(repo: &Repository, steps: &[history::Step]) -> Vec<Value> {
     steps
         .iter()
         .rev()
         .filter_map(|step| match &step.record {
-            Record::Election(e) if e.step == Step::Certify && e.date <= as_of => {
+            Record::Election(e) if e.step == Step::Certify => {
                 let result = crate::history::elections::result_at(repo, step.tree, &e.election)?;
                 Some(election_entry(&e.election, e.date, step.commit, &result))
             }
