@@ -470,7 +470,7 @@ impl Checked {
     /// What the repository remembers; nothing if the file is missing or not rollcall's.
     pub fn open(repo: &Repository) -> Checked {
         let path = repo.path().join(CHECKED_FILE);
-        let bytes = read_remembered(&path, MAX_CHECKED_BYTES);
+        let bytes = crate::util::read_remembered(&path, MAX_CHECKED_BYTES);
         let known = bytes
             .strip_prefix(CHECKED_HEADER)
             .filter(|ids| ids.len() % 20 == 0)
@@ -499,16 +499,6 @@ impl Checked {
         ids.iter().for_each(|id| bytes.extend_from_slice(id.as_bytes()));
         let _ = crate::util::atomic::write(&self.path, &bytes);
     }
-}
-
-/// A file rollcall keeps in the repository between runs, if it is a
-/// regular file of at most `max` bytes; empty otherwise.
-pub(crate) fn read_remembered(path: &std::path::Path, max: u64) -> Vec<u8> {
-    std::fs::symlink_metadata(path)
-        .ok()
-        .filter(|m| m.is_file() && m.len() <= max)
-        .and_then(|_| std::fs::read(path).ok())
-        .unwrap_or_default()
 }
 
 /// What the steps at positions `wanted` of `steps` (a chain down to the

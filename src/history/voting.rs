@@ -275,7 +275,7 @@ const MAX_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 impl Summaries {
     fn open(repo: &Repository) -> Summaries {
         let path = repo.path().join(CACHE_FILE);
-        let text = String::from_utf8(history::read_remembered(&path, MAX_CACHE_BYTES)).unwrap_or_default();
+        let text = String::from_utf8(crate::util::read_remembered(&path, MAX_CACHE_BYTES)).unwrap_or_default();
         let mut lines = text.lines();
         let known = match lines.next() {
             Some(CACHE_HEADER) => lines

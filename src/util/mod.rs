@@ -20,6 +20,16 @@ pub fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// A file rollcall keeps in the repository between runs, if it is a
+/// regular file of at most `max` bytes; empty otherwise.
+pub(crate) fn read_remembered(path: &std::path::Path, max: u64) -> Vec<u8> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file() && m.len() <= max)
+        .and_then(|_| std::fs::read(path).ok())
+        .unwrap_or_default()
+}
+
 /// git's own message for a failure, without the class and code libgit2's
 /// `Display` adds: what every error of rollcall says of a git failure
 /// (each error type's `From<git2::Error>` uses it).
