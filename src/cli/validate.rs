@@ -6,7 +6,7 @@ use rollcall::finding;
 use rollcall::output::lines::SourceLines;
 use rollcall::output::report;
 use rollcall::roll::source::Source;
-use rollcall::roll::validate;
+use rollcall::roll::{validate, validate_cache};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -16,6 +16,11 @@ pub struct ValidateArgs {
     /// Validate this git revision's objects instead of the work tree.
     #[arg(long, value_name = "REV")]
     rev: Option<String>,
+    /// Judge every file afresh: neither read nor write the cache of the
+    /// last run's per-file results (kept in the repository's git
+    /// directory, reused only for files whose content is unchanged).
+    #[arg(long)]
+    no_cache: bool,
     /// Report only the findings in these member files (a pre-commit hook
     /// passes the changed ones). The whole roll is still judged, so a clash
     /// with another file is reported in the changed one, and a finding in
@@ -30,7 +35,8 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, CannotRun> {
         Some(rev) => Source::revision(&args.common.repo, rev)?,
         None => Source::disk(&args.common.repo)?,
     };
-    let mut validated = validate::validate(&source, &args.common.options())?;
+    let cache = if args.no_cache { None } else { validate_cache::location(&source) };
+    let mut validated = validate::validate(&source, &args.common.options(), cache.as_deref())?;
     let wanted: Vec<String> = args.files.iter().map(|f| relative(&args.common.repo, f)).collect();
     // A change to the rules can touch every member file: then all is reported.
     if !wanted.is_empty() && wanted.iter().all(|f| f.starts_with("members/")) {

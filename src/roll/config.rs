@@ -12,6 +12,9 @@ pub(crate) const MISSING: &str = "config.missing";
 pub struct Config {
     pub policy: LoadedPolicy,
     pub schema: Compiled,
+    /// The SHA-256 of both files' bytes: what `validate`'s cache keys its
+    /// results to, so a changed rule is never judged by an old result.
+    pub digest: [u8; 32],
 }
 
 /// Why the rules could not be loaded.
@@ -54,13 +57,23 @@ pub fn load(source: &Source) -> Result<Config, ConfigError> {
     let policy = policy::load(&policy_bytes);
     let schema = schema::load_member_schema(&schema_bytes);
     match (policy, schema) {
-        (Ok(policy), Ok(schema)) => Ok(Config { policy, schema }),
+        (Ok(policy), Ok(schema)) => Ok(Config { policy, schema, digest: digest(&policy_bytes, &schema_bytes) }),
         (policy, schema) => {
             let mut findings = policy.err().unwrap_or_default();
             findings.extend(schema.err().unwrap_or_default());
             Err(ConfigError::Invalid(findings))
         }
     }
+}
+
+fn digest(policy: &[u8], schema: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for bytes in [policy, schema] {
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    }
+    hash.finalize().into()
 }
 
 fn read(source: &Source, path: &str) -> Result<Vec<u8>, ConfigError> {

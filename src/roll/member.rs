@@ -6,9 +6,10 @@ use crate::finding::{Finding, Pos};
 use crate::roll::policy::Kind;
 use crate::roll::yaml::Spans;
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
     Applicant,
     Active,
@@ -41,14 +42,15 @@ impl Status {
 }
 
 /// A GitHub account: the login may change, the numeric id never does.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub login: String,
     pub id: u64,
 }
 
-/// The fields of one member file that rules across files need.
-#[derive(Clone, Debug)]
+/// The fields of one member file that rules across files need. Kept
+/// between runs by `validate`'s cache, so it serializes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Member {
     pub file: String,
     pub id: Option<String>,
@@ -61,6 +63,7 @@ pub struct Member {
     pub member_number: Option<u64>,
     pub admitted: Option<Date>,
     pub expires: Option<Date>,
+    #[serde(with = "kept_positions")]
     positions: Vec<(&'static str, Pos)>,
 }
 
@@ -77,6 +80,27 @@ const KEPT: [&str; 10] = [
     "/admitted",
     "/expires",
 ];
+
+/// The kept positions as indexes into [`KEPT`], so that the pointers stay
+/// the static strings the rules compare with.
+mod kept_positions {
+    use super::KEPT;
+    use crate::finding::Pos;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(positions: &[(&'static str, Pos)], out: S) -> Result<S::Ok, S::Error> {
+        let indexed: Vec<(usize, Pos)> =
+            positions.iter().filter_map(|(p, pos)| KEPT.iter().position(|k| k == p).map(|i| (i, *pos))).collect();
+        indexed.serialize(out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<Vec<(&'static str, Pos)>, D::Error> {
+        Vec::<(usize, Pos)>::deserialize(input)?
+            .into_iter()
+            .map(|(i, pos)| KEPT.get(i).map(|p| (*p, pos)).ok_or_else(|| D::Error::custom("no such kept field")))
+            .collect()
+    }
+}
 
 impl Member {
     pub(crate) fn from_document(file: &str, value: &Value, spans: &Spans) -> Member {

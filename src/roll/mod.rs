@@ -1,7 +1,7 @@
 //! The roll at one tree: how its files are read ([`source`], [`yaml`]), the
 //! rules that are data ([`schema`], [`policy`], [`config`]), a member
 //! ([`member`]) and where its file lives ([`layout`]), the rules that judge it
-//! ([`rules`], [`validate`], [`neighbours`]) and the index of the roll
+//! ([`rules`], [`validate`] and its [`validate_cache`], [`neighbours`]) and the index of the roll
 //! ([`sharded`], and the first layout [`index`]). Nothing here knows about pull requests or history.
 
 pub mod config;
@@ -16,4 +16,5 @@ pub mod schema;
 pub mod sharded;
 pub mod source;
 pub mod validate;
+pub mod validate_cache;
 pub mod yaml;

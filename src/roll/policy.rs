@@ -5,7 +5,7 @@
 use crate::finding::{Finding, Pos};
 use crate::roll::schema::{self, Compiled};
 use crate::roll::yaml::{self, Spans};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub const POLICY_FILE: &str = "schema/policy.yaml";
 
@@ -13,7 +13,7 @@ pub const POLICY_FILE: &str = "schema/policy.yaml";
 /// rules depend on it.
 pub(crate) const POLICY_SCHEMA: &str = include_str!("policy.schema.json");
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Person,

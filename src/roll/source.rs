@@ -31,17 +31,44 @@ pub struct PathEntry {
     locator: Locator,
 }
 
+/// What a file's metadata says of its content without reading it: git's
+/// own test of whether a work-tree file changed since it was last hashed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    pub modified: (i64, i64),
+    pub changed: (i64, i64),
+    pub inode: u64,
+    pub device: u64,
+}
+
 impl PathEntry {
     /// Whether the loader reads this entry as a member file: a regular file
     /// with a UTF-8 name at `members/<shard>/<name>.yaml`.
     pub(crate) fn is_member_file(&self) -> bool {
         self.kind == EntryKind::File && self.utf8 && is_member_path(&self.path)
     }
+
+    /// The blob a git tree's entry names; `None` on disk.
+    pub(crate) fn blob(&self) -> Option<Oid> {
+        match self.locator {
+            Locator::Blob(oid) => Some(oid),
+            _ => None,
+        }
+    }
+
+    /// A file on disk's metadata when it was listed; `None` in git.
+    pub(crate) fn stamp(&self) -> Option<Stamp> {
+        match self.locator {
+            Locator::Disk(_, stamp) => Some(stamp),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
 enum Locator {
-    Disk(PathBuf),
+    Disk(PathBuf, Stamp),
     Blob(Oid),
     Nothing,
 }
@@ -198,7 +225,7 @@ impl Reader {
             return Err(ReadError::TooLarge(entry.size));
         }
         match (&entry.locator, &self.repo) {
-            (Locator::Disk(path), _) => read_file_capped(path, entry.size, max_bytes),
+            (Locator::Disk(path, _), _) => read_file_capped(path, entry.size, max_bytes),
             (Locator::Blob(oid), Some(repo)) => {
                 let blob = repo.find_blob(*oid).map_err(|e| ReadError::Io(e.message().to_owned()))?;
                 Ok(blob.content().to_vec())
@@ -253,27 +280,46 @@ fn disk_entries(root: &Path) -> Result<Vec<PathEntry>, SourceError> {
         || Ok(Vec::new()),
         |entries, top| walk_disk(root, &top.path(), entries),
     )?;
-    Ok(parts.into_iter().flatten().collect())
+    let mut entries = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    parts.into_iter().for_each(|part| entries.extend(part));
+    Ok(entries)
 }
 
 /// Every non-directory below `start` (or `start` itself), links not followed.
+/// Each directory's entries are typed from the listing and examined
+/// relative to it (`fstatat`), not by a lookup of each full path: at
+/// 100,000 members the metadata calls are most of a warm `validate`.
 fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<PathEntry>) -> Result<(), SourceError> {
-    for item in walkdir::WalkDir::new(start).follow_links(false).follow_root_links(false) {
-        let item = item.map_err(|e| SourceError::Io(format!("cannot read {}: {e}", start.display())))?;
-        if item.file_type().is_dir() {
-            continue;
+    let io = |path: &Path, e: std::io::Error| SourceError::Io(format!("cannot read {}: {e}", path.display()));
+    let meta = fs::symlink_metadata(start).map_err(|e| io(start, e))?;
+    if !meta.is_dir() {
+        entries.push(disk_entry(relative(root, start), start.to_str().is_some(), start.to_path_buf(), &meta));
+        return Ok(());
+    }
+    let mut dirs = vec![start.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for item in fs::read_dir(&dir).map_err(|e| io(&dir, e))? {
+            let item = item.map_err(|e| io(&dir, e))?;
+            let full = item.path();
+            if item.file_type().map_err(|e| io(&full, e))?.is_dir() {
+                dirs.push(full);
+                continue;
+            }
+            let meta = item.metadata().map_err(|e| io(&full, e))?;
+            let path = relative(root, &full);
+            entries.push(disk_entry(path, full.strip_prefix(root).unwrap_or(&full).to_str().is_some(), full, &meta));
         }
-        let relative = item.path().strip_prefix(root).unwrap_or(item.path());
-        let utf8 = relative.to_str().is_some();
-        let path = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
-        let meta = item.metadata().map_err(|e| SourceError::Io(format!("cannot read {path}: {e}")))?;
-        entries.push(disk_entry(path, utf8, item.path().to_path_buf(), &meta));
     }
     Ok(())
 }
 
+/// `full`'s path from the ledger's root, with slashes (lossy if not UTF-8).
+fn relative(root: &Path, full: &Path) -> String {
+    full.strip_prefix(root).unwrap_or(full).to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/")
+}
+
 fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> PathEntry {
-    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let file_type = meta.file_type();
     let kind = if file_type.is_symlink() {
         EntryKind::Symlink
@@ -284,7 +330,14 @@ fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> P
     } else {
         EntryKind::Other
     };
-    let locator = if kind == EntryKind::File { Locator::Disk(full) } else { Locator::Nothing };
+    let stamp = Stamp {
+        size: meta.len(),
+        modified: (meta.mtime(), meta.mtime_nsec()),
+        changed: (meta.ctime(), meta.ctime_nsec()),
+        inode: meta.ino(),
+        device: meta.dev(),
+    };
+    let locator = if kind == EntryKind::File { Locator::Disk(full, stamp) } else { Locator::Nothing };
     PathEntry { path, utf8, kind, size: meta.len(), locator }
 }
 

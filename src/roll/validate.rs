@@ -6,10 +6,13 @@ use crate::roll::config::{self, Config, ConfigError};
 use crate::roll::member::Member;
 use crate::roll::mirrors::{self, MirrorCheck};
 use crate::roll::rules::{Check, Context, MemberFile, RULES, Sink};
-use crate::roll::source::{PathEntry, ReadError, Reader, Source, SourceError};
+use crate::roll::source::{PathEntry, ReadError, Reader, Source, SourceError, Stamp};
+use crate::roll::validate_cache::{self, Cache, Checked, Judged};
 use crate::roll::yaml::{self, MEMBER_LIMITS};
+use git2::{ObjectType, Oid};
 use jiff::civil::Date;
 use std::collections::BTreeSet;
+use std::path::Path;
 
 pub struct Options {
     /// "Today" for expiry warnings.
@@ -50,14 +53,17 @@ impl From<SourceError> for Error {
 
 /// Validates the ledger in `source`. An error means the command could not
 /// run (exit 2); a broken policy or schema is findings like any other.
-pub fn validate(source: &Source, options: &Options) -> Result<Validated, Error> {
+/// With `cache` (a file in the repository's git directory), the per-file
+/// results of the last run are reused for the files that did not change
+/// ([`validate_cache`](crate::roll::validate_cache)).
+pub fn validate(source: &Source, options: &Options, cache: Option<&Path>) -> Result<Validated, Error> {
     let config = match config::load(source) {
         Ok(config) => config,
         Err(ConfigError::Source(e)) => return Err(e.into()),
         Err(ConfigError::Invalid(findings)) => return Ok(finish(findings, Vec::new(), options)),
     };
     crate::roll::rules::check_skip(&options.skip, Some(&config)).map_err(Error::UnknownRule)?;
-    let mut validated = validate_with(source, &config, options)?;
+    let mut validated = judge(source, &config, options, cache)?;
     let mut found = mirrors::check_roll(source, &config.policy, &validated.members, &options.mirrors)?;
     if !found.is_empty() {
         found.append(&mut validated.findings);
@@ -69,8 +75,20 @@ pub fn validate(source: &Source, options: &Options) -> Result<Validated, Error> 
 /// Validates the roll in `source` under `config` (which may come from
 /// another revision: a pull request is judged by its base's rules).
 pub(crate) fn validate_with(source: &Source, config: &Config, options: &Options) -> Result<Validated, SourceError> {
+    judge(source, config, options, None)
+}
+
+fn judge(source: &Source, config: &Config, options: &Options, cache: Option<&Path>) -> Result<Validated, SourceError> {
     let ctx = Context { config, as_of: options.as_of };
-    let entries = source.member_entries()?;
+    // The cache is read while the work tree is listed: one waits on the
+    // disk's metadata, the other decodes.
+    let (entries, cache) = std::thread::scope(|scope| {
+        let opening = cache.map(|path| scope.spawn(move || Cache::open(path, config, options.as_of, &options.skip)));
+        let entries = source.member_entries();
+        let cache = opening.and_then(|o| o.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        (entries, cache)
+    });
+    let entries = entries?;
     let mut findings = Vec::new();
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
         if let Check::Entry(check) = rule.check {
@@ -79,7 +97,7 @@ pub(crate) fn validate_with(source: &Source, config: &Config, options: &Options)
         }
     }
     let files: Vec<&PathEntry> = entries.iter().filter(|e| e.is_member_file()).collect();
-    let (members, file_findings) = check_files(source, &files, &ctx, options)?;
+    let (members, file_findings) = check_files(source, &files, &ctx, options, cache)?;
     findings.extend(file_findings);
     for rule in RULES.iter().filter(|r| !options.skip.contains(r.name)) {
         if let Check::Roll(check) = rule.check {
@@ -95,54 +113,89 @@ fn finish(mut findings: Vec<Finding>, members: Vec<Member>, options: &Options) -
     Validated { findings, members }
 }
 
-/// Reads and checks the member files on every core.
+/// Reads and checks the member files on every core, reusing the cached
+/// result of each file that did not change, and remembering this run's.
 fn check_files(
     source: &Source,
     files: &[&PathEntry],
     ctx: &Context,
     options: &Options,
+    cache: Option<Cache>,
 ) -> Result<(Vec<Member>, Vec<Finding>), SourceError> {
+    let positions: Vec<usize> = (0..files.len()).collect();
     let parts = crate::util::parallel::for_each(
-        files,
-        || Ok::<_, SourceError>((source.reader()?, Vec::new(), Vec::new())),
-        |(reader, members, findings), entry| {
-            members.extend(check_file(entry, reader, ctx, options, findings)?);
+        &positions,
+        || Ok::<_, SourceError>((source.reader()?, Vec::new())),
+        |(reader, checked), &at| {
+            checked.push((at, check_file(files[at], reader, ctx, options, cache.as_ref())?));
             Ok(())
         },
     )?;
-    let mut members = Vec::with_capacity(files.len());
-    let mut findings = Vec::new();
-    for (_, m, f) in parts {
-        members.extend(m);
-        findings.extend(f);
+    // Back in file order, whichever thread read which file: the roll rules
+    // report in that order, and the cache keeps it.
+    let mut in_order: Vec<Option<Checked>> = (0..files.len()).map(|_| None).collect();
+    for (at, checked) in parts.into_iter().flat_map(|(_, checked)| checked) {
+        in_order[at] = Some(checked);
     }
-    // Roll rules report in file order, whichever thread read which file.
-    members.sort_by(|a, b| a.file.cmp(&b.file));
-    Ok((members, findings))
+    let checked = in_order.into_iter().map(|c| c.expect("every file is checked once")).collect();
+    Ok(validate_cache::gather(cache, files, checked))
 }
 
-/// Loads one member file and runs the per-file rules on it. An unreadable
-/// file stops the run (exit 2): a roll that cannot be read whole cannot be
-/// judged.
-pub fn check_file(
+/// Loads one member file and runs the per-file rules on it, or takes the
+/// cached result of the same bytes. An unreadable file stops the run
+/// (exit 2): a roll that cannot be read whole cannot be judged.
+fn check_file(
     entry: &PathEntry,
     reader: &Reader,
     ctx: &Context,
     options: &Options,
-    out: &mut Vec<Finding>,
-) -> Result<Option<Member>, SourceError> {
+    cache: Option<&Cache>,
+) -> Result<Checked, SourceError> {
+    if let Some(at) = cache.and_then(|c| c.recall(entry)) {
+        return Ok(Checked::Known { at });
+    }
     let bytes = match reader.read(entry, MEMBER_LIMITS.max_bytes) {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge(size)) => {
-            out.push(yaml::too_large(&entry.path, size, MEMBER_LIMITS));
-            return Ok(None);
+            let too_large = yaml::too_large(&entry.path, size, MEMBER_LIMITS);
+            return Ok(Checked::Judged(Box::new(Judged {
+                stamp: None,
+                blob: None,
+                member: None,
+                findings: vec![too_large],
+            })));
         }
         Err(ReadError::Missing) => {
             return Err(SourceError::Io(format!("{} changed while it was being read", entry.path)));
         }
         Err(ReadError::Io(e)) => return Err(SourceError::Io(format!("cannot read {}: {e}", entry.path))),
     };
-    Ok(check_document(&entry.path, &bytes, ctx, options, out).map(|(member, _)| member))
+    let Some(cache) = cache else {
+        return Ok(Checked::Judged(Box::new(judge_file(entry, &bytes, None, None, ctx, options))));
+    };
+    let blob = match entry.blob() {
+        Some(blob) => blob,
+        None => Oid::hash_object(ObjectType::Blob, &bytes)?,
+    };
+    let stamp = cache.vouching(entry.stamp());
+    if let Some(at) = cache.recall_blob(&entry.path, blob) {
+        return Ok(Checked::Recognized { at, stamp });
+    }
+    Ok(Checked::Judged(Box::new(judge_file(entry, &bytes, stamp, Some(blob), ctx, options))))
+}
+
+/// Runs the per-file rules on `bytes`, the content of `entry`.
+fn judge_file(
+    entry: &PathEntry,
+    bytes: &[u8],
+    stamp: Option<Stamp>,
+    blob: Option<Oid>,
+    ctx: &Context,
+    options: &Options,
+) -> Judged {
+    let mut findings = Vec::new();
+    let member = check_document(&entry.path, bytes, ctx, options, &mut findings).map(|(member, _)| member);
+    Judged { stamp, blob, member, findings }
 }
 
 /// Loader findings that refuse one value but read on.
