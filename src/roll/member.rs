@@ -63,8 +63,8 @@ pub struct Member {
     pub member_number: Option<u64>,
     pub admitted: Option<Date>,
     pub expires: Option<Date>,
-    #[serde(with = "kept_positions")]
-    positions: Vec<(&'static str, Pos)>,
+    /// Where each of [`KEPT`] is, in its order; line 0 where it is not.
+    positions: [Pos; KEPT.len()],
 }
 
 /// The pointers whose positions a summary keeps.
@@ -80,27 +80,6 @@ const KEPT: [&str; 10] = [
     "/admitted",
     "/expires",
 ];
-
-/// The kept positions as indexes into [`KEPT`], so that the pointers stay
-/// the static strings the rules compare with.
-mod kept_positions {
-    use super::KEPT;
-    use crate::finding::Pos;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error};
-
-    pub fn serialize<S: Serializer>(positions: &[(&'static str, Pos)], out: S) -> Result<S::Ok, S::Error> {
-        let indexed: Vec<(usize, Pos)> =
-            positions.iter().filter_map(|(p, pos)| KEPT.iter().position(|k| k == p).map(|i| (i, *pos))).collect();
-        indexed.serialize(out)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<Vec<(&'static str, Pos)>, D::Error> {
-        Vec::<(usize, Pos)>::deserialize(input)?
-            .into_iter()
-            .map(|(i, pos)| KEPT.get(i).map(|p| (*p, pos)).ok_or_else(|| D::Error::custom("no such kept field")))
-            .collect()
-    }
-}
 
 impl Member {
     pub(crate) fn from_document(file: &str, value: &Value, spans: &Spans) -> Member {
@@ -127,13 +106,14 @@ impl Member {
             member_number: value.get("member_number").and_then(Value::as_u64),
             admitted: date("admitted"),
             expires: date("expires"),
-            positions: KEPT.iter().filter_map(|p| spans.value(p).map(|pos| (*p, pos))).collect(),
+            positions: KEPT.map(|p| spans.value(p).unwrap_or_default()),
         }
     }
 
     /// Where `pointer` (one of the kept fields) is, or the file's start.
     pub(crate) fn pos(&self, pointer: &str) -> Pos {
-        self.positions.iter().find(|(p, _)| *p == pointer).map_or(Pos::START, |(_, pos)| *pos)
+        let kept = KEPT.iter().position(|p| *p == pointer).map(|i| self.positions[i]);
+        kept.filter(|pos| pos.line > 0).unwrap_or(Pos::START)
     }
 
     /// The pointer of the account's numeric id in this file.

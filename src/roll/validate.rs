@@ -125,7 +125,9 @@ fn check_files(
     let positions: Vec<usize> = (0..files.len()).collect();
     let parts = crate::util::parallel::for_each(
         &positions,
-        || Ok::<_, SourceError>((source.reader()?, Vec::new())),
+        // Room for every file in each worker: only what is written is
+        // touched, and nothing is moved to grow.
+        || Ok::<_, SourceError>((source.reader()?, Vec::with_capacity(files.len()))),
         |(reader, checked), &at| {
             checked.push((at, check_file(files[at], reader, ctx, options, cache.as_ref())?));
             Ok(())
