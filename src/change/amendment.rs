@@ -18,7 +18,7 @@
 //! compare-and-swap on the branch.
 
 use crate::change::approval::Approver;
-use crate::change::event::{Approval, Role};
+use crate::change::event::{Approval, Closing, Role, Trailers, write_closing};
 use crate::change::ledger::{self, Branch, Gate, LedgerError};
 use crate::change::merge::MergeError;
 use crate::change::sign::Signer;
@@ -95,11 +95,6 @@ pub struct Amendment {
 
 const EVENT: &str = "Rollcall-Event";
 const CHANGED: &str = "Rollcall-Changed";
-const DATE: &str = "Rollcall-Date";
-const APPROVED_BY: &str = "Rollcall-Approved-By";
-const PULL_REQUEST: &str = "Rollcall-Pull-Request";
-const PULL_REQUEST_HEAD: &str = "Rollcall-Pull-Request-Head";
-const PREVIOUS: &str = "Rollcall-Previous-Event";
 
 impl Amendment {
     /// The commit message: a subject for people, then the trailers.
@@ -115,61 +110,27 @@ impl Amendment {
         for file in &self.changed {
             out.push_str(&format!("{CHANGED}: {file}\n"));
         }
-        out.push_str(&format!("{DATE}: {}\n", self.date));
-        for a in &self.approvals {
-            out.push_str(&format!("{APPROVED_BY}: {} {} {}\n", a.login, a.id, a.role.as_str()));
-        }
-        if let Some(n) = self.pull_request {
-            out.push_str(&format!("{PULL_REQUEST}: {n}\n"));
-        }
-        if let Some(head) = self.pull_request_head {
-            out.push_str(&format!("{PULL_REQUEST_HEAD}: {head}\n"));
-        }
-        let previous = self.previous.map_or_else(|| "none".to_owned(), |p| p.to_string());
-        out.push_str(&format!("{PREVIOUS}: {previous}\n"));
+        write_closing(&mut out, self.date, &self.approvals, self.pull_request, self.pull_request_head, self.previous);
         out
     }
 
     /// The amendment a commit message records; `None` if it records none,
     /// or if it is not exactly what `message` writes.
     pub fn parse(message: &str) -> Option<Amendment> {
-        let (_, trailers) = message.split_once("\n\n")?;
-        let lines: Vec<(&str, &str)> = trailers.lines().map(|l| l.split_once(": ")).collect::<Option<_>>()?;
-        let mut rest = lines.into_iter().peekable();
-        let mut take = |key: &str| rest.next_if(|(k, _)| *k == key).map(|(_, v)| v);
-        let kind = AmendKind::parse(take(EVENT)?)?;
+        let mut trailers = Trailers::of(message)?;
+        let kind = AmendKind::parse(trailers.take(EVENT)?)?;
         let mut changed = Vec::new();
-        while let Some(file) = take(CHANGED) {
+        while let Some(file) = trailers.take(CHANGED) {
             changed.push(file.to_owned());
         }
-        let date = take(DATE)?;
-        let date = date.parse().ok().filter(|d: &Date| d.to_string() == date)?;
-        let mut approvals = Vec::new();
-        while let Some(approval) = take(APPROVED_BY) {
-            let mut parts = approval.split(' ');
-            let (login, id, role) = (parts.next()?, parts.next()?, parts.next()?);
-            if parts.next().is_some() || login.is_empty() || role != Role::Board.as_str() {
-                return None;
-            }
-            approvals.push(Approval { login: login.to_owned(), id: canonical_number(id)?, role: Role::Board });
-        }
-        let pull_request = take(PULL_REQUEST).map(canonical_number).map_or(Some(None), |n| n.map(Some))?;
-        let pull_request_head = take(PULL_REQUEST_HEAD).map(canonical_oid).map_or(Some(None), |n| n.map(Some))?;
-        let previous = take(PREVIOUS)?;
-        let previous = if previous == "none" { None } else { Some(canonical_oid(previous)?) };
+        // Only directors approve an amendment.
+        let board = |role: &str| (role == Role::Board.as_str()).then_some(Role::Board);
+        let Closing { date, approvals, pull_request, pull_request_head, previous } = trailers.closing(board)?;
         let amendment = Amendment { kind, changed, date, approvals, pull_request, pull_request_head, previous };
         let sorted = amendment.changed.windows(2).all(|w| w[0] < w[1]);
-        (rest.next().is_none() && sorted && !amendment.changed.is_empty() && amendment.message() == message)
+        (trailers.finished() && sorted && !amendment.changed.is_empty() && amendment.message() == message)
             .then_some(amendment)
     }
-}
-
-fn canonical_number(text: &str) -> Option<u64> {
-    text.parse().ok().filter(|n: &u64| n.to_string() == text)
-}
-
-fn canonical_oid(text: &str) -> Option<Oid> {
-    Oid::from_str(text).ok().filter(|o| o.to_string() == text)
 }
 
 /// Who is on the board and the committees: (github_id) sets.

@@ -149,64 +149,112 @@ impl Event {
         if let Some(n) = self.member_number {
             out.push_str(&format!("{NUMBER}: {n}\n"));
         }
-        out.push_str(&format!("{DATE}: {}\n", self.date));
-        for a in &self.approvals {
-            out.push_str(&format!("{APPROVED_BY}: {} {} {}\n", a.login, a.id, a.role.as_str()));
-        }
-        if let Some(n) = self.pull_request {
-            out.push_str(&format!("{PULL_REQUEST}: {n}\n"));
-        }
-        if let Some(head) = self.pull_request_head {
-            out.push_str(&format!("{PULL_REQUEST_HEAD}: {head}\n"));
-        }
-        let previous = self.previous.map_or_else(|| "none".to_owned(), |p| p.to_string());
-        out.push_str(&format!("{PREVIOUS}: {previous}\n"));
+        write_closing(&mut out, self.date, &self.approvals, self.pull_request, self.pull_request_head, self.previous);
         out
     }
 
     /// The event a commit message records; `None` if it records none, or
     /// if its trailers are not exactly what `message` writes.
     pub fn parse(message: &str) -> Option<Event> {
-        let (_, trailers) = message.split_once("\n\n")?;
-        // The trailers, in the order `message` writes them.
-        let lines: Vec<(&str, &str)> = trailers.lines().map(|l| l.split_once(": ")).collect::<Option<_>>()?;
-        let mut rest = lines.into_iter().peekable();
-        let mut take = |key: &str| rest.next_if(|(k, _)| *k == key).map(|(_, v)| v);
-        let mut event = Event {
-            kind: Kind::parse(take(EVENT)?)?,
-            member: take(MEMBER)?.to_owned(),
-            file: take(FILE)?.to_owned(),
-            member_number: None,
-            date: Date::MIN,
-            approvals: Vec::new(),
-            pull_request: None,
-            pull_request_head: None,
-            previous: None,
+        let mut trailers = Trailers::of(message)?;
+        let kind = Kind::parse(trailers.take(EVENT)?)?;
+        let member = trailers.take(MEMBER)?.to_owned();
+        let file = trailers.take(FILE)?.to_owned();
+        let member_number = match trailers.take(NUMBER) {
+            Some(n) => Some(canonical_number(n)?),
+            None => None,
         };
-        if let Some(n) = take(NUMBER) {
-            event.member_number = Some(canonical_number(n)?);
-        }
-        let date = take(DATE)?;
-        event.date = date.parse().ok().filter(|d: &Date| d.to_string() == date)?;
-        while let Some(approval) = take(APPROVED_BY) {
+        let Closing { date, approvals, pull_request, pull_request_head, previous } = trailers.closing(Role::parse)?;
+        let event =
+            Event { kind, member, file, member_number, date, approvals, pull_request, pull_request_head, previous };
+        // Nothing may follow, and the whole message must be the one written.
+        (trailers.finished() && event.message() == message).then_some(event)
+    }
+}
+
+/// The trailers a member event and an amendment both end with, in the
+/// order written: the date, the approvals, the pull request and its head
+/// commit, and the event before.
+pub(crate) struct Closing {
+    pub date: Date,
+    pub approvals: Vec<Approval>,
+    pub pull_request: Option<u64>,
+    pub pull_request_head: Option<Oid>,
+    pub previous: Option<Oid>,
+}
+
+/// Writes the [`Closing`] trailers.
+pub(crate) fn write_closing(
+    out: &mut String,
+    date: Date,
+    approvals: &[Approval],
+    pull_request: Option<u64>,
+    pull_request_head: Option<Oid>,
+    previous: Option<Oid>,
+) {
+    out.push_str(&format!("{DATE}: {date}\n"));
+    for a in approvals {
+        out.push_str(&format!("{APPROVED_BY}: {} {} {}\n", a.login, a.id, a.role.as_str()));
+    }
+    if let Some(n) = pull_request {
+        out.push_str(&format!("{PULL_REQUEST}: {n}\n"));
+    }
+    if let Some(head) = pull_request_head {
+        out.push_str(&format!("{PULL_REQUEST_HEAD}: {head}\n"));
+    }
+    let previous = previous.map_or_else(|| "none".to_owned(), |p| p.to_string());
+    out.push_str(&format!("{PREVIOUS}: {previous}\n"));
+}
+
+/// A commit message's trailers, taken one by one in the order they must
+/// stand in.
+pub(crate) struct Trailers<'m> {
+    rest: std::iter::Peekable<std::vec::IntoIter<(&'m str, &'m str)>>,
+}
+
+impl<'m> Trailers<'m> {
+    /// The trailers after the subject; `None` if a line is not `key: value`.
+    pub(crate) fn of(message: &'m str) -> Option<Trailers<'m>> {
+        let (_, trailers) = message.split_once("\n\n")?;
+        let lines: Vec<(&str, &str)> = trailers.lines().map(|l| l.split_once(": ")).collect::<Option<_>>()?;
+        Some(Trailers { rest: lines.into_iter().peekable() })
+    }
+
+    /// The next trailer's value, if its key is `key`.
+    pub(crate) fn take(&mut self, key: &str) -> Option<&'m str> {
+        self.rest.next_if(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The closing trailers, each in its canonical form; `role` reads an
+    /// approval's role, `None` for one the event may not carry.
+    pub(crate) fn closing(&mut self, role: impl Fn(&str) -> Option<Role>) -> Option<Closing> {
+        let date = self.take(DATE)?;
+        let date = date.parse().ok().filter(|d: &Date| d.to_string() == date)?;
+        let mut approvals = Vec::new();
+        while let Some(approval) = self.take(APPROVED_BY) {
             let mut parts = approval.split(' ');
-            let (login, id, role) = (parts.next()?, parts.next()?, parts.next()?);
-            let role = Role::parse(role)?;
+            let (login, id, role) = (parts.next()?, parts.next()?, role(parts.next()?)?);
             if parts.next().is_some() || login.is_empty() {
                 return None;
             }
-            event.approvals.push(Approval { login: login.to_owned(), id: canonical_number(id)?, role });
+            approvals.push(Approval { login: login.to_owned(), id: canonical_number(id)?, role });
         }
-        if let Some(n) = take(PULL_REQUEST) {
-            event.pull_request = Some(canonical_number(n)?);
-        }
-        if let Some(head) = take(PULL_REQUEST_HEAD) {
-            event.pull_request_head = Some(canonical_oid(head)?);
-        }
-        let previous = take(PREVIOUS)?;
-        event.previous = if previous == "none" { None } else { Some(canonical_oid(previous)?) };
-        // Nothing may follow, and the whole message must be the one written.
-        (rest.next().is_none() && event.message() == message).then_some(event)
+        let pull_request = match self.take(PULL_REQUEST) {
+            Some(n) => Some(canonical_number(n)?),
+            None => None,
+        };
+        let pull_request_head = match self.take(PULL_REQUEST_HEAD) {
+            Some(head) => Some(canonical_oid(head)?),
+            None => None,
+        };
+        let previous = self.take(PREVIOUS)?;
+        let previous = if previous == "none" { None } else { Some(canonical_oid(previous)?) };
+        Some(Closing { date, approvals, pull_request, pull_request_head, previous })
+    }
+
+    /// Whether every trailer was taken.
+    pub(crate) fn finished(&mut self) -> bool {
+        self.rest.peek().is_none()
     }
 }
 
