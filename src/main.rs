@@ -52,7 +52,7 @@ enum Command {
     /// Lapse every active membership whose term ended before --as-of (one event each).
     Expire(cli::lifecycle::ExpireArgs),
     /// The voting roll on a date, derived from history: each member's votes and the quorum.
-    Roll(cli::roll::RollArgs),
+    Roll(cli::ListingArgs),
     /// The membership events of the ledger's history, newest first, each checked against its commit.
     Log(cli::log::LogArgs),
     /// Replay the ledger's history and check that every event on it was legal.
@@ -62,7 +62,7 @@ enum Command {
     /// Count ranked ballots in a BLT file by reference Meek STV (or Astra's variant) and print the rounds.
     Tally(cli::tally::TallyArgs),
     /// The board and the committees on a date, from history: each seat with the event that gave it.
-    Board(cli::board::BoardArgs),
+    Board(cli::ListingArgs),
     /// Elections: the electorate, nominations, the ballot box, certification and status.
     #[command(subcommand_required = true)]
     Election(cli::election::ElectionArgs),

@@ -10,6 +10,7 @@ use jiff::civil::Date;
 use rollcall::change::approval::Approver;
 use rollcall::change::sign::Signer;
 use rollcall::election::ballot_box::{self, Entitled, Header, Open};
+use rollcall::election::electorate::Electorate;
 use rollcall::election::nomination::Account;
 use rollcall::history::elections::{self, Outcome, Request};
 use rollcall::history::electorate;
@@ -187,12 +188,7 @@ fn electorate(args: ElectorateArgs) -> Result<ExitCode, CannotRun> {
         Err(findings) => return Ok(super::history_findings(args.format, &findings)),
     };
     let shown = if args.private { found } else { found.public() };
-    match args.format {
-        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&shown).unwrap_or_default()),
-        ListFormat::Csv => out!("{}", shown.csv()),
-        ListFormat::Human => out!("{}", shown.human()),
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(args.format.print(&shown, Electorate::csv, Electorate::human))
 }
 
 fn status(args: StatusArgs) -> Result<ExitCode, CannotRun> {

@@ -34,6 +34,8 @@ use out::{out, outln};
 use rollcall::change::approval::{Approver, Payment};
 use rollcall::change::merge::{MergeError, Outcome, Request};
 use rollcall::change::sign::Signer;
+use rollcall::finding::Finding;
+use rollcall::history::HistoryError;
 use rollcall::output::lines::SourceLines;
 use rollcall::output::report::{self, Format};
 use rollcall::roll::mirrors::MirrorCheck;
@@ -165,6 +167,48 @@ pub enum ListFormat {
     Human,
     Json,
     Csv,
+}
+
+impl ListFormat {
+    /// Prints `listed` as JSON, or as `csv` or `human` render it.
+    pub fn print<T: serde::Serialize>(self, listed: &T, csv: fn(&T) -> String, human: fn(&T) -> String) -> ExitCode {
+        match self {
+            ListFormat::Json => outln!("{}", serde_json::to_string_pretty(listed).unwrap_or_default()),
+            ListFormat::Csv => out!("{}", csv(listed)),
+            ListFormat::Human => out!("{}", human(listed)),
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+/// What a command that lists the ledger as it stood on a date takes
+/// (`roll`, `board`).
+#[derive(Args)]
+pub struct ListingArgs {
+    #[command(flatten)]
+    history: HistoryArgs,
+    /// The ledger as it stood on this date (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    format: ListFormat,
+}
+
+impl ListingArgs {
+    /// Prints what `list` reads from the history on the date (see
+    /// [`ListFormat::print`]); the history's findings instead, exit 1.
+    pub fn print<T: serde::Serialize>(
+        &self,
+        list: impl FnOnce(&git2::Repository, git2::Oid, Date) -> Result<Result<T, Vec<Finding>>, HistoryError>,
+        csv: fn(&T) -> String,
+        human: fn(&T) -> String,
+    ) -> Result<ExitCode, CannotRun> {
+        let (repo, tip) = self.history.open()?;
+        Ok(match list(&repo, tip, self.as_of.unwrap_or_else(rollcall::util::today))? {
+            Ok(listed) => self.format.print(&listed, csv, human),
+            Err(findings) => history_findings(self.format, &findings),
+        })
+    }
 }
 
 /// The pull request `check-pr` judges and `merge` records.
@@ -300,7 +344,7 @@ pub fn read_small(path: &Path, what: &str) -> Result<String, String> {
 
 /// A history command's findings where its answer would be (JSON), or on
 /// stderr: exit 1.
-pub fn history_findings(format: ListFormat, findings: &[rollcall::finding::Finding]) -> ExitCode {
+pub fn history_findings(format: ListFormat, findings: &[Finding]) -> ExitCode {
     match format {
         ListFormat::Json => out!("{}", report::json_with(false, serde_json::json!({}), findings)),
         _ => eprint!("{}", report::render(Format::Human, findings, None, &|_, _| None)),
