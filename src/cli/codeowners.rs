@@ -1,11 +1,8 @@
 //! `rollcall codeowners`: .github/CODEOWNERS as the policy's maintainers call for it.
 
 use super::out::out;
-use super::{CannotRun, UNACCEPTABLE};
+use super::{CannotRun, exit};
 use rollcall::output::codeowners::{self, CODEOWNERS_FILE};
-use rollcall::output::report::{self, Format};
-use rollcall::roll::config::{self, ConfigError};
-use rollcall::roll::source::Source;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -20,14 +17,7 @@ pub struct CodeownersArgs {
 }
 
 pub fn run(args: CodeownersArgs) -> Result<ExitCode, CannotRun> {
-    let config = match config::load(&Source::disk(&args.repo)?) {
-        Ok(config) => config,
-        Err(ConfigError::Invalid(findings)) => {
-            out!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
-            return Ok(ExitCode::from(UNACCEPTABLE));
-        }
-        Err(ConfigError::Source(e)) => return Err(e.into()),
-    };
+    let Some(config) = super::work_tree_rules(&args.repo)? else { return Ok(exit(false)) };
     let wanted = codeowners::render(&config.policy.policy);
     if !args.check {
         out!("{wanted}");
@@ -39,7 +29,7 @@ pub fn run(args: CodeownersArgs) -> Result<ExitCode, CannotRun> {
             eprintln!(
                 "{CODEOWNERS_FILE} does not match the policy's maintainers; regenerate it: rollcall codeowners > {CODEOWNERS_FILE}"
             );
-            Ok(ExitCode::from(UNACCEPTABLE))
+            Ok(exit(false))
         }
     }
 }

@@ -38,6 +38,7 @@ use rollcall::finding::Finding;
 use rollcall::history::HistoryError;
 use rollcall::output::lines::SourceLines;
 use rollcall::output::report::{self, Format};
+use rollcall::roll::config::{self, Config, ConfigError};
 use rollcall::roll::mirrors::MirrorCheck;
 use rollcall::roll::source::Source;
 use rollcall::roll::validate::Options;
@@ -329,6 +330,19 @@ impl EventArgs {
             }
         }
         Ok(exit(ok))
+    }
+}
+
+/// The rules in the ledger's work tree, for a command that prints what it
+/// makes of them; `None` once their findings are printed (exit 1).
+pub fn work_tree_rules(repo: &Path) -> Result<Option<Config>, CannotRun> {
+    match config::load(&Source::disk(repo)?) {
+        Ok(config) => Ok(Some(config)),
+        Err(ConfigError::Invalid(findings)) => {
+            out!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
+            Ok(None)
+        }
+        Err(ConfigError::Source(e)) => Err(e.into()),
     }
 }
 

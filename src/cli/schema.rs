@@ -2,11 +2,8 @@
 //! rendering for editors (draft-07, the policy's tiers offered).
 
 use super::out::out;
-use super::{CannotRun, UNACCEPTABLE};
+use super::{CannotRun, exit};
 use rollcall::output::editor_schema;
-use rollcall::output::report::{self, Format};
-use rollcall::roll::config::{self, ConfigError};
-use rollcall::roll::source::Source;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,14 +18,7 @@ pub struct SchemaArgs {
 }
 
 pub fn run(args: SchemaArgs) -> Result<ExitCode, CannotRun> {
-    let config = match config::load(&Source::disk(&args.repo)?) {
-        Ok(config) => config,
-        Err(ConfigError::Invalid(findings)) => {
-            out!("{}", report::render(Format::Human, &findings, None, &|_, _| None));
-            return Ok(ExitCode::from(UNACCEPTABLE));
-        }
-        Err(ConfigError::Source(e)) => return Err(e.into()),
-    };
+    let Some(config) = super::work_tree_rules(&args.repo)? else { return Ok(exit(false)) };
     if args.editor {
         out!("{}", editor_schema::render(config.schema.source(), &config.policy.policy));
     } else {
