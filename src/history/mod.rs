@@ -8,6 +8,7 @@ pub mod checkpoint;
 pub mod elections;
 pub mod electorate;
 pub mod log;
+pub(crate) mod remembered;
 pub mod signers;
 pub mod verify;
 pub mod voting;

@@ -5,19 +5,17 @@
 //! who left since is on the roll of the days it was a member.
 
 use crate::finding::Finding;
+use crate::history::remembered::{Remembered, Store};
 use crate::history::{self, HistoryError};
 use crate::roll::config::{self, ConfigError};
 use crate::roll::member::Status;
 use crate::roll::policy::Policy;
 use crate::roll::source::Source;
-use crate::roll::yaml::{self, MEMBER_LIMITS};
-use crate::util::blob::{Capped, read_capped};
 use git2::{Oid, Repository};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// What an unlisted member is shown as: it votes, but no export names it.
 pub(crate) const UNLISTED: &str = "(unlisted)";
@@ -93,38 +91,13 @@ pub fn roll(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Roll, Vec
         Err(findings) => return Ok(Err(findings)),
     };
     let state = &steps[at];
-    let files: Vec<(String, Oid)> = history::member_files(repo, state.tree)?
+    let mut summaries = Remembered::open(repo, &SUMMARIES);
+    let mut members: Vec<Voter> = summaries
+        .members(repo, state.tree, Summary::of)?
         .into_iter()
-        .filter(|(_, side)| side.is_regular_file())
-        .map(|(path, side)| (path, side.id))
-        .collect();
-    let mut cache = Summaries::open(repo);
-    let unread: Vec<&(String, Oid)> = files.iter().filter(|(_, blob)| !cache.known.contains_key(blob)).collect();
-    let path = repo.path().to_path_buf();
-    let parts = crate::util::parallel::for_each(
-        &unread,
-        || Ok::<_, HistoryError>((Repository::open(&path).map_err(HistoryError::from)?, Vec::new())),
-        |(repo, read), (file, blob)| {
-            // No member file is larger; a larger blob is no member's.
-            let odb = repo.odb()?;
-            let Capped::Read(object) = read_capped(&odb, *blob, MEMBER_LIMITS.max_bytes)? else {
-                read.push((*blob, None));
-                return Ok(());
-            };
-            let doc = yaml::load(file, object.data(), MEMBER_LIMITS, yaml::Layout::Free);
-            read.push((*blob, doc.value.as_ref().map(Summary::of)));
-            Ok(())
-        },
-    )?;
-    for (blob, summary) in parts.into_iter().flat_map(|(_, read)| read) {
-        cache.add(blob, summary);
-    }
-    cache.save();
-    let mut members: Vec<Voter> = files
-        .iter()
-        .filter_map(|(_, blob)| cache.known.get(blob)?.as_ref())
         .filter_map(|summary| voter(summary, &policy, as_of))
         .collect();
+    summaries.save();
     members.sort_by(|a, b| (&a.member, &a.voter).cmp(&(&b.member, &b.voter)));
     let tiers: Vec<&str> = policy.tiers.iter().map(|t| t.name.as_str()).collect();
     let mut roll = tally(as_of, Some(state.commit), members, &policy.quorum);
@@ -256,57 +229,11 @@ pub(crate) fn voter(summary: &Summary, policy: &Policy, as_of: Date) -> Option<V
     })
 }
 
-/// Member files as the roll reads them, kept by blob id in the repository
-/// (`.git/rollcall-roll-cache`): a blob never changes, so a file read once
-/// for a roll need not be read again, and a roll reads only what events
-/// changed since the last one.
-struct Summaries {
-    path: std::path::PathBuf,
-    /// `None`: the blob is not a YAML mapping.
-    known: HashMap<Oid, Option<Summary>>,
-    added: usize,
-}
-
-const CACHE_FILE: &str = "rollcall-roll-cache";
-const CACHE_HEADER: &str = "rollcall roll cache v2";
-/// About 200 bytes a member; a larger file is not rollcall's and is ignored.
-const MAX_CACHE_BYTES: u64 = 256 * 1024 * 1024;
-
-impl Summaries {
-    fn open(repo: &Repository) -> Summaries {
-        let path = repo.path().join(CACHE_FILE);
-        let text = String::from_utf8(crate::util::read_remembered(&path, MAX_CACHE_BYTES)).unwrap_or_default();
-        let mut lines = text.lines();
-        let known = match lines.next() {
-            Some(CACHE_HEADER) => lines
-                .map(|line| {
-                    let (blob, summary): (String, Option<Summary>) = serde_json::from_str(line).ok()?;
-                    Some((Oid::from_str(&blob).ok()?, summary))
-                })
-                .collect::<Option<HashMap<_, _>>>()
-                .unwrap_or_default(),
-            _ => HashMap::new(),
-        };
-        Summaries { path, known, added: 0 }
-    }
-
-    fn add(&mut self, blob: Oid, summary: Option<Summary>) {
-        self.added += usize::from(self.known.insert(blob, summary).is_none());
-    }
-
-    /// A repository rollcall may not write to is only not remembered.
-    fn save(&self) {
-        if self.added == 0 {
-            return;
-        }
-        let mut out = format!("{CACHE_HEADER}\n");
-        for (blob, summary) in &self.known {
-            out.push_str(&serde_json::to_string(&(blob.to_string(), summary)).unwrap_or_default());
-            out.push('\n');
-        }
-        let _ = crate::util::atomic::write(&self.path, out.as_bytes());
-    }
-}
+/// Member files as the roll reads them, remembered in the repository
+/// (`.git/rollcall-roll-cache`), so that a roll reads only what events
+/// changed since the last one. About 200 bytes a member.
+const SUMMARIES: Store =
+    Store { file: "rollcall-roll-cache", header: "rollcall roll cache v2", max_bytes: 256 * 1024 * 1024 };
 
 /// The totals per tier and the quorum of `members`.
 pub(crate) fn tally(

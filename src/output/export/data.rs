@@ -14,12 +14,11 @@ use crate::change::event::Kind as EventKind;
 use crate::election::event::Step;
 use crate::finding::Finding;
 use crate::history::board::{self, Board};
+use crate::history::remembered::{Remembered, Store, member_value};
 use crate::history::voting::{self, Summary};
 use crate::history::{self, HistoryError, Record};
 use crate::roll::member::Status;
 use crate::roll::policy::{Policy, TierClass};
-use crate::roll::yaml::{self, MEMBER_LIMITS};
-use crate::util::blob::{Capped, read_capped};
 use git2::{Oid, Repository};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -128,7 +127,7 @@ pub fn gather(repo: &Repository, tip: Oid, as_of: Date) -> Result<Result<Public,
         Ok(board) => board,
         Err(findings) => return Ok(Err(findings)),
     };
-    let mut remembered = Remembered::open(repo);
+    let mut remembered = Remembered::open(repo, &KEPT);
     let reads = read_roll(repo, state.tree, &mut remembered, |value| read_member(value, &policy, as_of))?;
     let listed: HashMap<String, (bool, Option<String>)> =
         reads.iter().map(|r| (r.id.clone(), (r.listed, r.tier.clone()))).collect();
@@ -255,34 +254,15 @@ fn tier_order(policy: &Policy) -> Vec<TierCount> {
         .collect()
 }
 
-/// Reads every member file of `tree`, keeping what `keep` makes of each (a
-/// file that is no YAML mapping is skipped: `validate` and `verify` report
-/// it). Files not remembered from an earlier export are read on every core.
-fn read_roll<T: Send>(
+/// What `keep` makes of each member file of `tree` (see
+/// [`Remembered::members`]), read as the export remembers it.
+fn read_roll<T>(
     repo: &Repository,
     tree: Oid,
-    remembered: &mut Remembered,
-    keep: impl Fn(&Value) -> Option<T> + Sync,
+    remembered: &mut Remembered<Value>,
+    keep: impl Fn(&Value) -> Option<T>,
 ) -> Result<Vec<T>, HistoryError> {
-    let files: Vec<(String, Oid)> = history::member_files(repo, tree)?
-        .into_iter()
-        .filter(|(_, side)| side.is_regular_file())
-        .map(|(path, side)| (path, side.id))
-        .collect();
-    let unread: Vec<&(String, Oid)> = files.iter().filter(|(_, blob)| !remembered.known.contains_key(blob)).collect();
-    let path = repo.path().to_path_buf();
-    let parts = crate::util::parallel::for_each(
-        &unread,
-        || Ok::<_, HistoryError>((Repository::open(&path).map_err(HistoryError::from)?, Vec::new())),
-        |(repo, read), (file, blob)| {
-            read.push((*blob, read_blob(repo, *blob, file)?.map(|v| kept_fields(&v))));
-            Ok(())
-        },
-    )?;
-    for (blob, value) in parts.into_iter().flat_map(|(_, read)| read) {
-        remembered.add(blob, value);
-    }
-    Ok(files.iter().filter_map(|(_, blob)| remembered.known.get(blob)?.as_ref()).filter_map(keep).collect())
+    Ok(remembered.members(repo, tree, kept_fields)?.into_iter().filter_map(keep).collect())
 }
 
 /// The fields of a member file the export reads; the rest is never kept.
@@ -311,63 +291,11 @@ fn kept_fields(value: &Value) -> Value {
     Value::Object(kept)
 }
 
-/// Member files as the export reads them ([`kept_fields`]), kept by blob
-/// id in the repository (`.git/rollcall-export-cache`): a blob never
-/// changes, so the next export reads only the files events changed since.
-pub(crate) struct Remembered {
-    path: std::path::PathBuf,
-    /// `None`: the blob is not a member file that reads.
-    known: HashMap<Oid, Option<Value>>,
-    added: usize,
-}
-
-const CACHE_FILE: &str = "rollcall-export-cache";
-const CACHE_HEADER: &str = "rollcall export cache v1";
-/// About 300 bytes a member; a larger file is not rollcall's and is ignored.
-const MAX_CACHE_BYTES: u64 = 256 * 1024 * 1024;
-
-impl Remembered {
-    pub(crate) fn open(repo: &Repository) -> Remembered {
-        let path = repo.path().join(CACHE_FILE);
-        let text = String::from_utf8(crate::util::read_remembered(&path, MAX_CACHE_BYTES)).unwrap_or_default();
-        let mut lines = text.lines();
-        let known = match lines.next() {
-            Some(CACHE_HEADER) => lines
-                .map(|line| {
-                    let (blob, value): (String, Option<Value>) = serde_json::from_str(line).ok()?;
-                    Some((Oid::from_str(&blob).ok()?, value.filter(Value::is_object)))
-                })
-                .collect::<Option<HashMap<_, _>>>()
-                .unwrap_or_default(),
-            _ => HashMap::new(),
-        };
-        Remembered { path, known, added: 0 }
-    }
-
-    fn add(&mut self, blob: Oid, value: Option<Value>) {
-        self.added += usize::from(self.known.insert(blob, value).is_none());
-    }
-
-    /// A repository rollcall may not write to is only not remembered.
-    pub(crate) fn save(&self) {
-        if self.added == 0 {
-            return;
-        }
-        let mut out = format!("{CACHE_HEADER}\n");
-        for (blob, value) in &self.known {
-            out.push_str(&serde_json::to_string(&(blob.to_string(), value)).unwrap_or_default());
-            out.push('\n');
-        }
-        let _ = crate::util::atomic::write(&self.path, out.as_bytes());
-    }
-}
-
-/// A member file's value, if it is at most a member file's size and reads.
-fn read_blob(repo: &Repository, blob: Oid, file: &str) -> Result<Option<Value>, HistoryError> {
-    let odb = repo.odb()?;
-    let Capped::Read(object) = read_capped(&odb, blob, MEMBER_LIMITS.max_bytes)? else { return Ok(None) };
-    Ok(yaml::load(file, object.data(), MEMBER_LIMITS, yaml::Layout::Free).value.filter(Value::is_object))
-}
+/// Member files as the export reads them ([`kept_fields`]), remembered in
+/// the repository (`.git/rollcall-export-cache`), so that the next export
+/// reads only the files events changed since. About 300 bytes a member.
+const KEPT: Store =
+    Store { file: "rollcall-export-cache", header: "rollcall export cache v1", max_bytes: 256 * 1024 * 1024 };
 
 fn text(value: &Value, field: &str) -> Option<String> {
     value.get(field).and_then(Value::as_str).map(str::to_owned)
@@ -445,7 +373,7 @@ fn growth(
     repo: &Repository,
     steps: &[crate::history::Step],
     (genesis_tree, genesis_date): (Oid, Date),
-    remembered: &mut Remembered,
+    remembered: &mut Remembered<Value>,
     as_of: Date,
     listed: &HashMap<String, (bool, Option<String>)>,
     tiers: &mut Vec<TierCount>,
@@ -530,7 +458,7 @@ fn growth(
         |(repo, found), (i, tree, file)| {
             let tree = repo.find_tree(*tree)?;
             let Ok(entry) = tree.get_path(Path::new(file)) else { return Ok(()) };
-            if let Some(tier) = read_blob(repo, entry.id(), file)?.and_then(|v| text(&v, "tier")) {
+            if let Some(tier) = member_value(repo, entry.id(), file)?.and_then(|v| text(&v, "tier")) {
                 found.push((*i, tier));
             }
             Ok(())
