@@ -153,24 +153,12 @@ pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Si
             PrKind::TierChange { file, .. } => (Kind::ChangeTier, file),
             PrKind::Resignation { file, .. } => (Kind::Resign, file),
             PrKind::Amendment { paths, .. } => {
-                return Ok(Err(vec![Finding::error(
-                    NOT_A_MEMBER_CHANGE,
-                    paths.first().map_or("", String::as_str),
-                    Pos::START,
-                    "",
-                    format!("the pull request is {}", judgement.change.describe()),
-                    "record an amendment of the rules with `rollcall amend`, approved by the directors",
-                )]));
+                let help = "record an amendment of the rules with `rollcall amend`, approved by the directors";
+                return Ok(Err(vec![not_a_member_change(&judgement.change, paths, help)]));
             }
             PrKind::Maintenance { paths } => {
-                return Ok(Err(vec![Finding::error(
-                    NOT_A_MEMBER_CHANGE,
-                    paths.first().map_or("", String::as_str),
-                    Pos::START,
-                    "",
-                    format!("the pull request is {}", judgement.change.describe()),
-                    "merge changes outside members/ through the repository's own review, not rollcall merge",
-                )]));
+                let help = "merge changes outside members/ through the repository's own review, not rollcall merge";
+                return Ok(Err(vec![not_a_member_change(&judgement.change, paths, help)]));
             }
             // An acceptable judgement is never a rejection.
             PrKind::Rejected => return Ok(Err(judgement.findings)),
@@ -187,6 +175,14 @@ pub fn merge(dir: &Path, request: &Request, pr: &PullRequest, signer: Option<&Si
             pull_request: Some((pr.number, head)),
         }))
     })
+}
+
+/// A pull request `merge` does not record (the rules, or files outside
+/// `members/`), found at the first file it changes.
+fn not_a_member_change(change: &PrKind, paths: &[String], help: &str) -> Finding {
+    let file = paths.first().map_or("", String::as_str);
+    let message = format!("the pull request is {}", change.describe());
+    Finding::error(NOT_A_MEMBER_CHANGE, file, Pos::START, "", message, help)
 }
 
 /// The event that already merged the pull request whose head is `head`,
