@@ -219,8 +219,8 @@ fn status(args: StatusArgs) -> Result<ExitCode, CannotRun> {
         })).collect::<Vec<_>>(),
         "candidates": candidates,
         "electorate": voters.as_ref().map(|e| serde_json::json!({
-            "voters": e.voters.len(), "votes": e.votes, "voting_members": e.voting_members,
-            "members_needed": e.members_needed, "votes_needed": e.votes_needed,
+            "voters": e.voters.len(), "votes": e.quorum.votes, "voting_members": e.quorum.voting_members,
+            "members_needed": e.quorum.members_needed, "votes_needed": e.quorum.votes_needed,
         })),
         "result": result,
     });
@@ -248,9 +248,9 @@ fn status(args: StatusArgs) -> Result<ExitCode, CannotRun> {
                 outln!(
                     "  electorate: {} voters holding {} votes; quorum {} voting memberships and {} votes",
                     e.voters.len(),
-                    e.votes,
-                    e.members_needed,
-                    e.votes_needed
+                    e.quorum.votes,
+                    e.quorum.members_needed,
+                    e.quorum.votes_needed
                 );
             }
             if let Some(result) = &result {

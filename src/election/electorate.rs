@@ -53,13 +53,40 @@ pub struct Electorate {
     pub commit: Option<String>,
     /// Sorted by login.
     pub voters: Vec<Voter>,
-    /// Memberships with a vote (the quorum counts memberships, as the roll does).
+    /// The quorum of the roll of the cut-off date; its fields stand beside
+    /// the others in the JSON.
+    #[serde(flatten)]
+    pub quorum: Quorum,
+}
+
+/// How many must take part for a vote of the members to count. It counts
+/// memberships with a vote, not voters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Quorum {
     pub voting_members: usize,
     pub votes: u64,
     pub members_percent: u32,
     pub votes_percent: u32,
+    /// At least this many voting members…
     pub members_needed: u64,
+    /// …holding at least this many votes.
     pub votes_needed: u64,
+}
+
+impl Quorum {
+    /// The quorum the policy's percentages make of `voting_members`
+    /// holding `votes`, rounded up.
+    pub fn of(voting_members: usize, votes: u64, policy: &crate::roll::policy::Quorum) -> Quorum {
+        let share = |of: u64, percent: u32| (of * u64::from(percent)).div_ceil(100);
+        Quorum {
+            voting_members,
+            votes,
+            members_percent: policy.members_percent,
+            votes_percent: policy.votes_percent,
+            members_needed: share(voting_members as u64, policy.members_percent),
+            votes_needed: share(votes, policy.votes_percent),
+        }
+    }
 }
 
 impl Electorate {
@@ -103,12 +130,12 @@ impl Electorate {
         out.push_str(&format!(
             "{} voters, {} voting memberships, {} votes\nquorum: {} voting memberships ({}%) holding {} votes ({}%)\n",
             self.voters.len(),
-            self.voting_members,
-            self.votes,
-            self.members_needed,
-            self.members_percent,
-            self.votes_needed,
-            self.votes_percent
+            self.quorum.voting_members,
+            self.quorum.votes,
+            self.quorum.members_needed,
+            self.quorum.members_percent,
+            self.quorum.votes_needed,
+            self.quorum.votes_percent
         ));
         out
     }

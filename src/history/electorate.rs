@@ -48,11 +48,6 @@ pub fn of_roll(id: &str, cutoff: Date, roll: &Roll) -> Electorate {
         cutoff,
         commit: roll.commit.clone(),
         voters: voters.into_values().collect(),
-        voting_members: roll.quorum.voting_members,
-        votes: roll.quorum.votes,
-        members_percent: roll.quorum.members_percent,
-        votes_percent: roll.quorum.votes_percent,
-        members_needed: roll.quorum.members_needed,
-        votes_needed: roll.quorum.votes_needed,
+        quorum: roll.quorum.clone(),
     }
 }

@@ -4,6 +4,7 @@
 //! event of any kind dated that day or before ([`state_on`]), so a member
 //! who left since is on the roll of the days it was a member.
 
+use crate::election::electorate::Quorum;
 use crate::finding::Finding;
 use crate::history::remembered::{Remembered, Store};
 use crate::history::{self, HistoryError};
@@ -56,19 +57,6 @@ pub struct TierTotal {
     pub members: usize,
     pub voting_members: usize,
     pub votes: u64,
-}
-
-/// How many must take part for a vote to count.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Quorum {
-    pub voting_members: usize,
-    pub votes: u64,
-    pub members_percent: u32,
-    pub votes_percent: u32,
-    /// At least this many voting members…
-    pub members_needed: u64,
-    /// …holding at least this many votes.
-    pub votes_needed: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -257,20 +245,12 @@ pub(crate) fn tally(
     }
     let voting_members = totals.iter().map(|t| t.voting_members).sum::<usize>();
     let votes = totals.iter().map(|t| t.votes).sum::<u64>();
-    let share = |of: u64, percent: u32| (of * u64::from(percent)).div_ceil(100);
     Roll {
         as_of: as_of.to_string(),
         commit: commit.map(|c| c.to_string()),
         members,
         totals,
-        quorum: Quorum {
-            voting_members,
-            votes,
-            members_percent: quorum.members_percent,
-            votes_percent: quorum.votes_percent,
-            members_needed: share(voting_members as u64, quorum.members_percent),
-            votes_needed: share(votes, quorum.votes_percent),
-        },
+        quorum: Quorum::of(voting_members, votes, quorum),
     }
 }
 

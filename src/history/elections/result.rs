@@ -62,13 +62,13 @@ fn read_ballots(
         ));
     }
     let total: u64 = counted.blt.ballots.iter().map(|b| b.weight).sum();
-    if total > electorate.votes {
+    if total > electorate.quorum.votes {
         findings.push(error(
             ELECTION_CANDIDATES,
             path,
             format!(
                 "the ballots weigh {total} votes; the electorate of {} holds {}",
-                electorate.cutoff, electorate.votes
+                electorate.cutoff, electorate.quorum.votes
             ),
             "the ballots come from the electorate of the cut-off date",
         ));
@@ -94,7 +94,8 @@ fn result_json(
 ) -> (String, bool) {
     let votes: u64 = counted.blt.ballots.iter().map(|b| b.weight).sum();
     let memberships = counted.memberships;
-    let quorate = votes >= electorate.votes_needed && memberships.is_none_or(|m| m >= electorate.members_needed);
+    let quorate =
+        votes >= electorate.quorum.votes_needed && memberships.is_none_or(|m| m >= electorate.quorum.members_needed);
     let mut value = tally.json();
     if let Some(map) = value.as_object_mut() {
         map.insert("election".to_owned(), json!(election.id));
@@ -107,7 +108,7 @@ fn result_json(
         );
         map.insert(
             "quorum".to_owned(),
-            json!({"members_needed": electorate.members_needed, "votes_needed": electorate.votes_needed, "quorate": quorate}),
+            json!({"members_needed": electorate.quorum.members_needed, "votes_needed": electorate.quorum.votes_needed, "quorate": quorate}),
         );
     }
     (format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default()), quorate)
@@ -290,7 +291,7 @@ pub(super) fn judge_certify(
             &result_path,
             format!(
                 "the turnout is below the quorum: {} votes needed from {} voting memberships",
-                electorate.votes_needed, electorate.members_needed
+                electorate.quorum.votes_needed, electorate.quorum.members_needed
             ),
             "an election without a quorum is not certified; the election committee calls another",
         ));
