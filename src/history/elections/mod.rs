@@ -236,11 +236,26 @@ pub fn judge(repo: &Repository, parent: Oid, new: Oid, event: &ElectionEvent) ->
             Err(findings) => return Ok(Err(findings)),
         }
     }
+    let judging = Judging { repo, parent, old, new, event, before: &before, changed: &changed };
     match event.step {
-        Step::Open => judge_open(repo, new, event, &before, &changed, &at),
-        Step::Nominate | Step::Accept => judge_nomination(repo, parent, old, new, event, &before, &changed, &at),
-        Step::Certify => judge_certify(repo, parent, old, new, event, &before, &changed),
+        Step::Open => judge_open(judging, &at),
+        Step::Nominate | Step::Accept => judge_nomination(judging, &at),
+        Step::Certify => judge_certify(judging),
     }
+}
+
+/// An election event under judgement: its commit's parent (whose tree is
+/// `old`), its own tree (`new`), the rules in force before it, and every
+/// path it changed.
+#[derive(Clone, Copy)]
+struct Judging<'a> {
+    repo: &'a Repository,
+    parent: Oid,
+    old: Oid,
+    new: Oid,
+    event: &'a ElectionEvent,
+    before: &'a Config,
+    changed: &'a [(String, git2::Delta)],
 }
 
 fn scope(changed: &[(String, git2::Delta)], allowed: &[(&str, git2::Delta)], at: &str) -> Verdict {
@@ -263,14 +278,8 @@ fn scope(changed: &[(String, git2::Delta)], allowed: &[(&str, git2::Delta)], at:
     }
 }
 
-fn judge_open(
-    repo: &Repository,
-    new: Oid,
-    event: &ElectionEvent,
-    before: &Config,
-    changed: &[(String, git2::Delta)],
-    at: &str,
-) -> Result<Verdict, HistoryError> {
+fn judge_open(judging: Judging, at: &str) -> Result<Verdict, HistoryError> {
+    let Judging { repo, new, event, before, changed, .. } = judging;
     if let Err(findings) = scope(changed, &[(at, git2::Delta::Added)], at) {
         return Ok(Err(findings));
     }
@@ -329,17 +338,8 @@ fn electorate_of(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn judge_nomination(
-    repo: &Repository,
-    parent: Oid,
-    old: Oid,
-    new: Oid,
-    event: &ElectionEvent,
-    before: &Config,
-    changed: &[(String, git2::Delta)],
-    at: &str,
-) -> Result<Verdict, HistoryError> {
+fn judge_nomination(judging: Judging, at: &str) -> Result<Verdict, HistoryError> {
+    let Judging { repo, parent, old, new, event, before, changed } = judging;
     let delta = if event.step == Step::Nominate { git2::Delta::Added } else { git2::Delta::Modified };
     if let Err(findings) = scope(changed, &[(at, delta)], at) {
         return Ok(Err(findings));

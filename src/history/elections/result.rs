@@ -219,15 +219,8 @@ pub(super) fn certification(
     Ok(Ok(Certification { tally, result, quorate, board, electorate }))
 }
 
-pub(super) fn judge_certify(
-    repo: &Repository,
-    parent: Oid,
-    old: Oid,
-    new: Oid,
-    event: &ElectionEvent,
-    before: &Config,
-    changed: &[(String, git2::Delta)],
-) -> Result<Verdict, HistoryError> {
+pub(super) fn judge_certify(judging: Judging) -> Result<Verdict, HistoryError> {
+    let Judging { repo, parent, old, new, event, before, changed } = judging;
     let id = &event.election;
     let folder = file::folder(id);
     let result_path = format!("{folder}/{RESULT_FILE}");
