@@ -45,6 +45,7 @@ use crate::util::blob::{Capped, read_capped};
 use git2::{Oid, Repository};
 use jiff::civil::Date;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
@@ -471,19 +472,21 @@ impl<'r> Replay<'r> {
     /// force before it (or the one given to verify); `Ok` if there was none
     /// to rotate from.
     fn signed_before(&self, step: &Step, date: Date) -> Result<Result<(), String>, HistoryError> {
-        let from_tree;
-        let signers = match self.signers {
-            Some(signers) => signers,
-            None => match read_signers(self.repo, self.tree)? {
-                Ok(signers) => {
-                    from_tree = signers;
-                    &from_tree
-                }
-                Err(_) if !self.has_file(ALLOWED_SIGNERS_FILE)? => return Ok(Ok(())),
-                Err(finding) => return Ok(Err(finding.message.to_string())),
-            },
+        let signers = match self.signers_in_force()? {
+            Ok(signers) => signers,
+            Err(_) if !self.has_file(ALLOWED_SIGNERS_FILE)? => return Ok(Ok(())),
+            Err(finding) => return Ok(Err(finding.message.to_string())),
         };
-        Ok(signers::check_commit(self.repo, step.commit, date, signers).map(|_| ()).map_err(|why| why.to_string()))
+        Ok(signers::check_commit(self.repo, step.commit, date, &signers).map(|_| ()).map_err(|why| why.to_string()))
+    }
+
+    /// The allowed signers a commit is checked against: those given to
+    /// verify, else the file in force before the commit.
+    fn signers_in_force(&self) -> Result<Result<Cow<'r, AllowedSigners>, Finding>, HistoryError> {
+        Ok(match self.signers {
+            Some(signers) => Ok(Cow::Borrowed(signers)),
+            None => read_signers(self.repo, self.tree)?.map(Cow::Owned),
+        })
     }
 
     /// Whether the previous commit's tree holds `path`.
@@ -587,18 +590,11 @@ impl<'r> Replay<'r> {
 
     /// The event's commit is signed by a key allowed on the event's date.
     fn signed(&self, step: &Step, date: Date, file: &str) -> Result<Result<(), Finding>, HistoryError> {
-        let from_tree;
-        let signers = match self.signers {
-            Some(signers) => signers,
-            None => match read_signers(self.repo, self.tree)? {
-                Ok(signers) => {
-                    from_tree = signers;
-                    &from_tree
-                }
-                Err(finding) => return Ok(Err(finding)),
-            },
+        let signers = match self.signers_in_force()? {
+            Ok(signers) => signers,
+            Err(finding) => return Ok(Err(finding)),
         };
-        Ok(signers::check_commit(self.repo, step.commit, date, signers).map(|_| ()).map_err(|why| {
+        Ok(signers::check_commit(self.repo, step.commit, date, &signers).map(|_| ()).map_err(|why| {
             about(
                 SIGNATURE,
                 file,
