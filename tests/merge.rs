@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{AS_OF, Ledger, Outcome, canonical, desk, individual, propose, sponsor, tip};
+use common::{AS_OF, Ledger, Outcome, canonical, desk, individual, merge, propose, sponsor, tip};
 use git2::Oid;
 use rollcall::change::event::{Event, Kind, Role};
 use serde_json::{Value, json};
@@ -13,15 +13,6 @@ use std::path::Path;
 
 fn propose_bytes(ledger: &Ledger, path: &str, bytes: &[u8]) -> String {
     common::commit_with_file(&ledger.repo(), tip(ledger), path, bytes).to_string()
-}
-
-/// `rollcall merge` of `head` by its author, with a JSON report.
-fn merge(ledger: &Ledger, head: &str, author: (&str, u64), extra: &[&str]) -> Outcome {
-    let id = author.1.to_string();
-    let mut args = vec!["merge", "--format", "json", "--date", AS_OF, "--head", head, "--author", author.0];
-    args.extend(["--author-id", &id]);
-    args.extend_from_slice(extra);
-    ledger.run(&args)
 }
 
 fn event_at(ledger: &Ledger, commit: Oid) -> Event {

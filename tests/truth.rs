@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{AS_OF, Ledger, Outcome, desk, individual, propose, sponsor, tip};
+use common::{AS_OF, Ledger, Outcome, desk, individual, merge, propose, sponsor, tip};
 use rollcall::change::event::{Event, Role};
 use serde_json::{Value, json};
 
@@ -15,14 +15,6 @@ const OTHER_KEY: &str = "tests/fixtures/other-signing-key";
 
 fn fixture(path: &str) -> String {
     common::repo_root().join(path).display().to_string()
-}
-
-fn merge(ledger: &Ledger, head: &str, author: (&str, u64), extra: &[&str]) -> Outcome {
-    let id = author.1.to_string();
-    let mut args = vec!["merge", "--format", "json", "--date", AS_OF, "--head", head, "--author", author.0];
-    args.extend(["--author-id", &id]);
-    args.extend_from_slice(extra);
-    ledger.run(&args)
 }
 
 fn verify(ledger: &Ledger) -> Outcome {

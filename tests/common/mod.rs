@@ -351,6 +351,16 @@ pub fn propose(ledger: &Ledger, value: &Value) -> String {
     commit_with_file(&ledger.repo(), tip(ledger), &path, canonical(value).as_bytes()).to_string()
 }
 
+/// `rollcall merge` of `head` on `AS_OF` by its author, plus `extra`
+/// arguments, with a JSON report.
+pub fn merge(ledger: &Ledger, head: &str, author: (&str, u64), extra: &[&str]) -> Outcome {
+    let id = author.1.to_string();
+    let mut args = vec!["merge", "--format", "json", "--date", AS_OF, "--head", head, "--author", author.0];
+    args.extend(["--author-id", &id]);
+    args.extend_from_slice(extra);
+    ledger.run(&args)
+}
+
 /// The directors of the shipped policy: a majority of its three.
 pub const DIRECTORS: &str = "rowan-vale,imani-okafor";
 
