@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{AS_OF, DIRECTORS, Ledger, Outcome, amend, amend_with, desk, tip};
+use common::{AS_OF, DIRECTORS, Ledger, Outcome, amend, amend_with, desk, merge, tip};
 use serde_json::Value;
 
 const POLICY: &str = "schema/policy.yaml";
@@ -140,6 +140,11 @@ fn an_amendment_that_breaks_the_board_rules_or_the_roll_is_refused() {
     assert_eq!(tip(&ledger), before);
 }
 
+/// `check-pr` of `head` against `base`, opened by a member who is no director.
+fn check_pr<'a>(base: &'a str, head: &'a str) -> [&'a str; 11] {
+    ["check-pr", "--as-of", AS_OF, "--base", base, "--head", head, "--author", "ines-moreau", "--author-id", "91000031"]
+}
+
 #[test]
 fn a_pull_request_mixing_schema_and_other_files_is_no_amendment() {
     let ledger = desk();
@@ -151,22 +156,7 @@ fn a_pull_request_mixing_schema_and_other_files_is_no_amendment() {
     let head = common::commit_with_file(&repo, head.parse().unwrap(), "README.md", b"changed too\n").to_string();
     let out = ledger.run(&["amend", "--format", "json", "--date", AS_OF, "--head", &head, "--approved-by", DIRECTORS]);
     amend_refused(&ledger, &out, before, "amend.scope", "README.md", 1);
-    let base = before.to_string();
-    let check = ledger.run(&[
-        "check-pr",
-        "--format",
-        "json",
-        "--as-of",
-        AS_OF,
-        "--base",
-        &base,
-        "--head",
-        &head,
-        "--author",
-        "ines-moreau",
-        "--author-id",
-        "91000031",
-    ]);
+    let check = ledger.run(&[&check_pr(&before.to_string(), &head)[..], &["--format", "json"]].concat());
     assert_eq!(check.code, 1, "{}", check.stdout);
     check.expect("amend.scope", "README.md", 1);
 }
@@ -178,19 +168,7 @@ fn check_pr_classifies_a_schema_change_as_an_amendment_and_says_what_it_needs() 
     ledger.edit_policy(lower_approvals);
     let head = common::propose_rules(&ledger);
     let summary = ledger.path().join(".git/summary.md");
-    let args = [
-        "check-pr",
-        "--as-of",
-        AS_OF,
-        "--base",
-        &base,
-        "--head",
-        &head,
-        "--author",
-        "ines-moreau",
-        "--author-id",
-        "91000031",
-    ];
+    let args = check_pr(&base, &head);
     let out = ledger.run(&[&args[..], &["--format", "json", "--summary", summary.to_str().unwrap()]].concat());
     assert_eq!(out.code, 0, "{}", out.stdout);
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
@@ -203,21 +181,7 @@ fn check_pr_classifies_a_schema_change_as_an_amendment_and_says_what_it_needs() 
     let markdown = std::fs::read_to_string(summary).unwrap();
     assert!(markdown.contains("rollcall amend"), "{markdown}");
     // merge refuses it: amendments are recorded by `rollcall amend`.
-    let out = ledger.run(&[
-        "merge",
-        "--format",
-        "json",
-        "--date",
-        AS_OF,
-        "--head",
-        &head,
-        "--author",
-        "ines-moreau",
-        "--author-id",
-        "91000031",
-        "--approved-by",
-        DIRECTORS,
-    ]);
+    let out = merge(&ledger, &head, ("ines-moreau", 91_000_031), &["--approved-by", DIRECTORS]);
     out.expect("merge.member-change", POLICY, 1);
 }
 
@@ -235,6 +199,15 @@ fn a_director_does_not_approve_a_change_to_their_own_seat() {
     verify(&ledger).assert_clean();
 }
 
+/// `commit` again with `message`, as `main`'s tip: trailers edited by hand.
+fn reworded(repo: &git2::Repository, commit: &git2::Commit, message: &str) -> git2::Oid {
+    let parent = commit.parent(0).unwrap();
+    let forged =
+        repo.commit(None, &commit.author(), &commit.committer(), message, &commit.tree().unwrap(), &[&parent]).unwrap();
+    repo.reference("refs/heads/main", forged, true, "forged").unwrap();
+    forged
+}
+
 #[test]
 fn an_amendment_edited_by_hand_is_refused_at_its_commit() {
     let ledger = desk();
@@ -244,17 +217,7 @@ fn an_amendment_edited_by_hand_is_refused_at_its_commit() {
     let commit = repo.find_commit(landed).unwrap();
     // One approval dropped from the trailers: no longer a majority.
     let message = commit.message().unwrap().replace("Rollcall-Approved-By: imani-okafor 91000002 board\n", "");
-    let forged = repo
-        .commit(
-            None,
-            &commit.author(),
-            &commit.committer(),
-            &message,
-            &commit.tree().unwrap(),
-            &[&commit.parent(0).unwrap()],
-        )
-        .unwrap();
-    repo.reference("refs/heads/main", forged, true, "forged").unwrap();
+    let forged = reworded(&repo, &commit, &message);
     refused_at(&verify(&ledger), "amend.approvals", POLICY, 1, forged);
     // The files it names are not the ones it changed.
     let message = commit
@@ -262,17 +225,7 @@ fn an_amendment_edited_by_hand_is_refused_at_its_commit() {
         .unwrap()
         .replace("Rollcall-Changed: schema/policy.yaml\n", "Rollcall-Changed: schema/member.schema.json\n");
     let message = message.replace("Amend schema/policy.yaml", "Amend schema/member.schema.json");
-    let forged = repo
-        .commit(
-            None,
-            &commit.author(),
-            &commit.committer(),
-            &message,
-            &commit.tree().unwrap(),
-            &[&commit.parent(0).unwrap()],
-        )
-        .unwrap();
-    repo.reference("refs/heads/main", forged, true, "forged").unwrap();
+    let forged = reworded(&repo, &commit, &message);
     refused_at(&verify(&ledger), "history.amendment-change", "schema/member.schema.json", 1, forged);
 }
 
@@ -351,23 +304,9 @@ fn a_key_rotation_signed_by_the_old_key_verifies_and_one_signed_by_the_new_key_d
     ledger.write(SIGNERS, format!("merger@example.org namespaces=\"git\" {other}"));
     amend(&ledger, AS_OF, &["--sign", &fixture(KEY)]);
     let head = common::propose(&ledger, &common::individual("new-person", 93_000_001));
-    let merged = ledger.run(&[
-        "merge",
-        "--format",
-        "json",
-        "--date",
-        AS_OF,
-        "--head",
-        &head,
-        "--author",
-        "new-person",
-        "--author-id",
-        "93000001",
-        "--approved-by",
-        "lena-hart,kofi-mensah",
-        "--sign",
-        &fixture(OTHER_KEY),
-    ]);
+    let other_key = fixture(OTHER_KEY);
+    let approved = ["--approved-by", "lena-hart,kofi-mensah", "--sign", &other_key];
+    let merged = merge(&ledger, &head, ("new-person", 93_000_001), &approved);
     assert_eq!(merged.code, 0, "{}", merged.stdout);
     verify(&ledger).assert_clean();
 }
