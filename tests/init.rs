@@ -60,6 +60,13 @@ fn init(dir: &Path, args: &[String]) -> Outcome {
     }
 }
 
+/// `merge` of `head` in the new ledger at `dir` on `date`, opened by
+/// `author` and approved by two of its committee, plus `extra` arguments.
+fn merge(dir: &Path, date: &str, head: &str, (login, id): (&str, &str), extra: &[&str]) -> Outcome {
+    let args = ["merge", "--format", "json", "--date", date, "--head", head, "--author", login, "--author-id", id];
+    run_in(dir, &[&args[..], &["--approved-by", "bo-chen,cy-diaz"], extra].concat())
+}
+
 fn tip(dir: &Path) -> git2::Oid {
     git2::Repository::open(dir).unwrap().refname_to_id("refs/heads/main").unwrap()
 }
@@ -170,25 +177,7 @@ fn a_new_foundation_admits_renews_expires_and_checkpoints() {
     );
     ok(&judged);
     assert!(judged.ok);
-    let merged = run_in(
-        &dir,
-        &[
-            "merge",
-            "--format",
-            "json",
-            "--date",
-            "2024-01-10",
-            "--head",
-            &head,
-            "--author",
-            "Grace-Lin",
-            "--author-id",
-            "93000001",
-            "--approved-by",
-            "bo-chen,cy-diaz",
-        ],
-    );
-    ok(&merged);
+    ok(&merge(&dir, "2024-01-10", &head, ("Grace-Lin", "93000001"), &[]));
 
     // A sponsor, admitted with the payment the committee records.
     let sponsor = serde_json::json!({
@@ -200,48 +189,11 @@ fn a_new_foundation_admits_renews_expires_and_checkpoints() {
     let path = rollcall::roll::layout::member_path("harbor-cloud");
     let head =
         commit_with_file(&repo, tip(&dir), &path, rollcall::roll::yaml::to_canonical(&sponsor).as_bytes()).to_string();
-    let without_payment = run_in(
-        &dir,
-        &[
-            "merge",
-            "--format",
-            "json",
-            "--date",
-            "2024-02-01",
-            "--head",
-            &head,
-            "--author",
-            "hc-oss",
-            "--author-id",
-            "93000002",
-            "--approved-by",
-            "bo-chen,cy-diaz",
-        ],
-    );
+    let without_payment = merge(&dir, "2024-02-01", &head, ("hc-oss", "93000002"), &[]);
     assert_eq!(without_payment.code, 1, "a sponsor needs its payment: {}", without_payment.stdout);
     assert!(without_payment.rules().contains(&"approval.payment"), "{}", without_payment.summary());
-    ok(&run_in(
-        &dir,
-        &[
-            "merge",
-            "--format",
-            "json",
-            "--date",
-            "2024-02-01",
-            "--head",
-            &head,
-            "--author",
-            "hc-oss",
-            "--author-id",
-            "93000002",
-            "--approved-by",
-            "bo-chen,cy-diaz",
-            "--payment-usd",
-            "2500",
-            "--payment-reference",
-            "INV-2024-7",
-        ],
-    ));
+    let payment = ["--payment-usd", "2500", "--payment-reference", "INV-2024-7"];
+    ok(&merge(&dir, "2024-02-01", &head, ("hc-oss", "93000002"), &payment));
 
     // Grace renews before her term ends; the sponsor does not, and lapses.
     ok(&run_in(&dir, &["renew", "grace-lin", "--format", "json", "--date", "2024-12-20", "--approved-by", "ann-lee"]));
