@@ -207,6 +207,14 @@ fn set_event(item: &mut Item, edit: impl FnOnce(&mut Event)) {
     item.message = event.message();
 }
 
+/// A new commit on top: a copy of `items[of]`, changed by `change`.
+fn append_copy(items: &mut Vec<Item>, of: usize, change: impl FnOnce(&mut Item)) {
+    let mut copy = items[of].clone();
+    copy.commit = None;
+    change(&mut copy);
+    items.push(copy);
+}
+
 fn verify(ledger: &Ledger, extra: &[&str]) -> Outcome {
     let mut args = vec!["verify", "--format", "json"];
     args.extend_from_slice(extra);
@@ -326,16 +334,15 @@ fn tampers() -> Vec<Tamper> {
             line: 1,
             at: 6,
             edit: |repo, items| {
-                let mut forged = items[5].clone();
-                forged.path = "README.md".into();
-                forged.blob = repo.blob(b"a maintenance change\n").unwrap();
                 let last = items[5].commit;
-                set_event(&mut forged, |e| {
-                    e.member = "ghost".into();
-                    e.previous = last;
+                append_copy(items, 5, |forged| {
+                    forged.path = "README.md".into();
+                    forged.blob = repo.blob(b"a maintenance change\n").unwrap();
+                    set_event(forged, |e| {
+                        e.member = "ghost".into();
+                        e.previous = last;
+                    });
                 });
-                forged.commit = None;
-                items.push(forged);
             },
         },
         Tamper {
@@ -359,11 +366,10 @@ fn tampers() -> Vec<Tamper> {
             line: 1,
             at: 6,
             edit: |repo, items| {
-                let mut edit = items[5].clone();
-                set_field(repo, &mut edit, |v| v["name"] = "Someone Else".into());
-                edit.message = "Tidy a name".into();
-                edit.commit = None;
-                items.push(edit);
+                append_copy(items, 5, |edit| {
+                    set_field(repo, edit, |v| v["name"] = "Someone Else".into());
+                    edit.message = "Tidy a name".into();
+                });
             },
         },
         Tamper {
@@ -411,11 +417,8 @@ fn tampers() -> Vec<Tamper> {
             line: 1,
             at: 6,
             edit: |_, items| {
-                let mut again = items[5].clone();
                 let genesis = rollcall::change::genesis::Genesis { members: 14, date: "2026-03-02".parse().unwrap() };
-                again.message = genesis.message();
-                again.commit = None;
-                items.push(again);
+                append_copy(items, 5, |again| again.message = genesis.message());
             },
         },
         Tamper {
@@ -425,15 +428,14 @@ fn tampers() -> Vec<Tamper> {
             line: 5,
             at: 6,
             edit: |repo, items| {
-                let mut again = items[4].clone();
-                set_field(repo, &mut again, |v| v["ended"] = "2026-03-02".into());
                 let last = items[5].commit;
-                set_event(&mut again, |e| {
-                    e.date = "2026-03-02".parse().unwrap();
-                    e.previous = last;
+                append_copy(items, 4, |again| {
+                    set_field(repo, again, |v| v["ended"] = "2026-03-02".into());
+                    set_event(again, |e| {
+                        e.date = "2026-03-02".parse().unwrap();
+                        e.previous = last;
+                    });
                 });
-                again.commit = None;
-                items.push(again);
             },
         },
     ]
@@ -725,6 +727,12 @@ fn roll_from_events(ledger: &Ledger, date: &str) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// Each member on a roll (`roll --format json`) with its votes.
+fn votes_on(roll: &Value) -> Vec<(String, u64)> {
+    let members = roll["members"].as_array().unwrap();
+    members.iter().map(|m| (m["member"].as_str().unwrap().to_owned(), m["votes"].as_u64().unwrap())).collect()
+}
+
 #[test]
 fn the_roll_as_of_a_date_is_the_roll_the_event_list_gives() {
     let (ledger, _) = merged();
@@ -732,12 +740,7 @@ fn the_roll_as_of_a_date_is_the_roll_the_event_list_gives() {
         let out = ledger.run(&["roll", "--as-of", date, "--format", "json"]);
         assert_eq!(out.code, 0, "{}", out.stderr);
         let roll: Value = serde_json::from_str(&out.stdout).unwrap();
-        let got: Vec<(String, u64)> = roll["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| (m["member"].as_str().unwrap().to_owned(), m["votes"].as_u64().unwrap()))
-            .collect();
+        let got = votes_on(&roll);
         assert_eq!(got, roll_from_events(&ledger, date), "the roll of {date}");
         let total: u64 = got.iter().map(|(_, v)| v).sum();
         let voting = got.iter().filter(|(_, v)| *v > 0).count() as u64;
@@ -977,12 +980,7 @@ fn a_maintenance_commit_with_an_old_clock_does_not_move_the_roll_of_a_date() {
     for date in ["2026-02-14", "2026-03-06"] {
         let roll: Value =
             serde_json::from_str(&ledger.run(&["roll", "--as-of", date, "--format", "json"]).stdout).unwrap();
-        let got: Vec<(String, u64)> = roll["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| (m["member"].as_str().unwrap().to_owned(), m["votes"].as_u64().unwrap()))
-            .collect();
+        let got = votes_on(&roll);
         assert_eq!(got, roll_from_events(&ledger, date), "the roll of {date}");
     }
 }
