@@ -775,6 +775,17 @@ impl World {
         }
     }
 
+    /// `check-pr` of `head` opened by `author` on `as_of`; a violation if
+    /// it wrote anything (a judgement only reads).
+    fn judged(&mut self, head: &str, author: (&str, &str), as_of: &str, found: &mut Vec<Violation>) -> Outcome {
+        let refs = self.refs();
+        let out = self.run(&check_pr_args(head, author, as_of));
+        if self.refs() != refs || !self.dirt().is_empty() {
+            found.push(Violation { step: 0, kinds: vec![], what: "check-pr wrote something".into() });
+        }
+        out
+    }
+
     fn check_pr(&mut self, pr: usize, kinds: &mut Vec<String>, found: &mut Vec<Violation>) {
         kinds.push("check-pr".into());
         if self.prs.is_empty() {
@@ -788,27 +799,9 @@ impl World {
             kinds.push("sponsor".into());
         }
         let before = tip(&self.ledger);
-        let refs = self.refs();
         let as_of = self.cursor.max(days(self.today, -150)).to_string();
         let id = author.1.to_string();
-        let out = self.run(&[
-            "check-pr",
-            "--format",
-            "json",
-            "--base",
-            "main",
-            "--head",
-            &head,
-            "--author",
-            &author.0,
-            "--author-id",
-            &id,
-            "--as-of",
-            &as_of,
-        ]);
-        if self.refs() != refs || !self.dirt().is_empty() {
-            found.push(Violation { step: 0, kinds: vec![], what: "check-pr wrote something".into() });
-        }
+        let out = self.judged(&head, (&author.0, &id), &as_of, found);
         if out.code != 0 {
             if out.code > 2 {
                 found.push(Violation { step: 0, kinds: vec![], what: format!("check-pr exit {}", out.code) });
@@ -902,27 +895,9 @@ impl World {
         for (path, bytes) in files {
             head = common::commit_with_file(&repo, head, path, bytes);
         }
-        let refs = self.refs();
         let as_of = self.cursor.max(days(self.today, -150)).to_string();
         let (head_s, id) = (head.to_string(), MAINTAINER.1.to_string());
-        let out = self.run(&[
-            "check-pr",
-            "--format",
-            "json",
-            "--base",
-            "main",
-            "--head",
-            &head_s,
-            "--author",
-            MAINTAINER.0,
-            "--author-id",
-            &id,
-            "--as-of",
-            &as_of,
-        ]);
-        if self.refs() != refs || !self.dirt().is_empty() {
-            found.push(Violation { step: 0, kinds: vec![], what: "check-pr wrote something".into() });
-        }
+        let out = self.judged(&head_s, (MAINTAINER.0, &id), &as_of, found);
         let rules = files.iter().any(|(path, _)| path.starts_with("schema/"));
         match out.code {
             0 if rules => self.amend(head, &as_of, found),
@@ -1173,23 +1148,16 @@ fn assert_invariants(ledger: &Ledger, out: &Outcome, before: Oid) {
     }
 }
 
+/// The arguments of `check-pr` of `head` against `main`, opened by
+/// `author` (login and account id), on `as_of`.
+fn check_pr_args<'a>(head: &'a str, (login, id): (&'a str, &'a str), as_of: &'a str) -> Vec<&'a str> {
+    let mut args = vec!["check-pr", "--format", "json", "--base", "main", "--head", head];
+    args.extend(["--author", login, "--author-id", id, "--as-of", as_of]);
+    args
+}
+
 fn check_pr(ledger: &Ledger, head: &str, author: &str, author_id: u64) -> Outcome {
-    let id = author_id.to_string();
-    ledger.run(&[
-        "check-pr",
-        "--format",
-        "json",
-        "--base",
-        "main",
-        "--head",
-        head,
-        "--author",
-        author,
-        "--author-id",
-        &id,
-        "--as-of",
-        common::AS_OF,
-    ])
+    ledger.run(&check_pr_args(head, (author, &author_id.to_string()), common::AS_OF))
 }
 
 fn merge_args(ledger: &Ledger, head: &str, author: &str, author_id: u64, extra: &[&str]) -> Outcome {
