@@ -6,21 +6,13 @@
 
 mod common;
 
-use common::{AS_OF, DIRECTORS, Ledger, Outcome, amend, amend_with, desk, merge, tip};
+use common::{AS_OF, DIRECTORS, Ledger, Outcome, amend, amend_with, desk, fixture, merge, tip, verify};
 use serde_json::Value;
 
 const POLICY: &str = "schema/policy.yaml";
 const SIGNERS: &str = "schema/allowed_signers";
 const KEY: &str = "tests/fixtures/event-signing-key";
 const OTHER_KEY: &str = "tests/fixtures/other-signing-key";
-
-fn fixture(path: &str) -> String {
-    common::repo_root().join(path).display().to_string()
-}
-
-fn verify(ledger: &Ledger) -> Outcome {
-    ledger.run(&["verify", "--format", "json"])
-}
 
 /// verify refuses with `rule` at `file:line`, naming `commit`.
 #[track_caller]

@@ -97,10 +97,6 @@ fn the_ledger_is_found_upward_from_a_subdirectory_and_a_missing_repo_is_named() 
     }
 }
 
-fn fixture(path: &str) -> String {
-    repo_root().join(path).display().to_string()
-}
-
 #[test]
 fn a_bare_key_in_allowed_signers_says_what_the_line_needs() {
     let ledger = desk();

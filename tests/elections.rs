@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Finding, Ledger, Outcome, commit_with_file, desk, tip};
+use common::{Finding, Ledger, Outcome, commit_with_file, desk, tip, verify};
 use rollcall::roll::rules::{Check, RULES};
 use serde_json::Value;
 use std::path::Path;
@@ -205,10 +205,6 @@ fn vote(ledger: &Ledger, dir: &Path, votes: &[(&str, &str)], out: &Path) -> Vec<
     }
     landed(&bin(&["election", "box", "close", "--box", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]));
     receipts
-}
-
-fn verify(ledger: &Ledger) -> Outcome {
-    ledger.run(&["verify", "--format", "json"])
 }
 
 #[test]

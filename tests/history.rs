@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Ledger, Outcome, canonical, desk, individual, propose, sponsor, tip, tree_with_file};
+use common::{Ledger, Outcome, canonical, desk, fixture, individual, propose, sponsor, tip, tree_with_file};
 use git2::{Oid, Repository};
 use rollcall::change::event::Event;
 use rollcall::change::sign::Signer;
@@ -15,10 +15,6 @@ use std::path::Path;
 
 const KEY: &str = "tests/fixtures/event-signing-key";
 const PUBLIC_KEY: &str = "tests/fixtures/event-signing-key.pub";
-
-fn fixture(path: &str) -> String {
-    common::repo_root().join(path).display().to_string()
-}
 
 const TWO: &str = "lena-hart,kofi-mensah";
 /// The script's first event's file.

@@ -19,10 +19,6 @@ fn merge(ledger: &Ledger, id: &str, account: u64) -> Outcome {
     ledger.run(&args)
 }
 
-fn verify(ledger: &Ledger) -> Outcome {
-    ledger.run(&["verify", "--format", "json"])
-}
-
 /// The paths a commit changed against its parent, with their sizes now.
 fn changed(repo: &Repository, commit: Oid) -> Vec<(String, usize)> {
     let commit = repo.find_commit(commit).unwrap();

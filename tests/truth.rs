@@ -5,21 +5,13 @@
 
 mod common;
 
-use common::{AS_OF, Ledger, Outcome, desk, individual, merge, propose, sponsor, tip};
+use common::{AS_OF, Ledger, Outcome, desk, fixture, individual, merge, propose, sponsor, tip, verify};
 use rollcall::change::event::{Event, Role};
 use serde_json::{Value, json};
 
 const TWO: &str = "lena-hart,kofi-mensah";
 const KEY: &str = "tests/fixtures/event-signing-key";
 const OTHER_KEY: &str = "tests/fixtures/other-signing-key";
-
-fn fixture(path: &str) -> String {
-    common::repo_root().join(path).display().to_string()
-}
-
-fn verify(ledger: &Ledger) -> Outcome {
-    ledger.run(&["verify", "--format", "json"])
-}
 
 /// The one finding of `rule` at `file:line`, with its severity.
 #[track_caller]

@@ -16,6 +16,11 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A file of this repository (a key, say), as a command's argument.
+pub fn fixture(path: &str) -> String {
+    repo_root().join(path).display().to_string()
+}
+
 /// A finding as the JSON report prints it.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 pub struct Finding {
@@ -349,6 +354,11 @@ pub fn tip(ledger: &Ledger) -> git2::Oid {
 pub fn propose(ledger: &Ledger, value: &Value) -> String {
     let path = rollcall::roll::layout::member_path(value["id"].as_str().expect("id"));
     commit_with_file(&ledger.repo(), tip(ledger), &path, canonical(value).as_bytes()).to_string()
+}
+
+/// `rollcall verify` of the ledger, with a JSON report.
+pub fn verify(ledger: &Ledger) -> Outcome {
+    ledger.run(&["verify", "--format", "json"])
 }
 
 /// `rollcall merge` of `head` on `AS_OF` by its author, plus `extra`
