@@ -7,11 +7,10 @@
 
 mod common;
 
-use common::{Finding, Ledger, Outcome, commit_with_file, desk, tip, verify};
+use common::{Finding, Ledger, Outcome, commit_with_file, desk, run_bin, tip, verify};
 use rollcall::roll::rules::{Check, RULES};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 const ID: &str = "board-2026";
 const COMMITTEE: &str = "priya-raman,jonas-berg";
@@ -168,17 +167,6 @@ fn nominated() -> Ledger {
     ledger
 }
 
-fn bin(args: &[&str]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_rollcall")).args(args).output().expect("run");
-    Outcome {
-        code: output.status.code().expect("exit"),
-        ok: output.status.success(),
-        findings: Vec::new(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
 /// Issues credentials and casts `votes` (voter login → ranking); closes the
 /// box into `out`. Returns each voter's receipt.
 fn vote(ledger: &Ledger, dir: &Path, votes: &[(&str, &str)], out: &Path) -> Vec<String> {
@@ -189,7 +177,7 @@ fn vote(ledger: &Ledger, dir: &Path, votes: &[(&str, &str)], out: &Path) -> Vec<
     };
     let mut receipts = Vec::new();
     for (login, ranking) in votes {
-        let out = bin(&[
+        let out = run_bin([
             "election",
             "box",
             "vote",
@@ -203,7 +191,7 @@ fn vote(ledger: &Ledger, dir: &Path, votes: &[(&str, &str)], out: &Path) -> Vec<
         landed(&out);
         receipts.push(out.stdout.trim().trim_start_matches("receipt: ").to_owned());
     }
-    landed(&bin(&["election", "box", "close", "--box", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    landed(&run_bin(["election", "box", "close", "--box", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]));
     receipts
 }
 

@@ -7,7 +7,8 @@
 mod common;
 
 use common::tmux::Tmux;
-use common::{Outcome, commit_with_file, repo_root, run_in};
+use common::{Outcome, commit_with_file, repo_root, run_bin, run_in};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -44,20 +45,7 @@ fn flags() -> Vec<String> {
 
 /// `rollcall init DIR ARGS…` (init takes no --repo).
 fn init(dir: &Path, args: &[String]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_rollcall"))
-        .arg("init")
-        .arg(dir)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run rollcall");
-    Outcome {
-        code: output.status.code().expect("exit code"),
-        ok: output.status.success(),
-        findings: Vec::new(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    run_bin([OsStr::new("init"), dir.as_os_str()].into_iter().chain(args.iter().map(OsStr::new)))
 }
 
 /// `merge` of `head` in the new ledger at `dir` on `date`, opened by

@@ -6,6 +6,7 @@ pub mod tmux;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -174,10 +175,13 @@ pub fn signature() -> git2::Signature<'static> {
 
 /// Runs the real binary with `--repo dir` appended.
 pub fn run_in(dir: &Path, args: &[&str]) -> Outcome {
+    run_bin(args.iter().map(OsStr::new).chain([OsStr::new("--repo"), dir.as_os_str()]))
+}
+
+/// Runs the real binary with `args` as they are (`init` takes no `--repo`).
+pub fn run_bin<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Outcome {
     let output = Command::new(env!("CARGO_BIN_EXE_rollcall"))
         .args(args)
-        .arg("--repo")
-        .arg(dir)
         .env("NO_COLOR", "1")
         .env_remove("ROLLCALL_MIRRORS")
         .output()
