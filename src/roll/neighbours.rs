@@ -128,14 +128,7 @@ fn through_index(
 ) -> Result<Option<Neighbours>, SourceError> {
     let Some(text) = index_text(repo, tree) else { return Ok(None) };
     let Some((Some(indexed), rows)) = index::rows(&text) else { return Ok(None) };
-    let overlay = if indexed == members {
-        Vec::new()
-    } else {
-        match changed_since(repo, indexed, members) {
-            Some(changed) if changed.len() <= MAX_OVERLAY => changed,
-            _ => return Ok(None),
-        }
-    };
+    let Some(overlay) = overlay(repo, indexed, members) else { return Ok(None) };
     let changed: HashMap<&str, Option<Oid>> = overlay.iter().map(|(p, o)| (p.as_str(), *o)).collect();
     let mut found = Vec::new();
     let mut max_number = 0;
@@ -153,6 +146,15 @@ fn through_index(
     found.extend(read_overlay(repo, &overlay, skip, wanted, &mut max_number)?);
     found.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(Some(Neighbours { members: found, max_number }))
+}
+
+/// The member files changed between the tree an index describes
+/// (`indexed`) and `members`, if few enough to read directly.
+fn overlay(repo: &Repository, indexed: Oid, members: Oid) -> Option<Vec<(String, Option<Oid>)>> {
+    if indexed == members {
+        return Some(Vec::new());
+    }
+    changed_since(repo, indexed, members).filter(|changed| changed.len() <= MAX_OVERLAY)
 }
 
 /// The members changed since an index was written, read directly: those
@@ -192,14 +194,7 @@ fn through_split_index(
 ) -> Result<Option<Neighbours>, SourceError> {
     let Some(header) = sharded::header(repo, tree) else { return Ok(None) };
     let Some(indexed) = header.members_tree else { return Ok(None) };
-    let overlay = if indexed == members {
-        Vec::new()
-    } else {
-        match changed_since(repo, indexed, members) {
-            Some(changed) if changed.len() <= MAX_OVERLAY => changed,
-            _ => return Ok(None),
-        }
-    };
+    let Some(overlay) = overlay(repo, indexed, members) else { return Ok(None) };
     let Ok(entries) = sharded::lookup(repo, tree, wanted) else { return Ok(None) };
     let changed: HashMap<&str, Option<Oid>> = overlay.iter().map(|(p, o)| (p.as_str(), *o)).collect();
     let mut max_number = header.highest;
