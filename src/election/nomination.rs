@@ -178,6 +178,13 @@ impl Facts<'_> {
     ) -> Finding {
         Finding::error(rule, &nomination.file, self.spans.locate(pointer), pointer, message, help)
     }
+
+    /// Whether `account` has a vote on the cut-off date: its login on the
+    /// roll, with its account id where the roll has one.
+    fn votes(&self, account: &Account) -> bool {
+        let voter = self.electorate.voter(&account.github);
+        voter.is_some_and(|v| v.github_id.is_none_or(|id| id == account.github_id))
+    }
 }
 
 /// One rule of a new nomination.
@@ -260,11 +267,7 @@ fn not_nominated_twice(n: &Nomination, _: &Account, facts: &Facts) -> Option<Fin
 
 /// The nominator votes on the cut-off date.
 fn nominator_votes(n: &Nomination, _: &Account, facts: &Facts) -> Option<Finding> {
-    let voter = facts
-        .electorate
-        .voter(&n.nominator.github)
-        .filter(|v| v.github_id.is_none_or(|id| id == n.nominator.github_id));
-    voter.is_none().then(|| {
+    (!facts.votes(&n.nominator)).then(|| {
         facts.error(
             NOMINATION_NOMINATOR,
             n,
@@ -281,9 +284,7 @@ fn nominator_votes(n: &Nomination, _: &Account, facts: &Facts) -> Option<Finding
 /// The nominee has been a member in good standing long enough to vote on
 /// the cut-off date (the policy's `voting_min_days`, 60 by default).
 fn nominee_in_good_standing(n: &Nomination, _: &Account, facts: &Facts) -> Option<Finding> {
-    let voter =
-        facts.electorate.voter(&n.nominee.github).filter(|v| v.github_id.is_none_or(|id| id == n.nominee.github_id));
-    voter.is_none().then(|| {
+    (!facts.votes(&n.nominee)).then(|| {
         facts.error(
             NOMINATION_NOMINEE_STANDING,
             n,
