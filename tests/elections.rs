@@ -410,6 +410,43 @@ fn the_ledger_on_a_date_before_the_certification_has_neither_its_board_nor_its_c
     assert_eq!(directors(&api("board.json")), before);
 }
 
+/// Moves main to a maintenance commit on its tip (a file outside the ledger's folders).
+fn maintain(ledger: &Ledger, path: &str) {
+    let repo = ledger.repo();
+    let commit = commit_with_file(&repo, tip(ledger), path, b"notes\n");
+    repo.reference("refs/heads/main", commit, true, "maintenance").unwrap();
+}
+
+#[test]
+fn the_electorate_read_once_per_replay_is_the_one_read_afresh_at_every_commit() {
+    // The state of the cut-off date moves: to a maintenance commit made
+    // after the last event dated before it, and to a nomination dated on
+    // the cut-off day itself; then events dated after it leave it put.
+    let ledger = opened();
+    maintain(&ledger, "docs/one.md");
+    landed(&nominate(&ledger, BF, ADA, "2026-09-01"));
+    maintain(&ledger, "docs/two.md");
+    landed(&nominate(&ledger, SIL, SIL, "2026-09-06"));
+    maintain(&ledger, "docs/three.md");
+    landed(&accept(&ledger, BF, ADA, "2026-09-10"));
+    landed(&accept(&ledger, SIL, SIL, "2026-09-11"));
+    verify(&ledger).assert_clean();
+    let repo = ledger.repo();
+    let cutoff: jiff::civil::Date = "2026-09-01".parse().unwrap();
+    let mut steps = rollcall::history::chain(&repo, tip(&ledger), None).unwrap();
+    steps.reverse();
+    let mut remembered = rollcall::history::electorate::Electorates::default();
+    let mut states = Vec::new();
+    for step in steps.iter().filter(|s| s.date() >= "2026-08-20".parse().unwrap()) {
+        let afresh = rollcall::history::electorate::electorate(&repo, step.commit, ID, cutoff).unwrap().unwrap();
+        let read = remembered.electorate(&repo, step.commit, ID, cutoff).unwrap().unwrap();
+        assert_eq!(*read, afresh, "the electorate read from {}", step.commit);
+        states.push(afresh.commit);
+    }
+    states.dedup();
+    assert_eq!(states.len(), 4, "the state of the cut-off date moved three times: {states:?}");
+}
+
 #[test]
 fn a_maintenance_commit_under_elections_is_unrecorded() {
     let ledger = opened();

@@ -25,6 +25,7 @@ use crate::election::event::ElectionEvent;
 use crate::finding::{Finding, Pos, Severity};
 use crate::history::checkpoint::Verifier;
 use crate::history::elections;
+use crate::history::electorate::Electorates;
 use crate::history::log;
 use crate::history::signers::{self, AllowedSigners};
 use crate::history::{self, HistoryError, PathChange, Record, Step, Trees};
@@ -248,6 +249,8 @@ struct Replay<'r> {
     skip: BTreeSet<String>,
     /// The genesis.
     began: Oid,
+    /// The electorates of the elections judged so far.
+    electorates: Electorates,
 }
 
 type Verdict = Result<(), Vec<Finding>>;
@@ -294,6 +297,7 @@ impl<'r> Replay<'r> {
             tree: first.tree,
             skip: skip.clone(),
             began: first.commit,
+            electorates: Electorates::default(),
         }))
     }
 
@@ -320,7 +324,9 @@ impl<'r> Replay<'r> {
         let numbers = roster.numbers();
         let skip = skip.clone();
         let trees = Trees::new(repo)?;
-        Ok(Replay { repo, config, roster, last_event, numbers, trees, signers, tree, skip, began: Oid::ZERO_SHA1 })
+        let electorates = Electorates::default();
+        let began = Oid::ZERO_SHA1;
+        Ok(Replay { repo, config, roster, last_event, numbers, trees, signers, tree, skip, began, electorates })
     }
 
     fn step(&mut self, step: &Step) -> Result<Verdict, HistoryError> {
@@ -455,7 +461,7 @@ impl<'r> Replay<'r> {
         {
             return Ok(Err(vec![finding]));
         }
-        if let Err(findings) = elections::judge(self.repo, step.parents[0], step.tree, event)? {
+        if let Err(findings) = elections::judge(self.repo, step.parents[0], step.tree, event, &mut self.electorates)? {
             return Ok(Err(findings));
         }
         if event.step == crate::election::event::Step::Certify {

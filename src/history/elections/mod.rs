@@ -22,7 +22,7 @@ use result::judge_certify;
 pub use result::result_at;
 
 use super::HistoryError;
-use super::electorate;
+use super::electorate::Electorates;
 use crate::change::amendment;
 use crate::change::approval::Approver;
 use crate::change::ledger::{self, Branch, Gate, LedgerError};
@@ -51,6 +51,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::rc::Rc;
 
 /// The certified result's name in the election's folder.
 pub const RESULT_FILE: &str = "result.json";
@@ -196,8 +197,15 @@ fn judge_approvals(policy: &Policy, approvers: &[Approver], file: &str) -> Resul
 
 /// Judges `event`, whose tree is `new`, as a child of `parent`: what
 /// `verify` finds in it (none if it verifies). Its place in the sequence
-/// of events and its signature are the replay's to judge.
-pub fn judge(repo: &Repository, parent: Oid, new: Oid, event: &ElectionEvent) -> Result<Verdict, HistoryError> {
+/// of events and its signature are the replay's to judge; the electorates
+/// it has read so far are the replay's too.
+pub fn judge(
+    repo: &Repository,
+    parent: Oid,
+    new: Oid,
+    event: &ElectionEvent,
+    electorates: &mut Electorates,
+) -> Result<Verdict, HistoryError> {
     let old = repo.find_commit(parent).map_err(git)?.tree_id();
     let before = match load_config(repo, old)? {
         Ok(config) => config,
@@ -239,8 +247,8 @@ pub fn judge(repo: &Repository, parent: Oid, new: Oid, event: &ElectionEvent) ->
     let judging = Judging { repo, parent, old, new, event, before: &before, changed: &changed };
     match event.step {
         Step::Open => judge_open(judging, &at),
-        Step::Nominate | Step::Accept => judge_nomination(judging, &at),
-        Step::Certify => judge_certify(judging),
+        Step::Nominate | Step::Accept => judge_nomination(judging, &at, electorates),
+        Step::Certify => judge_certify(judging, electorates),
     }
 }
 
@@ -326,8 +334,9 @@ fn electorate_of(
     parent: Oid,
     election: &Election,
     at: &str,
-) -> Result<Result<Electorate, Vec<Finding>>, HistoryError> {
-    match electorate::electorate(repo, parent, &election.id, election.cutoff) {
+    electorates: &mut Electorates,
+) -> Result<Result<Rc<Electorate>, Vec<Finding>>, HistoryError> {
+    match electorates.electorate(repo, parent, &election.id, election.cutoff) {
         Ok(result) => Ok(result),
         Err(e) => Ok(Err(vec![error(
             ELECTION_WINDOWS,
@@ -338,7 +347,7 @@ fn electorate_of(
     }
 }
 
-fn judge_nomination(judging: Judging, at: &str) -> Result<Verdict, HistoryError> {
+fn judge_nomination(judging: Judging, at: &str, electorates: &mut Electorates) -> Result<Verdict, HistoryError> {
     let Judging { repo, parent, old, new, event, before, changed } = judging;
     let delta = if event.step == Step::Nominate { git2::Delta::Added } else { git2::Delta::Modified };
     if let Err(findings) = scope(changed, &[(at, delta)], at) {
@@ -361,7 +370,7 @@ fn judge_nomination(judging: Judging, at: &str) -> Result<Verdict, HistoryError>
         Ok(n) => n,
         Err(findings) => return Ok(Err(findings)),
     };
-    let electorate = match electorate_of(repo, parent, &election, at)? {
+    let electorate = match electorate_of(repo, parent, &election, at, electorates)? {
         Ok(e) => e,
         Err(findings) => return Ok(Err(findings)),
     };

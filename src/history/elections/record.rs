@@ -132,7 +132,7 @@ fn check_pr(repo: &Repository, base: Oid, head: Oid, author: &Account, date: Dat
         gate: |_, _, _, _| Ok(Vec::new()),
     };
     let event = event_of(&proposal, &request, Vec::new(), None);
-    let verdict = judge(repo, base, tree, &event)?;
+    let verdict = judge(repo, base, tree, &event, &mut Electorates::default())?;
     Ok((Some(proposal), verdict.err().unwrap_or_default()))
 }
 
@@ -180,7 +180,8 @@ pub fn certify(
         };
         let name = if is_box { PUBLISHED_FILE } else { BLT_FILE };
         let ballots_path = format!("{folder}/{name}");
-        let certified = certification(repo, tip, tip_tree, &election, policy, name, ballots);
+        let certified =
+            certification(repo, tip, tip_tree, &election, policy, name, ballots, &mut Electorates::default());
         let (result, seated) = match certified.map_err(|e| git2::Error::from_str(&e.0))? {
             Ok(c) => (c.result, c.board),
             Err(findings) => return Ok(Err(findings)),

@@ -185,9 +185,10 @@ pub(super) struct Certification {
     pub result: String,
     pub quorate: bool,
     pub board: Vec<Seat>,
-    pub electorate: Electorate,
+    pub electorate: Rc<Electorate>,
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn certification(
     repo: &Repository,
     parent: Oid,
@@ -196,9 +197,10 @@ pub(super) fn certification(
     policy: &Policy,
     name: &str,
     bytes: &[u8],
+    electorates: &mut Electorates,
 ) -> Result<Result<Certification, Vec<Finding>>, HistoryError> {
     let ballots_path = format!("{}/{name}", file::folder(&election.id));
-    let electorate = match electorate_of(repo, parent, election, &ballots_path)? {
+    let electorate = match electorate_of(repo, parent, election, &ballots_path, electorates)? {
         Ok(e) => e,
         Err(findings) => return Ok(Err(findings)),
     };
@@ -219,7 +221,7 @@ pub(super) fn certification(
     Ok(Ok(Certification { tally, result, quorate, board, electorate }))
 }
 
-pub(super) fn judge_certify(judging: Judging) -> Result<Verdict, HistoryError> {
+pub(super) fn judge_certify(judging: Judging, electorates: &mut Electorates) -> Result<Verdict, HistoryError> {
     let Judging { repo, parent, old, new, event, before, changed } = judging;
     let id = &event.election;
     let folder = file::folder(id);
@@ -273,7 +275,7 @@ pub(super) fn judge_certify(judging: Judging) -> Result<Verdict, HistoryError> {
         )]));
     };
     let Certification { tally, result: expected, quorate, board: seated, electorate } =
-        match certification(repo, parent, old, &election, policy, name, &bytes)? {
+        match certification(repo, parent, old, &election, policy, name, &bytes, electorates)? {
             Ok(c) => c,
             Err(findings) => return Ok(Err(findings)),
         };
