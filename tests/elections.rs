@@ -167,29 +167,37 @@ fn nominated() -> Ledger {
     ledger
 }
 
+/// A day of the election's voting window (2026-10-10 to 2026-10-31).
+const VOTING_DAY: &str = "2026-10-15";
+
+/// Issues credentials into the box `dir` on a day of the voting window;
+/// each voter's credential by login.
+fn issue(ledger: &Ledger, dir: &Path) -> impl Fn(&str) -> String {
+    landed(&ledger.run(&["election", "box", "issue", ID, "--box", dir.to_str().unwrap(), "--as-of", VOTING_DAY]));
+    let csv = std::fs::read_to_string(dir.join("credentials.csv")).unwrap();
+    move |login: &str| {
+        csv.lines().find(|l| l.starts_with(&format!("{login},"))).unwrap().rsplit(',').next().unwrap().to_owned()
+    }
+}
+
+/// Casts `ranking` with `credential` into the box `dir` on `date`.
+fn cast(ledger: &Ledger, dir: &Path, credential: &str, ranking: &str, date: &str) -> Attempt {
+    let dir = dir.to_str().unwrap();
+    let args =
+        ["election", "box", "vote", "--box", dir, "--credential", credential, "--rank", ranking, "--as-of", date];
+    attempt(ledger, &[&args[..], &["--format", "json"]].concat())
+}
+
 /// Issues credentials and casts `votes` (voter login → ranking); closes the
 /// box into `out`. Returns each voter's receipt.
 fn vote(ledger: &Ledger, dir: &Path, votes: &[(&str, &str)], out: &Path) -> Vec<String> {
-    landed(&ledger.run(&["election", "box", "issue", ID, "--box", dir.to_str().unwrap()]));
-    let csv = std::fs::read_to_string(dir.join("credentials.csv")).unwrap();
-    let credential = |login: &str| {
-        csv.lines().find(|l| l.starts_with(&format!("{login},"))).unwrap().rsplit(',').next().unwrap().to_owned()
-    };
+    let credential = issue(ledger, dir);
     let mut receipts = Vec::new();
     for (login, ranking) in votes {
-        let out = run_bin([
-            "election",
-            "box",
-            "vote",
-            "--box",
-            dir.to_str().unwrap(),
-            "--credential",
-            &credential(login),
-            "--rank",
-            ranking,
-        ]);
+        let out = cast(ledger, dir, &credential(login), ranking, VOTING_DAY);
         landed(&out);
-        receipts.push(out.stdout.trim().trim_start_matches("receipt: ").to_owned());
+        let receipt: Value = serde_json::from_str(&out.stdout).unwrap();
+        receipts.push(receipt["receipt"].as_str().unwrap().to_owned());
     }
     landed(&run_bin(["election", "box", "close", "--box", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]));
     receipts
@@ -287,6 +295,39 @@ fn an_election_from_opening_to_certification_verifies_and_seats_the_winner() {
     assert!(page.contains(&format!("Rounds of the count of {ID}")), "the page shows the rounds");
     let status = ledger.run(&["election", "status", ID]);
     assert!(status.stdout.contains("certified") && status.stdout.contains("sil-ops"), "{}", status.stdout);
+}
+
+#[test]
+fn the_ballot_box_takes_ballots_only_while_voting_is_open() {
+    let ledger = nominated();
+    let scratch = tempfile::tempdir().unwrap();
+    let file = format!("elections/{ID}/election.yaml");
+    // Credentials go out before voting opens; none after it closes.
+    let late = scratch.path().join("late");
+    let args = ["election", "box", "issue", ID, "--box", late.to_str().unwrap(), "--as-of", "2026-11-01"];
+    let refused_issue = ledger.run(&args);
+    assert_eq!(refused_issue.code, 1, "{}", refused_issue.stderr);
+    assert!(refused_issue.stderr.contains("box.window") && refused_issue.stderr.contains(&format!("{file}:9:11")));
+    assert!(!late.exists(), "a refused box is not issued");
+    let dir = scratch.path().join("box");
+    let args = ["election", "box", "issue", ID, "--box", dir.to_str().unwrap(), "--as-of", "2026-09-20"];
+    landed(&ledger.run(&args));
+    let csv = std::fs::read_to_string(dir.join("credentials.csv")).unwrap();
+    let credential = |login: &str| {
+        csv.lines().find(|l| l.starts_with(&format!("{login},"))).unwrap().rsplit(',').next().unwrap().to_owned()
+    };
+    // Both ends of the window are in it; a day either side is not.
+    let early = cast(&ledger, &dir, &credential("ada-quill"), "bf-cto", "2026-10-09");
+    found_at(&early.findings, "box.window", &file, 8, 10, "/voting/opens");
+    landed(&cast(&ledger, &dir, &credential("ada-quill"), "bf-cto", "2026-10-10"));
+    landed(&cast(&ledger, &dir, &credential("bf-cto"), "bf-cto", "2026-10-31"));
+    let after = cast(&ledger, &dir, &credential("fenwick"), "sil-ops", "2026-11-01");
+    found_at(&after.findings, "box.window", &file, 9, 11, "/voting/closes");
+    let published = scratch.path().join("ballots.box");
+    let close = ["election", "box", "close", "--box", dir.to_str().unwrap(), "--out", published.to_str().unwrap()];
+    landed(&run_bin(close));
+    let text = std::fs::read_to_string(&published).unwrap();
+    assert_eq!(text.lines().count(), 2 + 2, "the two ballots cast in the window, a header and the head");
 }
 
 /// Replaces the tip of main by a commit of the same parent, author and
@@ -615,6 +656,13 @@ fn every_election_rule_has_a_failing_case() {
     case("box.weights", &l, certify(&l, &forged_path, "2026-11-05", COMMITTEE), &box_file, 2, 1, "");
     let headless = light.replace(light.lines().last().unwrap(), "{\"head\":\"00\",\"ballots\":1}");
     seen("box.chain", &read_box(&headless), "b.box", 3, 1, "");
+    // The ballot box outside the voting window: at the end of it to blame.
+    let early_box = scratch.path().join("early-box");
+    let credential = issue(&l, &early_box)("ada-quill");
+    let o = cast(&l, &early_box, &credential, "sil-ops", "2026-11-01");
+    case("box.window", &l, o, &file, 9, 11, "/voting/closes");
+    let o = cast(&l, &early_box, &credential, "sil-ops", "2026-10-09");
+    refused(&l, &o, "box.window", &file, 8, 10, "/voting/opens");
     // Nominations: the nominee's fields on line 1, the nominator's on line 2.
     let l = opened();
     let by_ada = ["--author", ADA.0, "--author-id", "92000001"];

@@ -9,7 +9,7 @@ use super::{CannotRun, HistoryArgs, ListFormat, exit};
 use jiff::civil::Date;
 use rollcall::change::approval::Approver;
 use rollcall::change::sign::Signer;
-use rollcall::election::ballot_box::{self, Entitled, Header, Open};
+use rollcall::election::ballot_box::{self, Entitled, Header, Open, Use};
 use rollcall::election::electorate::Electorate;
 use rollcall::election::nomination::Account;
 use rollcall::history::elections::{self, Outcome, Request};
@@ -112,11 +112,12 @@ struct CertifyArgs {
 
 #[derive(clap::Subcommand)]
 enum BoxSub {
-    /// Issue a credential to every voter of the electorate: writes
-    /// DIR/credentials.csv (login, weight, credential) to send each voter
-    /// theirs, and the box DIR/box.json.
+    /// Issue a credential to every voter of the electorate, any day before
+    /// voting closes: writes DIR/credentials.csv (login, weight, credential)
+    /// to send each voter theirs, and the box DIR/box.json.
     Issue(BoxIssueArgs),
-    /// Cast (or replace) the ballot of a credential; prints the receipt.
+    /// Cast (or replace) the ballot of a credential while voting is open;
+    /// prints the receipt.
     Vote(BoxVoteArgs),
     /// Close the box and write the published box (the ballots, hash-chained).
     Close(BoxCloseArgs),
@@ -130,18 +131,29 @@ struct BoxIssueArgs {
     /// The box's directory, outside the repository; must not exist yet.
     #[arg(long = "box", value_name = "DIR")]
     dir: PathBuf,
+    /// The day taken as today (default: today, UTC); for tests and replays.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
 }
 
 #[derive(clap::Args)]
 struct BoxVoteArgs {
+    /// The ledger whose election the box is of: its voting window is read at the tip.
+    #[command(flatten)]
+    history: HistoryArgs,
     #[arg(long = "box", value_name = "DIR")]
     dir: PathBuf,
+    /// The day taken as today (default: today, UTC); for tests and replays.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    as_of: Option<Date>,
     /// The voter's credential.
     #[arg(long, env = "ROLLCALL_CREDENTIAL", hide_env_values = true)]
     credential: String,
     /// The candidates' logins, most preferred first (comma-separated; none for a blank ballot).
     #[arg(long, value_delimiter = ',')]
     rank: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 #[derive(clap::Args)]
@@ -337,9 +349,27 @@ fn save_box(dir: &Path, open: &Open) -> Result<(), CannotRun> {
         .map_err(|e| format!("cannot write the box in {}: {e}", dir.display()))?)
 }
 
+/// The finding if the box may not be used for `what` on `today`: a day
+/// outside `election`'s voting window, as its file at `tip` sets it.
+fn outside_window(
+    repo: &git2::Repository,
+    tip: git2::Oid,
+    election: &rollcall::election::file::Election,
+    what: Use,
+    today: Date,
+) -> Result<Option<rollcall::finding::Finding>, CannotRun> {
+    let tree = repo.find_commit(tip).map_err(|e| e.message().to_owned())?.tree_id();
+    let spans = elections::election_spans(repo, tree, &election.id)?;
+    Ok(ballot_box::in_window(election, &spans, what, today))
+}
+
 fn box_issue(args: BoxIssueArgs) -> Result<ExitCode, CannotRun> {
     let (repo, tip) = args.history.open()?;
     let election = election_at(&repo, tip, &args.id)?;
+    let today = args.as_of.unwrap_or_else(rollcall::util::today);
+    if let Some(finding) = outside_window(&repo, tip, &election, Use::Issue, today)? {
+        return Ok(super::history_findings(ListFormat::Human, &[finding]));
+    }
     let tree = repo.find_commit(tip).map_err(|e| e.message().to_owned())?.tree_id();
     let candidates = elections::candidates(&elections::nominations_at(&repo, tree, &election.id)?);
     let voters = match electorate::electorate(&repo, tip, &election.id, election.cutoff)? {
@@ -416,12 +446,26 @@ impl Drop for BoxLock {
 fn box_vote(args: BoxVoteArgs) -> Result<ExitCode, CannotRun> {
     let _lock = BoxLock::take(&args.dir)?;
     let mut open = load_box(&args.dir)?;
+    if let Some(header) = &open.header {
+        let (repo, tip) = args.history.open()?;
+        let election = election_at(&repo, tip, &header.election)?;
+        let today = args.as_of.unwrap_or_else(rollcall::util::today);
+        if let Some(finding) = outside_window(&repo, tip, &election, Use::Vote, today)? {
+            out!("{}", report::render(args.format, &[finding], None, &|_, _| None));
+            return Ok(exit(false));
+        }
+    }
     let ranking: Vec<String> =
         args.rank.iter().map(|r| r.trim().to_ascii_lowercase()).filter(|r| !r.is_empty()).collect();
     match open.cast(args.credential.trim(), ranking) {
         Ok(receipt) => {
             save_box(&args.dir, &open)?;
-            outln!("receipt: {receipt}");
+            match args.format {
+                Format::Json => {
+                    out!("{}", report::json_with(true, serde_json::json!({ "receipt": receipt }), &[]));
+                }
+                _ => outln!("receipt: {receipt}"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(why) => {

@@ -11,6 +11,10 @@
 //! their receipt, see that no credential counts twice, check the weights
 //! against the electorate, derive the BLT and re-count it.
 //!
+//! The box is used in the election's voting window: a ballot is cast from
+//! the day voting opens to the day it closes, credentials are issued any
+//! day before it closes.
+//!
 //! What it protects: the ballots after the close (a ballot dropped,
 //! changed or reordered breaks the chain or the head, which certification
 //! records in the ledger) and the count (anyone re-counts). What it cannot:
@@ -20,8 +24,11 @@
 
 use super::blt::{Ballot, Election as Blt};
 use super::electorate::Electorate;
+use super::file::{self, Election};
 use crate::finding::{Finding, Pos, quoted};
 use crate::roll::rules::names::ballot_box::*;
+use crate::roll::yaml::Spans;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
@@ -309,6 +316,40 @@ impl Box {
             ballots: lines.into_iter().map(|(preferences, weight)| Ballot { weight, preferences }).collect(),
         }
     }
+}
+
+/// What the returning officer uses the box for on a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// Issue the credentials: before voting closes (ahead of its opening
+    /// too, so that voters have theirs on the first day).
+    Issue,
+    /// Cast a ballot: while voting is open.
+    Vote,
+}
+
+/// The box is used within the election's voting window (`box.window`),
+/// judged against `today`; the finding points at the end of the window in
+/// `election.yaml` (`spans`) that `today` falls outside.
+pub fn in_window(election: &Election, spans: &Spans, what: Use, today: Date) -> Option<Finding> {
+    let voting = election.voting;
+    let (pointer, message, help) = if what == Use::Vote && today < voting.opens {
+        (
+            "/voting/opens",
+            format!("voting in {} opens on {}; today is {today}", election.id, voting.opens),
+            "cast ballots while voting is open (the election file's voting window)",
+        )
+    } else if today > voting.closes {
+        (
+            "/voting/closes",
+            format!("voting in {} closed on {}; today is {today}", election.id, voting.closes),
+            "the box takes nothing after voting closes: close it (`rollcall election box close`) and certify",
+        )
+    } else {
+        return None;
+    };
+    let path = file::path(&election.id);
+    Some(Finding::error(BOX_WINDOW, &path, spans.locate(pointer), pointer, message, help))
 }
 
 /// The returning officer's box while voting is open (kept outside the

@@ -43,6 +43,7 @@ use crate::roll::rules::names::election::*;
 use crate::roll::rules::names::nomination::NOMINATION_FILE;
 use crate::roll::source::Source;
 use crate::roll::validate::{self, Options};
+use crate::roll::yaml::Spans;
 use crate::util::blob::{Capped, read_capped};
 use git2::build::TreeUpdateBuilder;
 use git2::{FileMode, ObjectType, Oid, Repository};
@@ -123,6 +124,14 @@ pub fn election_at(
             "an election is opened first (`rollcall election open`), by the election committee",
         )])),
     }
+}
+
+/// Where the fields of election `id`'s file at `tree` are, for a finding
+/// that points at one of them (none known if the file is not there).
+pub fn election_spans(repo: &Repository, tree: Oid, id: &str) -> Result<Spans, HistoryError> {
+    let path = file::path(id);
+    let bytes = read(repo, tree, &path, crate::roll::yaml::MEMBER_LIMITS.max_bytes)?;
+    Ok(bytes.map(|bytes| file::spans(&path, &bytes)).unwrap_or_default())
 }
 
 /// The nominations of election `id` at `tree`, in file order; a file that
@@ -297,9 +306,7 @@ fn judge_open(judging: Judging, at: &str) -> Result<Verdict, HistoryError> {
         Err(findings) => return Ok(Err(findings)),
     };
     // Where the file's fields are, so that each finding points at the field to blame.
-    let spans = read(repo, new, at, crate::roll::yaml::MEMBER_LIMITS.max_bytes)?
-        .map(|bytes| file::spans(at, &bytes))
-        .unwrap_or_default();
+    let spans = election_spans(repo, new, &event.election)?;
     let field = |rule: &'static str, pointer: &str, message: String, help: &str| {
         Finding::error(rule, at, spans.locate(pointer), pointer, message, help)
     };

@@ -385,6 +385,11 @@ pub static RULES: &[Rule] = &[
         "the ballots' weights are those of the electorate of the cut-off date",
         Check::Election,
     ),
+    rule(
+        ballot_box::BOX_WINDOW,
+        "the ballot box takes ballots while voting is open, and issues credentials before it closes",
+        Check::Election,
+    ),
     warning(
         mirror::UNCHECKED,
         "mirror memberships were not checked: no checkout of the mirror list was given (warning)",

@@ -150,11 +150,12 @@ pub mod nomination {
     pub(crate) const NOMINATION_ONE_EACH: &str = "nomination.one-each";
 }
 
-/// `box.*`: a published ballot box, judged by `election/ballot_box.rs`.
+/// `box.*`: the ballot box and the box it publishes, judged by `election/ballot_box.rs`.
 pub mod ballot_box {
     pub(crate) const BOX_FORMAT: &str = "box.format";
     pub(crate) const BOX_CHAIN: &str = "box.chain";
     pub(crate) const BOX_CREDENTIAL_TWICE: &str = "box.credential-twice";
     pub(crate) const BOX_RANKING: &str = "box.ranking";
     pub(crate) const BOX_WEIGHTS: &str = "box.weights";
+    pub(crate) const BOX_WINDOW: &str = "box.window";
 }
