@@ -52,6 +52,8 @@ pub struct Account {
 /// between runs by `validate`'s cache, so it serializes.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Member {
+    /// The cache keeps it once, as its file's key.
+    #[serde(skip)]
     pub file: String,
     pub id: Option<String>,
     pub kind: Option<Kind>,

@@ -204,35 +204,44 @@ pub fn gather(cache: Option<Cache>, files: &[&PathEntry], checked: Vec<Checked>)
         }
         return (members, findings);
     };
-    let mut kept = Vec::with_capacity(files.len());
-    let mut learned = files.len() != cache.files.len();
+    // Whether this run learned anything: only then is the cache rewritten,
+    // and what it held moved into what it will hold.
+    let learned = files.len() != cache.files.len()
+        || checked.iter().any(|checked| match checked {
+            Checked::Known { .. } => false,
+            Checked::Recognized { at, stamp } => *stamp != cache.files[*at].stamp,
+            Checked::Judged(_) => true,
+        });
+    let mut kept = Vec::with_capacity(if learned { files.len() } else { 0 });
     for (entry, checked) in files.iter().zip(checked) {
         let index = u32::try_from(members.len()).ok();
         match checked {
             Checked::Known { at } | Checked::Recognized { at, .. } => {
                 let old = &mut cache.files[at];
                 findings.extend(old.findings.iter().map(|f| f.at(&entry.path)));
-                let member = old.member.and_then(|m| cache.members.get_mut(m as usize)?.take());
-                // Read from git, a known file keeps the metadata its file on
-                // disk had for the same blob, which still vouches for it.
-                let stamp = match checked {
-                    Checked::Recognized { stamp, .. } => stamp,
-                    _ => old.stamp,
-                };
-                learned |= stamp != old.stamp;
-                let old = Kept {
-                    path: std::mem::take(&mut old.path),
-                    stamp,
-                    blob: old.blob,
-                    member: member.as_ref().and(index),
-                    findings: std::mem::take(&mut old.findings),
-                };
+                let mut member = old.member.and_then(|m| cache.members.get_mut(m as usize)?.take());
+                if learned {
+                    // Read from git, a known file keeps the metadata its file
+                    // on disk had for the same blob, which still vouches for it.
+                    let stamp = match checked {
+                        Checked::Recognized { stamp, .. } => stamp,
+                        _ => old.stamp,
+                    };
+                    kept.push(Kept {
+                        path: old.path.clone(),
+                        stamp,
+                        blob: old.blob,
+                        member: member.as_ref().and(index),
+                        findings: std::mem::take(&mut old.findings),
+                    });
+                }
+                if let Some(member) = &mut member {
+                    member.file = std::mem::take(&mut old.path);
+                }
                 members.extend(member);
-                kept.push(old);
             }
             Checked::Judged(judged) => {
                 let judged = *judged;
-                learned = true;
                 if let Some(blob) = judged.blob {
                     let mut id = [0; 20];
                     id.copy_from_slice(blob.as_bytes());
@@ -280,13 +289,20 @@ fn whole_vec<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(input: D) ->
 }
 
 /// Whether a stored cache is what `gather` writes: files in path order,
-/// each pointing at a member summary of its own path.
+/// the member summaries in the same order, one to each file that has one
+/// (a summary's own path is its file's, kept once).
 fn consistent(stored: &Stored) -> bool {
+    let mut next = 0;
     stored.files.windows(2).all(|w| w[0].path < w[1].path)
         && stored.files.iter().all(|kept| match kept.member {
-            Some(m) => stored.members.get(m as usize).is_some_and(|member| member.file == kept.path),
+            Some(m) if m as usize == next => {
+                next += 1;
+                true
+            }
+            Some(_) => false,
             None => true,
         })
+        && next == stored.members.len()
 }
 
 /// Where `source`'s cache is kept: its repository's git directory (for a
