@@ -53,45 +53,46 @@ fn main() {
             if warm {
                 assert!(run(bin, dir.path(), &extra).2, "the generated ledger must validate clean");
             }
-            let mut best = Duration::MAX;
-            let mut peak_kib = 0;
-            for _ in 0..3 {
+            let best = best_of_three(n, label, || {
                 let (elapsed, rss, ok) = run(bin, dir.path(), &extra);
                 assert!(ok, "the generated ledger must validate clean");
-                best = best.min(elapsed);
-                peak_kib = peak_kib.max(rss);
-            }
-            println!(
-                "| {n} | {label} | {:.3} s | {:.0} | {:.0} MB |",
-                best.as_secs_f64(),
-                n as f64 / best.as_secs_f64(),
-                peak_kib as f64 / 1024.0
-            );
+                (elapsed, rss)
+            });
             if label == "work tree" {
                 work_tree = best;
             }
         }
         if let Some(ajv) = &ajv {
-            let mut best = Duration::MAX;
-            let mut peak_kib = 0;
-            for _ in 0..3 {
+            let best = best_of_three(n, "ajv-cli (schema only)", || {
                 let (elapsed, rss, ok) = run_ajv(ajv, dir.path());
                 assert!(ok, "ajv-cli must accept the generated member files");
-                best = best.min(elapsed);
-                peak_kib = peak_kib.max(rss);
-            }
-            println!(
-                "| {n} | ajv-cli (schema only) | {:.3} s | {:.0} | {:.0} MB |",
-                best.as_secs_f64(),
-                n as f64 / best.as_secs_f64(),
-                peak_kib as f64 / 1024.0
-            );
+                (elapsed, rss)
+            });
             ratios.push((n, best.as_secs_f64() / work_tree.as_secs_f64()));
         }
     }
     for (n, ratio) in ratios {
         println!("\n{n} members: rollcall validate (work tree) is {ratio:.2}x as fast as ajv-cli");
     }
+}
+
+/// Runs `once` three times (each gives its wall time and peak resident
+/// KiB) and prints the table row of the best time and the largest peak.
+fn best_of_three(n: usize, label: &str, once: impl Fn() -> (Duration, i64)) -> Duration {
+    let mut best = Duration::MAX;
+    let mut peak_kib = 0;
+    for _ in 0..3 {
+        let (elapsed, rss) = once();
+        best = best.min(elapsed);
+        peak_kib = peak_kib.max(rss);
+    }
+    println!(
+        "| {n} | {label} | {:.3} s | {:.0} | {:.0} MB |",
+        best.as_secs_f64(),
+        n as f64 / best.as_secs_f64(),
+        peak_kib as f64 / 1024.0
+    );
+    best
 }
 
 /// `ajv validate --spec=draft2020 --strict=false -c ajv-formats --all-errors`

@@ -310,7 +310,8 @@ fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<PathEntry>) -> Result<
     let io = |path: &Path, e: std::io::Error| SourceError::Io(format!("cannot read {}: {e}", path.display()));
     let meta = fs::symlink_metadata(start).map_err(|e| io(start, e))?;
     if !meta.is_dir() {
-        entries.push(disk_entry(relative(root, start), start.to_str().is_some(), start.to_path_buf(), &meta));
+        let (path, utf8) = relative(root, start);
+        entries.push(disk_entry(path, utf8, start.to_path_buf(), &meta));
         return Ok(());
     }
     let mut dirs = vec![start.to_path_buf()];
@@ -323,16 +324,18 @@ fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<PathEntry>) -> Result<
                 continue;
             }
             let meta = item.metadata().map_err(|e| io(&full, e))?;
-            let path = relative(root, &full);
-            entries.push(disk_entry(path, full.strip_prefix(root).unwrap_or(&full).to_str().is_some(), full, &meta));
+            let (path, utf8) = relative(root, &full);
+            entries.push(disk_entry(path, utf8, full, &meta));
         }
     }
     Ok(())
 }
 
-/// `full`'s path from the ledger's root, with slashes (lossy if not UTF-8).
-fn relative(root: &Path, full: &Path) -> String {
-    full.strip_prefix(root).unwrap_or(full).to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/")
+/// `full`'s path from the ledger's root, with slashes (lossy if not UTF-8),
+/// and whether it is UTF-8.
+fn relative(root: &Path, full: &Path) -> (String, bool) {
+    let relative = full.strip_prefix(root).unwrap_or(full);
+    (relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"), relative.to_str().is_some())
 }
 
 fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> PathEntry {

@@ -34,7 +34,7 @@ const MAX_CACHE_BYTES: u64 = 256 * 1024 * 1024;
 const PREALLOCATED: usize = 250_000;
 
 /// What the per-file rules made of one member file, this run.
-pub enum Checked {
+pub(crate) enum Checked {
     /// The cache's result at `at`, recalled without reading the file.
     Known {
         at: usize,
@@ -50,7 +50,7 @@ pub enum Checked {
 }
 
 /// A member file read and judged this run.
-pub struct Judged {
+pub(crate) struct Judged {
     /// The file's metadata, if it can vouch for the content next time.
     pub stamp: Option<Stamp>,
     /// Computed only for a cache; `None` too for a file not read whole.
@@ -130,7 +130,7 @@ struct StoredRef<'a> {
 }
 
 /// The results of the last run under the same rules.
-pub struct Cache {
+pub(crate) struct Cache {
     path: PathBuf,
     key: [u8; 32],
     /// When this run began (seconds): a file modified since then, or in
@@ -191,7 +191,7 @@ impl Cache {
 /// run's `checked` results of `files` (sorted by path); the cache, if any,
 /// is then replaced by them, unless they are what it already holds. A
 /// repository rollcall may not write to is only not remembered.
-pub fn gather(cache: Option<Cache>, files: &[&PathEntry], checked: Vec<Checked>) -> (Vec<Member>, Vec<Finding>) {
+pub(crate) fn gather(cache: Option<Cache>, files: &[&PathEntry], checked: Vec<Checked>) -> (Vec<Member>, Vec<Finding>) {
     let mut members = Vec::with_capacity(files.len());
     let mut findings = Vec::new();
     let Some(mut cache) = cache else {
