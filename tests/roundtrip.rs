@@ -4,6 +4,7 @@
 //! the bytes were made; and nothing makes the reader panic.
 
 use proptest::prelude::*;
+use rollcall::roll::canonical;
 use rollcall::roll::yaml::{self, Layout, MEMBER_LIMITS};
 use serde_json::{Map, Number, Value};
 
@@ -202,4 +203,84 @@ proptest! {
         prop_assert!(strict.findings.is_empty(), "fmt's output refused: {:?}", strict.findings);
         prop_assert_eq!(strict.value, read);
     }
+}
+
+/// A document shaped as member files are, which the line-by-line layout
+/// comparison models: fields of scalars, nested mappings, and lists of
+/// scalars or of mappings whose first field is a scalar.
+fn member_like() -> impl Strategy<Value = Value> {
+    let name = || prop_oneof![key(), "[a-zA-Z][a-zA-Z0-9_-]{0,10}"];
+    let scalar = prop_oneof![
+        4 => "[a-zA-Z][ -~]{0,30}".prop_map(Value::String),
+        2 => text().prop_map(Value::String),
+        1 => any::<u32>().prop_map(|n| Value::Number(Number::from(n))),
+        1 => any::<i64>().prop_map(|n| Value::Number(Number::from(n))),
+        1 => any::<bool>().prop_map(Value::Bool),
+    ];
+    let item = prop_oneof![
+        scalar.clone(),
+        (name(), scalar.clone(), prop::collection::vec((name(), scalar.clone()), 0..3)).prop_map(|(k, v, rest)| {
+            let mut map = Map::new();
+            map.insert(k, v);
+            map.extend(rest);
+            Value::Object(map)
+        }),
+    ];
+    let field = prop_oneof![
+        4 => scalar.clone(),
+        1 => prop::collection::vec((name(), scalar), 1..4).prop_map(|e| Value::Object(e.into_iter().collect())),
+        1 => prop::collection::vec(item, 1..4).prop_map(Value::Array),
+    ];
+    prop::collection::vec((name(), field), 1..10).prop_map(|e| Value::Object(e.into_iter().collect()))
+}
+
+/// `text` with one character deleted or inserted at `at` (a character index).
+fn mutated(text: &str, at: usize, insert: Option<char>) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    let at = at % (chars.len() + 1);
+    match insert {
+        Some(c) => chars.insert(at, c),
+        None if at < chars.len() => {
+            chars.remove(at);
+        }
+        None => {}
+    }
+    chars.into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+
+    /// The line-by-line layout comparison says what the writer says: it
+    /// accepts the writer's own text, and of a text one character off it
+    /// gives the writer's answer or leaves the question to the writer.
+    #[test]
+    fn the_layout_comparison_agrees_with_the_writer(
+        value in prop_oneof![member_like(), document()],
+        at in any::<usize>(),
+        insert in prop::option::of(prop::sample::select(vec![' ', '\n', '"', '\'', 'a', ':', '-', '#', '0'])),
+    ) {
+        let written = yaml::to_canonical(&value);
+        prop_assert!(canonical::is_canonical(&written, &value), "rejects its own writing:\n{written}");
+        let changed = mutated(&written, at, insert);
+        if let Some(answer) = canonical::compare_layout(&changed, &value) {
+            prop_assert_eq!(answer, canonical::is_written(&changed, &value), "text:\n{}", changed);
+        }
+    }
+}
+
+/// The comparison decides the shipped examples itself, without the writer.
+#[test]
+fn member_files_are_compared_line_by_line() {
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(examples).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc = yaml::load("example.yaml", text.as_bytes(), MEMBER_LIMITS, Layout::Canonical);
+        let value = doc.value.expect("an example reads");
+        assert_eq!(canonical::compare_layout(&text, &value), Some(true), "{}", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 5, "the examples were found");
 }

@@ -12,6 +12,7 @@ use crate::roll::yaml::{self, MEMBER_LIMITS};
 use git2::{ObjectType, Oid};
 use jiff::civil::Date;
 use std::collections::BTreeSet;
+use std::ops::Range;
 use std::path::Path;
 
 pub struct Options {
@@ -113,6 +114,11 @@ fn finish(mut findings: Vec<Finding>, members: Vec<Member>, options: &Options) -
     Validated { findings, members }
 }
 
+/// How many files a worker takes at a time: enough that a run's
+/// bookkeeping is nothing beside reading its files, few enough that both
+/// cores stay busy to the end.
+const RUN: usize = 64;
+
 /// Reads and checks the member files on every core, reusing the cached
 /// result of each file that did not change, and remembering this run's.
 fn check_files(
@@ -122,24 +128,28 @@ fn check_files(
     options: &Options,
     cache: Option<Cache>,
 ) -> Result<(Vec<Member>, Vec<Finding>), SourceError> {
-    let positions: Vec<usize> = (0..files.len()).collect();
+    // Files are taken in runs, so that each worker keeps its results in
+    // runs and they are put back in file order with one move each.
+    let runs: Vec<Range<usize>> =
+        (0..files.len()).step_by(RUN).map(|start| start..(start + RUN).min(files.len())).collect();
     let parts = crate::util::parallel::for_each(
-        &positions,
-        // Room for every file in each worker: only what is written is
-        // touched, and nothing is moved to grow.
-        || Ok::<_, SourceError>((source.reader()?, Vec::with_capacity(files.len()))),
-        |(reader, checked), &at| {
-            checked.push((at, check_file(files[at], reader, ctx, options, cache.as_ref())?));
+        &runs,
+        || Ok::<_, SourceError>((source.reader()?, Vec::new())),
+        |(reader, done), run| {
+            let checked: Result<Vec<Checked>, _> =
+                run.clone().map(|at| check_file(files[at], at, reader, ctx, options, cache.as_ref())).collect();
+            done.push((run.start, checked?));
             Ok(())
         },
     )?;
-    // Back in file order, whichever thread read which file: the roll rules
+    // Back in file order, whichever thread read which run: the roll rules
     // report in that order, and the cache keeps it.
-    let mut in_order: Vec<Option<Checked>> = (0..files.len()).map(|_| None).collect();
-    for (at, checked) in parts.into_iter().flat_map(|(_, checked)| checked) {
-        in_order[at] = Some(checked);
+    let mut done: Vec<(usize, Vec<Checked>)> = parts.into_iter().flat_map(|(_, done)| done).collect();
+    done.sort_unstable_by_key(|(start, _)| *start);
+    let mut checked = Vec::with_capacity(files.len());
+    for (_, run) in done {
+        checked.extend(run);
     }
-    let checked = in_order.into_iter().map(|c| c.expect("every file is checked once")).collect();
     Ok(validate_cache::gather(cache, files, checked))
 }
 
@@ -148,12 +158,13 @@ fn check_files(
 /// (exit 2): a roll that cannot be read whole cannot be judged.
 fn check_file(
     entry: &PathEntry,
+    position: usize,
     reader: &Reader,
     ctx: &Context,
     options: &Options,
     cache: Option<&Cache>,
 ) -> Result<Checked, SourceError> {
-    if let Some(at) = cache.and_then(|c| c.recall(entry)) {
+    if let Some(at) = cache.and_then(|c| c.recall(entry, position)) {
         return Ok(Checked::Known { at });
     }
     let bytes = match reader.read(entry, MEMBER_LIMITS.max_bytes) {
@@ -180,8 +191,8 @@ fn check_file(
         None => Oid::hash_object(ObjectType::Blob, &bytes)?,
     };
     let stamp = cache.vouching(entry.stamp());
-    if let Some(at) = cache.recall_blob(&entry.path, blob) {
-        return Ok(Checked::Recognized { at, stamp });
+    if let Some(at) = cache.recall_blob(&entry.path, position, blob) {
+        return Ok(Checked::Recognized { at, stamp: stamp.map(Box::new) });
     }
     Ok(Checked::Judged(Box::new(judge_file(entry, &bytes, stamp, Some(blob), ctx, options))))
 }

@@ -44,7 +44,9 @@ pub(crate) enum Checked {
     /// can vouch for them next time).
     Recognized {
         at: usize,
-        stamp: Option<Stamp>,
+        /// Boxed: a touched file is rare, and every file's result is kept
+        /// until the run ends.
+        stamp: Option<Box<Stamp>>,
     },
     Judged(Box<Judged>),
 }
@@ -137,7 +139,8 @@ pub(crate) struct Cache {
     /// the same second, is not vouched for by its metadata next time.
     began: i64,
     files: Vec<Kept>,
-    members: Vec<Option<Member>>,
+    /// The summaries of `files`, in their order.
+    members: Vec<Member>,
 }
 
 impl Cache {
@@ -151,21 +154,28 @@ impl Cache {
         let bytes = crate::util::read_remembered(path, MAX_CACHE_BYTES);
         let (files, members) = match postcard::from_bytes::<Stored>(&bytes) {
             Ok(stored) if stored.format == FORMAT && stored.key == key && consistent(&stored) => {
-                (stored.files, stored.members.into_iter().map(Some).collect())
+                (stored.files, stored.members)
             }
             _ => (Vec::new(), Vec::new()),
         };
         Some(Cache { path: path.to_path_buf(), key, began, files, members })
     }
 
-    fn find(&self, path: &str) -> Option<usize> {
+    /// Where `path` is among the kept files, looked for at `guess` first:
+    /// both lists are in path order, so an unchanged roll finds every file
+    /// where it is in this run's.
+    fn find(&self, path: &str, guess: usize) -> Option<usize> {
+        if self.files.get(guess).is_some_and(|kept| kept.path == path) {
+            return Some(guess);
+        }
         self.files.binary_search_by(|kept| kept.path.as_str().cmp(path)).ok()
     }
 
-    /// The result for `entry` if it is known unchanged without reading it:
-    /// the same metadata on disk, the same blob id in git.
-    pub fn recall(&self, entry: &PathEntry) -> Option<usize> {
-        let at = self.find(&entry.path)?;
+    /// The result for `entry` (the `position`th member file this run) if it
+    /// is known unchanged without reading it: the same metadata on disk,
+    /// the same blob id in git.
+    pub fn recall(&self, entry: &PathEntry, position: usize) -> Option<usize> {
+        let at = self.find(&entry.path, position)?;
         let kept = &self.files[at];
         let unchanged = match (entry.stamp(), entry.blob()) {
             (Some(stamp), _) => kept.stamp == Some(stamp),
@@ -175,9 +185,10 @@ impl Cache {
         unchanged.then_some(at)
     }
 
-    /// The result for the file at `path` whose bytes have the blob id `blob`.
-    pub fn recall_blob(&self, path: &str, blob: Oid) -> Option<usize> {
-        self.find(path).filter(|at| self.files[*at].blob == blob.as_bytes())
+    /// The result for the file at `path` (the `position`th) whose bytes have
+    /// the blob id `blob`.
+    pub fn recall_blob(&self, path: &str, position: usize, blob: Oid) -> Option<usize> {
+        self.find(path, position).filter(|at| self.files[*at].blob == blob.as_bytes())
     }
 
     /// `stamp` if it can vouch for the file's content next time: not
@@ -194,7 +205,7 @@ impl Cache {
 pub(crate) fn gather(cache: Option<Cache>, files: &[&PathEntry], checked: Vec<Checked>) -> (Vec<Member>, Vec<Finding>) {
     let mut members = Vec::with_capacity(files.len());
     let mut findings = Vec::new();
-    let Some(mut cache) = cache else {
+    let Some(cache) = cache else {
         for checked in checked {
             if let Checked::Judged(judged) = checked {
                 let judged = *judged;
@@ -209,32 +220,37 @@ pub(crate) fn gather(cache: Option<Cache>, files: &[&PathEntry], checked: Vec<Ch
     let learned = files.len() != cache.files.len()
         || checked.iter().any(|checked| match checked {
             Checked::Known { .. } => false,
-            Checked::Recognized { at, stamp } => *stamp != cache.files[*at].stamp,
+            Checked::Recognized { at, stamp } => stamp.as_deref() != cache.files[*at].stamp.as_ref(),
             Checked::Judged(_) => true,
         });
-    let mut kept = Vec::with_capacity(if learned { files.len() } else { 0 });
+    if !learned {
+        return recalled(cache);
+    }
+    let Cache { path, key, files: mut old_files, members: old_members, .. } = cache;
+    // Files and the cache's files are both in path order, so the summaries
+    // a run recalls come in the cache's order: each is moved out once.
+    let mut old_members = old_members.into_iter().enumerate();
+    let mut kept = Vec::with_capacity(files.len());
     for (entry, checked) in files.iter().zip(checked) {
         let index = u32::try_from(members.len()).ok();
         match checked {
             Checked::Known { at } | Checked::Recognized { at, .. } => {
-                let old = &mut cache.files[at];
+                let old = &mut old_files[at];
                 findings.extend(old.findings.iter().map(|f| f.at(&entry.path)));
-                let mut member = old.member.and_then(|m| cache.members.get_mut(m as usize)?.take());
-                if learned {
-                    // Read from git, a known file keeps the metadata its file
-                    // on disk had for the same blob, which still vouches for it.
-                    let stamp = match checked {
-                        Checked::Recognized { stamp, .. } => stamp,
-                        _ => old.stamp,
-                    };
-                    kept.push(Kept {
-                        path: old.path.clone(),
-                        stamp,
-                        blob: old.blob,
-                        member: member.as_ref().and(index),
-                        findings: std::mem::take(&mut old.findings),
-                    });
-                }
+                let mut member = old.member.and_then(|m| old_members.find(|(i, _)| *i == m as usize).map(|(_, m)| m));
+                // Read from git, a known file keeps the metadata its file
+                // on disk had for the same blob, which still vouches for it.
+                let stamp = match checked {
+                    Checked::Recognized { stamp, .. } => stamp.map(|s| *s),
+                    _ => old.stamp,
+                };
+                kept.push(Kept {
+                    path: old.path.clone(),
+                    stamp,
+                    blob: old.blob,
+                    member: member.as_ref().and(index),
+                    findings: std::mem::take(&mut old.findings),
+                });
                 if let Some(member) = &mut member {
                     member.file = std::mem::take(&mut old.path);
                 }
@@ -258,10 +274,23 @@ pub(crate) fn gather(cache: Option<Cache>, files: &[&PathEntry], checked: Vec<Ch
             }
         }
     }
-    if learned {
-        let stored = StoredRef { format: FORMAT, key: &cache.key, files: &kept, members: &members };
-        if let Ok(bytes) = postcard::to_stdvec(&stored) {
-            let _ = crate::util::atomic::write(&cache.path, &bytes);
+    let stored = StoredRef { format: FORMAT, key: &key, files: &kept, members: &members };
+    if let Ok(bytes) = postcard::to_stdvec(&stored) {
+        let _ = crate::util::atomic::write(&path, &bytes);
+    }
+    (members, findings)
+}
+
+/// A run that found every file as the cache holds it: the cache's
+/// summaries are the run's, moved whole rather than copied one by one
+/// (each file is then the cache's file at the same place).
+fn recalled(cache: Cache) -> (Vec<Member>, Vec<Finding>) {
+    let Cache { files, mut members, .. } = cache;
+    let mut findings = Vec::new();
+    for kept in files {
+        findings.extend(kept.findings.iter().map(|f| f.at(&kept.path)));
+        if let Some(member) = kept.member.and_then(|m| members.get_mut(m as usize)) {
+            member.file = kept.path;
         }
     }
     (members, findings)

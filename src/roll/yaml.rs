@@ -327,6 +327,9 @@ fn normalise<'t>(file: &str, text: &'t str) -> Normalised<'t> {
 /// says so, if there are any and removing them keeps the value (inside a
 /// literal block they are part of the text, and stay).
 fn without_trailing_spaces(file: &str, text: &str, value: &Value, limits: Limits) -> Option<(String, Finding)> {
+    if !text.contains(" \n") && !text.ends_with(' ') {
+        return None;
+    }
     let mut first = None;
     let mut count = 0usize;
     let mut stripped = String::with_capacity(text.len());
@@ -358,43 +361,8 @@ fn without_trailing_spaces(file: &str, text: &str, value: &Value, limits: Limits
     Some((stripped, finding))
 }
 
-/// The one way rollcall writes a document: serde-saphyr's block style, two
-/// spaces, quotes wherever a YAML 1.1 or 1.2 reader could read another type,
-/// multi-line text as a literal block, and long text on one line (folding
-/// would hide trailing spaces and make edits harder to review).
-pub fn to_canonical(value: &Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    out
-}
-
-fn write_canonical(value: &Value, out: &mut impl std::fmt::Write) -> bool {
-    let options = serde_saphyr::ser_options! { folded_wrap_chars: usize::MAX };
-    // A serde_json::Value has string keys and finite numbers: it always
-    // serializes; only a writer that stops early makes this false.
-    serde_saphyr::to_fmt_writer_with_options(out, value, options).is_ok()
-}
-
-/// Whether `text` is exactly what the writer writes for `value`: compared
-/// as it is written, stopping at the first difference, with no copy made.
-fn is_canonical(text: &str, value: &Value) -> bool {
-    struct Compare<'a> {
-        rest: &'a str,
-    }
-    impl std::fmt::Write for Compare<'_> {
-        fn write_str(&mut self, piece: &str) -> std::fmt::Result {
-            match self.rest.strip_prefix(piece) {
-                Some(rest) => {
-                    self.rest = rest;
-                    Ok(())
-                }
-                None => Err(std::fmt::Error),
-            }
-        }
-    }
-    let mut compare = Compare { rest: text };
-    write_canonical(value, &mut compare) && compare.rest.is_empty()
-}
+use crate::roll::canonical::is_canonical;
+pub use crate::roll::canonical::to_canonical;
 
 pub(crate) fn too_large(file: &str, size: u64, limits: Limits) -> Finding {
     Finding::error(

@@ -55,7 +55,8 @@ fn contact_in(text: &str) -> Option<&'static str> {
     if digits >= 8 && PHONE.is_match(text) {
         return Some("a phone number");
     }
-    if digits >= 1 && POSTAL.is_match(text) {
+    // Both of its forms have a space in them: dates, logins and links do not.
+    if digits >= 1 && text.contains(char::is_whitespace) && POSTAL.is_match(text) {
         return Some("a postal address");
     }
     None
