@@ -3,7 +3,8 @@
 //! them under the same caps, so `validate --rev` matches a checkout.
 
 use crate::roll::layout::{MEMBERS_DIR, is_member_path};
-use git2::{ObjectType, Odb, Oid, Repository, TreeWalkMode, TreeWalkResult};
+use crate::util::blob::Capped;
+use git2::{ObjectType, Oid, Repository, TreeWalkMode, TreeWalkResult};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -27,7 +28,6 @@ pub struct PathEntry {
     /// False when the real name is not UTF-8 (`path` then shows it lossily).
     pub utf8: bool,
     pub kind: EntryKind,
-    pub size: u64,
     locator: Locator,
 }
 
@@ -198,8 +198,7 @@ impl Source {
                 let Ok(item) = tree.get_path(Path::new(path)) else {
                     return Ok(None);
                 };
-                let odb = repo.odb().map_err(git_error)?;
-                Ok(Some(git_entry(&odb, path.to_owned(), true, item.id(), item.filemode())?))
+                Ok(Some(git_entry(path.to_owned(), true, item.id(), item.filemode())))
             }
         }
     }
@@ -221,14 +220,20 @@ pub struct Reader {
 
 impl Reader {
     pub fn read(&self, entry: &PathEntry, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
-        if entry.size > max_bytes {
-            return Err(ReadError::TooLarge(entry.size));
-        }
         match (&entry.locator, &self.repo) {
-            (Locator::Disk(path, _), _) => read_file_capped(path, entry.size, max_bytes),
+            (Locator::Disk(path, stamp), _) => {
+                if stamp.size > max_bytes {
+                    return Err(ReadError::TooLarge(stamp.size));
+                }
+                read_file_capped(path, stamp.size, max_bytes)
+            }
             (Locator::Blob(oid), Some(repo)) => {
-                let blob = repo.find_blob(*oid).map_err(|e| ReadError::Io(e.message().to_owned()))?;
-                Ok(blob.content().to_vec())
+                let io = |e: git2::Error| ReadError::Io(format!("object {oid}: {}", e.message()));
+                let odb = repo.odb().map_err(io)?;
+                match crate::util::blob::read_capped(&odb, *oid, max_bytes).map_err(io)? {
+                    Capped::Read(object) => Ok(object.data().to_vec()),
+                    Capped::TooLarge(size) => Err(ReadError::TooLarge(size)),
+                }
             }
             _ => Err(ReadError::Missing),
         }
@@ -358,7 +363,7 @@ fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> P
         device: meta.dev(),
     };
     let locator = if kind == EntryKind::File { Locator::Disk(full, stamp) } else { Locator::Nothing };
-    PathEntry { path, utf8, kind, size: meta.len(), locator }
+    PathEntry { path, utf8, kind, locator }
 }
 
 fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<PathEntry>, SourceError> {
@@ -367,41 +372,28 @@ fn git_entries(repo: &Repository, tree: Oid) -> Result<Vec<PathEntry>, SourceErr
         return Ok(Vec::new());
     };
     if members.kind() != Some(ObjectType::Tree) {
-        let odb = repo.odb().map_err(git_error)?;
-        return Ok(vec![git_entry(&odb, MEMBERS_DIR.to_owned(), true, members.id(), members.filemode())?]);
+        return Ok(vec![git_entry(MEMBERS_DIR.to_owned(), true, members.id(), members.filemode())]);
     }
     let members = repo.find_tree(members.id()).map_err(git_error)?;
-    let odb = repo.odb().map_err(git_error)?;
     let mut entries = Vec::new();
-    let mut failure = None;
     members
         .walk(TreeWalkMode::PreOrder, |dir, item| {
-            if item.kind() == Some(ObjectType::Tree) {
-                return TreeWalkResult::Ok;
-            }
-            let name = String::from_utf8_lossy(item.name_bytes());
-            let utf8 = std::str::from_utf8(item.name_bytes()).is_ok();
-            let path = format!("{MEMBERS_DIR}/{dir}{name}");
-            match git_entry(&odb, path, utf8, item.id(), item.filemode()) {
-                Ok(entry) => entries.push(entry),
-                Err(e) => {
-                    failure = Some(e);
-                    return TreeWalkResult::Abort;
-                }
+            if item.kind() != Some(ObjectType::Tree) {
+                let name = String::from_utf8_lossy(item.name_bytes());
+                let utf8 = std::str::from_utf8(item.name_bytes()).is_ok();
+                let path = format!("{MEMBERS_DIR}/{dir}{name}");
+                entries.push(git_entry(path, utf8, item.id(), item.filemode()));
             }
             TreeWalkResult::Ok
         })
-        .or_else(|e| if failure.is_some() { Ok(()) } else { Err(git_error(e)) })?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(entries),
-    }
+        .map_err(git_error)?;
+    Ok(entries)
 }
 
-/// Classifies by file mode; blob sizes come from the object header, so an
-/// oversized blob is never loaded. A missing object makes the revision
-/// unreadable.
-fn git_entry(odb: &Odb, path: String, utf8: bool, oid: Oid, mode: i32) -> Result<PathEntry, SourceError> {
+/// Classifies by file mode, from the tree alone: a blob's size is read
+/// from its object header when it is read (so an oversized blob is never
+/// loaded), and a blob whose result `validate` remembers is not touched.
+fn git_entry(path: String, utf8: bool, oid: Oid, mode: i32) -> PathEntry {
     let kind = match mode {
         0o100644 => EntryKind::File,
         0o100755 => EntryKind::Executable,
@@ -409,15 +401,6 @@ fn git_entry(odb: &Odb, path: String, utf8: bool, oid: Oid, mode: i32) -> Result
         0o160000 => EntryKind::Submodule,
         _ => EntryKind::Other,
     };
-    let size = match kind {
-        EntryKind::File => {
-            let (size, _) = odb
-                .read_header(oid)
-                .map_err(|e| SourceError::Git(format!("cannot read {path} (object {oid}): {}", e.message())))?;
-            size as u64
-        }
-        _ => 0,
-    };
     let locator = if kind == EntryKind::File { Locator::Blob(oid) } else { Locator::Nothing };
-    Ok(PathEntry { path, utf8, kind, size, locator })
+    PathEntry { path, utf8, kind, locator }
 }
