@@ -218,10 +218,12 @@ enum Role {
     Value,
 }
 
-/// How many spellings a thread keeps of each role: member files repeat
-/// their keys and many values (dates, tiers, roles), and a bound keeps a
-/// roll of unique strings from growing the memory.
+/// How many spellings a thread keeps of each role, and of how long a text:
+/// member files repeat their keys and many short values (dates, tiers,
+/// roles), and the bounds keep a roll of long unique strings from growing
+/// the memory (a few megabytes a thread at most).
 const REMEMBERED: usize = 4096;
+const REMEMBERED_LEN: usize = 64;
 
 type Spellings = RefCell<HashMap<String, Option<String>>>;
 
@@ -244,7 +246,7 @@ impl Cursor<'_> {
             let spelled = ask_writer(text, role);
             let result = self.expect(spelled.as_deref().ok_or(Miss::Unmodelled)?);
             let mut spellings = spellings.borrow_mut();
-            if spellings.len() < REMEMBERED {
+            if spellings.len() < REMEMBERED && text.len() <= REMEMBERED_LEN {
                 spellings.insert(text.to_owned(), spelled);
             }
             result
