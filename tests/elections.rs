@@ -330,6 +330,95 @@ fn the_ballot_box_takes_ballots_only_while_voting_is_open() {
     assert_eq!(text.lines().count(), 2 + 2, "the two ballots cast in the window, a header and the head");
 }
 
+/// Casts `ranking` with `credential` on a voting day, as people read it (no `--format`).
+fn cast_for_people(ledger: &Ledger, dir: &Path, credential: &str, ranking: &str) -> Outcome {
+    let dir = dir.to_str().unwrap();
+    ledger.run(&[
+        "election",
+        "box",
+        "vote",
+        "--box",
+        dir,
+        "--credential",
+        credential,
+        "--rank",
+        ranking,
+        "--as-of",
+        VOTING_DAY,
+    ])
+}
+
+#[test]
+fn every_refusal_of_box_vote_comes_out_in_the_format_asked() {
+    let ledger = nominated();
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().join("box");
+    let credential = issue(&ledger, &dir)("ada-quill");
+    let box_file = dir.join("box.json").display().to_string();
+    // Each refusal: in JSON, one finding of the box's file that says why
+    // and how to fix it; for people, the one line on stderr it always was.
+    let refusals = [
+        ("no-such-credential", "bf-cto", "box.unknown-credential", "the credential is not one this box issued"),
+        (credential.as_str(), "nobody", "box.ranking", "\"nobody\" is not a candidate"),
+        (credential.as_str(), "bf-cto,bf-cto", "box.ranking", "\"bf-cto\" is ranked twice"),
+    ];
+    let refuse = |credential: &str, ranking: &str, rule: &str, why: &str| {
+        let json = cast(&ledger, &dir, credential, ranking, VOTING_DAY);
+        assert_eq!(json.code, 1, "{rule}: {}{}", json.stdout, json.stderr);
+        let report: Value =
+            serde_json::from_str(&json.stdout).unwrap_or_else(|e| panic!("{rule}: {e}: {}", json.stdout));
+        assert_eq!(report["ok"], false, "{report}");
+        assert!(json.stderr.is_empty(), "{rule}: {}", json.stderr);
+        found_at(&json.findings, rule, &box_file, 1, 1, "");
+        assert_eq!(json.findings.len(), 1, "{}", json.summary());
+        assert_eq!(json.findings[0].message, why);
+        let people = cast_for_people(&ledger, &dir, credential, ranking);
+        assert_eq!(people.code, 1);
+        assert_eq!(
+            (people.stdout.as_str(), people.stderr.as_str()),
+            ("", format!("error: the ballot was not taken: {why}\n").as_str())
+        );
+    };
+    for (credential, ranking, rule, why) in refusals {
+        refuse(credential, ranking, rule, why);
+    }
+    let published = scratch.path().join("ballots.box");
+    landed(&run_bin([
+        "election",
+        "box",
+        "close",
+        "--box",
+        dir.to_str().unwrap(),
+        "--out",
+        published.to_str().unwrap(),
+    ]));
+    refuse(&credential, "bf-cto", "box.closed", "the ballot box is closed");
+    // The GitHub format gets a workflow command, not plain text.
+    let args = [
+        "election",
+        "box",
+        "vote",
+        "--box",
+        dir.to_str().unwrap(),
+        "--credential",
+        &credential,
+        "--as-of",
+        VOTING_DAY,
+        "--format",
+        "github",
+    ];
+    let github = ledger.run(&args);
+    assert_eq!(github.code, 1);
+    assert!(
+        github.stdout.starts_with(&format!("::error file={box_file},line=1,col=1,title=box.closed")),
+        "{}",
+        github.stdout
+    );
+    // Nothing refused went into the box: only the close wrote it.
+    let open: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("box.json")).unwrap()).unwrap();
+    assert_eq!(open["casts"].as_array().map(Vec::len), Some(0), "{open}");
+}
+
 /// Replaces the tip of main by a commit of the same parent, author and
 /// committer whose tree and message `change` gives: history rewritten by hand.
 fn rewrite_tip(
@@ -663,6 +752,21 @@ fn every_election_rule_has_a_failing_case() {
     case("box.window", &l, o, &file, 9, 11, "/voting/closes");
     let o = cast(&l, &early_box, &credential, "sil-ops", "2026-10-09");
     refused(&l, &o, "box.window", &file, 8, 10, "/voting/opens");
+    // A credential the box did not issue, and a box closed: at the box's file.
+    let early_file = early_box.join("box.json").display().to_string();
+    let o = cast(&l, &early_box, "forged", "sil-ops", VOTING_DAY);
+    case("box.unknown-credential", &l, o, &early_file, 1, 1, "");
+    let closed = scratch.path().join("early.box");
+    landed(&run_bin([
+        "election",
+        "box",
+        "close",
+        "--box",
+        early_box.to_str().unwrap(),
+        "--out",
+        closed.to_str().unwrap(),
+    ]));
+    case("box.closed", &l, cast(&l, &early_box, &credential, "sil-ops", VOTING_DAY), &early_file, 1, 1, "");
     // Nominations: the nominee's fields on line 1, the nominator's on line 2.
     let l = opened();
     let by_ada = ["--author", ADA.0, "--author-id", "92000001"];

@@ -468,8 +468,15 @@ fn box_vote(args: BoxVoteArgs) -> Result<ExitCode, CannotRun> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        // People read why on stderr, as ever; programs get the report they asked for.
         Err(why) => {
-            eprintln!("error: the ballot was not taken: {why}");
+            match args.format {
+                Format::Human => eprintln!("error: the ballot was not taken: {why}"),
+                format => {
+                    let finding = why.finding(&args.dir.join(BOX_FILE).display().to_string());
+                    out!("{}", report::render(format, &[finding], None, &|_, _| None));
+                }
+            }
             Ok(exit(false))
         }
     }

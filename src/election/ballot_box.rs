@@ -400,6 +400,29 @@ impl std::fmt::Display for Refused {
     }
 }
 
+impl Refused {
+    /// The refusal as a finding of the box's file `file` (the ballot is
+    /// not in it, so no line of it is to blame): what `box vote` reports
+    /// in the formats made for programs.
+    pub fn finding(&self, file: &str) -> Finding {
+        let (rule, help) = match self {
+            Refused::Closed => (
+                BOX_CLOSED,
+                "voting is over for this box: it was closed (`rollcall election box close`), or never issued \
+                 (`rollcall election box issue`)",
+            ),
+            Refused::UnknownCredential => (
+                BOX_UNKNOWN_CREDENTIAL,
+                "cast the ballot with the credential the returning officer sent you, for this election's box",
+            ),
+            Refused::NotACandidate(_) | Refused::RankedTwice(_) => {
+                (BOX_RANKING, "rank the election's candidates by their GitHub logins, each at most once")
+            }
+        };
+        at(rule, file, 1, self.to_string(), help)
+    }
+}
+
 impl Open {
     /// Records a ballot; its receipt.
     pub fn cast(&mut self, credential: &str, ranking: Vec<String>) -> Result<String, Refused> {

@@ -390,6 +390,8 @@ pub static RULES: &[Rule] = &[
         "the ballot box takes ballots while voting is open, and issues credentials before it closes",
         Check::Election,
     ),
+    rule(ballot_box::BOX_CLOSED, "a closed ballot box takes no more ballots", Check::Election),
+    rule(ballot_box::BOX_UNKNOWN_CREDENTIAL, "a ballot is cast with a credential the box issued", Check::Election),
     warning(
         mirror::UNCHECKED,
         "mirror memberships were not checked: no checkout of the mirror list was given (warning)",

@@ -158,4 +158,6 @@ pub mod ballot_box {
     pub(crate) const BOX_RANKING: &str = "box.ranking";
     pub(crate) const BOX_WEIGHTS: &str = "box.weights";
     pub(crate) const BOX_WINDOW: &str = "box.window";
+    pub(crate) const BOX_CLOSED: &str = "box.closed";
+    pub(crate) const BOX_UNKNOWN_CREDENTIAL: &str = "box.unknown-credential";
 }
