@@ -7,7 +7,8 @@ mod common;
 
 use common::{AS_OF, Ledger, Outcome, admitted, canonical, individual};
 use proptest::prelude::*;
-use rollcall::roll::validate_cache::CACHE_FILE;
+use proptest::test_runner::TestRunner;
+use rollcall::roll::validate_cache::{self, CACHE_FILE};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -267,5 +268,89 @@ proptest! {
             }
             same_as_afresh(&ledger, &[]);
         }
+    }
+}
+
+/// What may lie where the cache file belongs instead of what `validate`
+/// wrote: any bytes, or its bytes with some changed, cut short, or with
+/// bytes inserted (lengths among them).
+#[derive(Clone, Debug)]
+enum Damage {
+    Random(Vec<u8>),
+    Overwrite(Vec<(prop::sample::Index, u8)>),
+    Truncate(prop::sample::Index),
+    Insert(prop::sample::Index, Vec<u8>),
+}
+
+impl Damage {
+    fn apply(&self, good: &[u8]) -> Vec<u8> {
+        let mut bytes = good.to_vec();
+        match self {
+            Damage::Random(random) => return random.clone(),
+            Damage::Overwrite(changes) => {
+                for (at, byte) in changes {
+                    bytes[at.index(good.len())] = *byte;
+                }
+            }
+            Damage::Truncate(at) => bytes.truncate(at.index(good.len())),
+            Damage::Insert(at, inserted) => {
+                bytes.splice(at.index(good.len())..at.index(good.len()), inserted.iter().copied());
+            }
+        }
+        bytes
+    }
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    let index = any::<prop::sample::Index>;
+    prop_oneof![
+        prop::collection::vec(any::<u8>(), 0..512).prop_map(Damage::Random),
+        prop::collection::vec((index(), any::<u8>()), 1..8).prop_map(Damage::Overwrite),
+        index().prop_map(Damage::Truncate),
+        (index(), prop::collection::vec(any::<u8>(), 1..12)).prop_map(|(at, bytes)| Damage::Insert(at, bytes)),
+    ]
+}
+
+/// Whatever bytes are in the cache file, `validate` does not panic, and
+/// says what it says without the cache unless the bytes still read as a
+/// cache of its rules. Those it believes, as it believes its own cache
+/// (see `only_validate_trusts_the_cache_check_pr_judges_the_blob_itself`):
+/// its report is then only required to be whole.
+#[test]
+fn no_bytes_in_the_cache_file_make_validate_panic_or_say_otherwise() {
+    let ledger = ledger();
+    let validate = |format: &str, cache: bool| {
+        let mut args = vec!["validate", "--format", format, "--as-of", AS_OF];
+        if !cache {
+            args.push("--no-cache");
+        }
+        ledger.run(&args)
+    };
+    let afresh = [("json", validate("json", false)), ("human", validate("human", false))];
+    validate("json", true);
+    let cache = cache_path(&ledger);
+    let good = std::fs::read(&cache).expect("cache");
+    assert!(validate_cache::usable(&good), "what validate writes is usable");
+    let mut runner = TestRunner::new(ProptestConfig { cases: 32, ..ProptestConfig::default() });
+    let outcome = runner.run(&damage(), |damage| {
+        let bytes = damage.apply(&good);
+        let believed = validate_cache::usable(&bytes);
+        for (format, expected) in &afresh {
+            // Each run replaces the damaged cache with a good one.
+            std::fs::write(&cache, &bytes).expect("damage");
+            let cached = validate(format, true);
+            prop_assert!(!cached.stderr.contains("panicked"), "{}", cached.stderr);
+            prop_assert!(cached.code == 0 || cached.code == 1, "exit {}: {}", cached.code, cached.stderr);
+            if *format == "json" {
+                prop_assert!(serde_json::from_str::<serde_json::Value>(&cached.stdout).is_ok(), "{}", cached.stdout);
+            }
+            if !believed {
+                prop_assert_eq!((cached.code, &cached.stdout), (expected.code, &expected.stdout), "{}", format);
+            }
+        }
+        Ok(())
+    });
+    if let Err(failure) = outcome {
+        panic!("{failure}");
     }
 }

@@ -152,10 +152,8 @@ impl Cache {
         let key = key(config, as_of, skip)?;
         let began = jiff::Timestamp::now().as_second();
         let bytes = crate::util::read_remembered(path, MAX_CACHE_BYTES);
-        let (files, members) = match postcard::from_bytes::<Stored>(&bytes) {
-            Ok(stored) if stored.format == FORMAT && stored.key == key && consistent(&stored) => {
-                (stored.files, stored.members)
-            }
+        let (files, members) = match decode(&bytes) {
+            Some(stored) if stored.key == key => (stored.files, stored.members),
             _ => (Vec::new(), Vec::new()),
         };
         Some(Cache { path: path.to_path_buf(), key, began, files, members })
@@ -315,6 +313,22 @@ fn whole_vec<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(input: D) ->
         }
     }
     input.deserialize_seq(Whole(std::marker::PhantomData))
+}
+
+/// `bytes` read as a cache file, if they are one whole: this format, and
+/// consistent. Any bytes at all may be on disk: a damaged length makes it
+/// allocate at most as many elements as there are bytes left to read them
+/// from (postcard announces no more), and at most [`PREALLOCATED`].
+fn decode(bytes: &[u8]) -> Option<Stored> {
+    postcard::from_bytes::<Stored>(bytes).ok().filter(|stored| stored.format == FORMAT && consistent(stored))
+}
+
+/// Whether `bytes`, found where the cache file belongs, hold results that
+/// `validate` would use (under the rules their key names). It takes the
+/// path every cache file is read by, so it answers for any bytes without
+/// panicking; the fuzz target `validate_cache` holds it to that.
+pub fn usable(bytes: &[u8]) -> bool {
+    decode(bytes).is_some()
 }
 
 /// Whether a stored cache is what `gather` writes: files in path order,
