@@ -577,6 +577,72 @@ fn the_electorate_read_once_per_replay_is_the_one_read_afresh_at_every_commit() 
     assert_eq!(states.len(), 4, "the state of the cut-off date moved three times: {states:?}");
 }
 
+/// Moves main to a commit on its tip that sets `path` to `text` by hand.
+fn write_by_hand(ledger: &Ledger, path: &str, text: &str) {
+    let repo = ledger.repo();
+    let commit = commit_with_file(&repo, tip(ledger), path, text.as_bytes());
+    repo.reference("refs/heads/main", commit, true, "by hand").unwrap();
+}
+
+#[test]
+fn the_nominations_remembered_per_replay_are_the_ones_read_afresh_at_every_commit() {
+    // A nomination rewritten by its acceptance, another by hand to other
+    // bytes, and a second path holding the very bytes of the first (which
+    // do not read there: the file is named for another nominee). Each is
+    // a blob the replay has not read at that path.
+    let ledger = opened();
+    landed(&nominate(&ledger, BF, ADA, "2026-09-05"));
+    landed(&nominate(&ledger, SIL, SIL, "2026-09-06"));
+    landed(&accept(&ledger, BF, ADA, "2026-09-10"));
+    write_by_hand(&ledger, &nomination_path("sil-ops"), &nomination(SIL, RC, false));
+    write_by_hand(&ledger, &nomination_path("nw-opensource"), &nomination(BF, ADA, true));
+    let repo = ledger.repo();
+    let mut steps = rollcall::history::chain(&repo, tip(&ledger), None).unwrap();
+    steps.reverse();
+    let mut remembered = rollcall::history::elections::Nominations::default();
+    let mut seen = Vec::new();
+    for step in &steps {
+        let afresh = rollcall::history::elections::nominations_at(&repo, step.tree, ID).unwrap();
+        let read: Vec<_> = remembered.at(&repo, step.tree, ID).unwrap().into_iter().map(|n| (*n).clone()).collect();
+        assert_eq!(read, afresh, "the nominations read at {}", step.commit);
+        seen.push(afresh.iter().map(|n| (n.file.clone(), n.nominator.github.clone(), n.accepted)).collect::<Vec<_>>());
+    }
+    let last = seen.last().unwrap();
+    let files = ["bf-cto", "sil-ops"].map(nomination_path);
+    assert_eq!(
+        last.iter().map(|(file, ..)| file.clone()).collect::<Vec<_>>(),
+        files,
+        "bf-cto's bytes read only at bf-cto"
+    );
+    assert!(seen.iter().any(|s| s.contains(&(files[0].clone(), "ada-quill".to_owned(), false))));
+    assert!(last.contains(&(files[0].clone(), "ada-quill".to_owned(), true)), "the acceptance read again");
+    assert!(last.contains(&(files[1].clone(), "rc-lead".to_owned(), false)), "the rewrite read again");
+}
+
+#[test]
+fn verify_refuses_a_duplicate_nomination_as_the_recorder_does_after_the_first_was_rewritten() {
+    // bf-cto's nomination is read by the replay, then rewritten by its
+    // acceptance; sil-ops's file, rewritten by hand to name bf-cto's
+    // account, is a duplicate, found where the recorder finds it.
+    let ledger = opened();
+    landed(&nominate(&ledger, BF, ADA, "2026-09-05"));
+    landed(&accept(&ledger, BF, ADA, "2026-09-10"));
+    let duplicate = nomination((SIL.0, BF.1), SIL, false);
+    let head = pr(&ledger, &nomination_path("sil-ops"), &duplicate);
+    let id = SIL.1.to_string();
+    let refusal = record(&ledger, &head, "2026-09-11", &["--author", SIL.0, "--author-id", &id]);
+    let at = nomination_path("sil-ops");
+    refused(&ledger, &refusal, "nomination.duplicate", &at, 1, 10, "/nominee");
+    landed(&nominate(&ledger, SIL, SIL, "2026-09-11"));
+    verify(&ledger).assert_clean();
+    let commit = tamper(&ledger, &at, |_| duplicate.clone());
+    caught(&ledger, "nomination.duplicate", commit);
+    let found = verify(&ledger).findings;
+    let expected = refusal.of("nomination.duplicate")[0];
+    found_at(&found, &expected.rule, &expected.file, expected.line, expected.column, &expected.path);
+    assert!(found.iter().any(|f| f.rule == expected.rule && f.severity == expected.severity));
+}
+
 #[test]
 fn a_maintenance_commit_under_elections_is_unrecorded() {
     let ledger = opened();

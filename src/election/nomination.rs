@@ -14,6 +14,7 @@ use crate::roll::yaml::{self, Layout, MEMBER_LIMITS, Spans};
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
+use std::rc::Rc;
 
 /// The longest statement, in characters.
 const MAX_STATEMENT_CHARS: usize = 4000;
@@ -160,7 +161,7 @@ pub struct Facts<'a> {
     pub electorate: &'a Electorate,
     pub election_committee: &'a [Person],
     /// The nominations already recorded in this election.
-    pub recorded: &'a [Nomination],
+    pub recorded: &'a [Rc<Nomination>],
     /// The day the nomination is made.
     pub date: Date,
     /// Where each field of the nomination is.

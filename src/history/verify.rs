@@ -25,7 +25,6 @@ use crate::election::event::ElectionEvent;
 use crate::finding::{Finding, Pos, Severity};
 use crate::history::checkpoint::Verifier;
 use crate::history::elections;
-use crate::history::electorate::Electorates;
 use crate::history::log;
 use crate::history::signers::{self, AllowedSigners};
 use crate::history::{self, HistoryError, PathChange, Record, Step, Trees};
@@ -249,8 +248,8 @@ struct Replay<'r> {
     skip: BTreeSet<String>,
     /// The genesis.
     began: Oid,
-    /// The electorates of the elections judged so far.
-    electorates: Electorates,
+    /// What the elections judged so far have read.
+    elections: elections::Memo,
 }
 
 type Verdict = Result<(), Vec<Finding>>;
@@ -297,7 +296,7 @@ impl<'r> Replay<'r> {
             tree: first.tree,
             skip: skip.clone(),
             began: first.commit,
-            electorates: Electorates::default(),
+            elections: elections::Memo::default(),
         }))
     }
 
@@ -324,9 +323,9 @@ impl<'r> Replay<'r> {
         let numbers = roster.numbers();
         let skip = skip.clone();
         let trees = Trees::new(repo)?;
-        let electorates = Electorates::default();
+        let elections = elections::Memo::default();
         let began = Oid::ZERO_SHA1;
-        Ok(Replay { repo, config, roster, last_event, numbers, trees, signers, tree, skip, began, electorates })
+        Ok(Replay { repo, config, roster, last_event, numbers, trees, signers, tree, skip, began, elections })
     }
 
     fn step(&mut self, step: &Step) -> Result<Verdict, HistoryError> {
@@ -461,7 +460,7 @@ impl<'r> Replay<'r> {
         {
             return Ok(Err(vec![finding]));
         }
-        if let Err(findings) = elections::judge(self.repo, step.parents[0], step.tree, event, &mut self.electorates)? {
+        if let Err(findings) = elections::judge(self.repo, step.parents[0], step.tree, event, &mut self.elections)? {
             return Ok(Err(findings));
         }
         if event.step == crate::election::event::Step::Certify {

@@ -46,11 +46,11 @@ use crate::roll::validate::{self, Options};
 use crate::roll::yaml::Spans;
 use crate::util::blob::{Capped, read_capped};
 use git2::build::TreeUpdateBuilder;
-use git2::{FileMode, ObjectType, Oid, Repository};
+use git2::{FileMode, ObjectType, Oid, Repository, TreeEntry};
 use jiff::civil::Date;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -75,11 +75,21 @@ fn git(e: git2::Error) -> HistoryError {
 fn read(repo: &Repository, tree: Oid, path: &str, max: u64) -> Result<Option<Vec<u8>>, HistoryError> {
     let tree = repo.find_tree(tree).map_err(git)?;
     let Ok(entry) = tree.get_path(Path::new(path)) else { return Ok(None) };
-    if entry.kind() != Some(ObjectType::Blob) || entry.filemode() != i32::from(FileMode::Blob) {
+    if !is_regular_file(&entry) {
         return Ok(None);
     }
+    read_blob(repo, entry.id(), max)
+}
+
+/// Whether a tree entry is a regular (not executable, not linked) file.
+fn is_regular_file(entry: &TreeEntry) -> bool {
+    entry.kind() == Some(ObjectType::Blob) && entry.filemode() == i32::from(FileMode::Blob)
+}
+
+/// The bytes of blob `id`, if it is at most `max` bytes.
+fn read_blob(repo: &Repository, id: Oid, max: u64) -> Result<Option<Vec<u8>>, HistoryError> {
     let odb = repo.odb().map_err(git)?;
-    Ok(match read_capped(&odb, entry.id(), max).map_err(git)? {
+    Ok(match read_capped(&odb, id, max).map_err(git)? {
         Capped::Read(object) => Some(object.data().to_vec()),
         Capped::TooLarge(_) => None,
     })
@@ -137,21 +147,60 @@ pub fn election_spans(repo: &Repository, tree: Oid, id: &str) -> Result<Spans, H
 /// The nominations of election `id` at `tree`, in file order; a file that
 /// does not read is left out (it could not have been recorded).
 pub fn nominations_at(repo: &Repository, tree: Oid, id: &str) -> Result<Vec<Nomination>, HistoryError> {
-    let folder = format!("{}/{}", file::folder(id), file::NOMINATIONS_DIR);
-    let root = repo.find_tree(tree).map_err(git)?;
-    let Ok(entry) = root.get_path(Path::new(&folder)) else { return Ok(Vec::new()) };
-    let Ok(dir) = repo.find_tree(entry.id()) else { return Ok(Vec::new()) };
-    let mut out = Vec::new();
-    for item in dir.iter() {
-        let Ok(name) = item.name() else { continue };
-        let path = format!("{folder}/{name}");
-        if let Some(bytes) = read(repo, tree, &path, crate::roll::yaml::MEMBER_LIMITS.max_bytes)?
-            && let Ok(n) = nomination::parse(&path, &bytes)
-        {
-            out.push(n);
+    let read = Nominations::default().at(repo, tree, id)?;
+    Ok(read.into_iter().map(Rc::unwrap_or_clone).collect())
+}
+
+/// The nomination files one replay of history has read, by path and blob
+/// id, so that judging a nomination reads only the files no earlier event
+/// read rather than every one recorded before it. A blob id names its
+/// bytes, so a file rewritten (a new blob id) is read again; the path is
+/// part of the key because a nomination knows the file it was read from.
+#[derive(Default)]
+pub struct Nominations {
+    /// Each file read, parsed; none for one that does not read.
+    read: HashMap<(String, Oid), Option<Rc<Nomination>>>,
+}
+
+impl Nominations {
+    /// The nominations of election `id` at `tree`, exactly as
+    /// [`nominations_at`] reads them: in file order, a file that does not
+    /// read left out.
+    pub fn at(&mut self, repo: &Repository, tree: Oid, id: &str) -> Result<Vec<Rc<Nomination>>, HistoryError> {
+        let folder = format!("{}/{}", file::folder(id), file::NOMINATIONS_DIR);
+        let root = repo.find_tree(tree).map_err(git)?;
+        let Ok(entry) = root.get_path(Path::new(&folder)) else { return Ok(Vec::new()) };
+        let Ok(dir) = repo.find_tree(entry.id()) else { return Ok(Vec::new()) };
+        let mut out = Vec::new();
+        for item in dir.iter().filter(is_regular_file) {
+            let Ok(name) = item.name() else { continue };
+            let key = (format!("{folder}/{name}"), item.id());
+            let parsed = match self.read.get(&key) {
+                Some(parsed) => parsed.clone(),
+                None => {
+                    let parsed = parse_nomination(repo, &key.0, key.1)?;
+                    self.read.insert(key, parsed.clone());
+                    parsed
+                }
+            };
+            out.extend(parsed);
         }
+        Ok(out)
     }
-    Ok(out)
+}
+
+/// The nomination in blob `id` at `path`, if it reads.
+fn parse_nomination(repo: &Repository, path: &str, id: Oid) -> Result<Option<Rc<Nomination>>, HistoryError> {
+    let bytes = read_blob(repo, id, crate::roll::yaml::MEMBER_LIMITS.max_bytes)?;
+    Ok(bytes.and_then(|bytes| nomination::parse(path, &bytes).ok()).map(Rc::new))
+}
+
+/// What one replay of history has read of its elections, kept so that
+/// each event reads again only what changed since.
+#[derive(Default)]
+pub struct Memo {
+    electorates: Electorates,
+    nominations: Nominations,
 }
 
 /// The candidates of an election: its accepted nominees' logins, sorted.
@@ -206,14 +255,14 @@ fn judge_approvals(policy: &Policy, approvers: &[Approver], file: &str) -> Resul
 
 /// Judges `event`, whose tree is `new`, as a child of `parent`: what
 /// `verify` finds in it (none if it verifies). Its place in the sequence
-/// of events and its signature are the replay's to judge; the electorates
-/// it has read so far are the replay's too.
+/// of events and its signature are the replay's to judge; what it has read
+/// of the elections so far is the replay's too.
 pub fn judge(
     repo: &Repository,
     parent: Oid,
     new: Oid,
     event: &ElectionEvent,
-    electorates: &mut Electorates,
+    memo: &mut Memo,
 ) -> Result<Verdict, HistoryError> {
     let old = repo.find_commit(parent).map_err(git)?.tree_id();
     let before = match load_config(repo, old)? {
@@ -256,8 +305,8 @@ pub fn judge(
     let judging = Judging { repo, parent, old, new, event, before: &before, changed: &changed };
     match event.step {
         Step::Open => judge_open(judging, &at),
-        Step::Nominate | Step::Accept => judge_nomination(judging, &at, electorates),
-        Step::Certify => judge_certify(judging, electorates),
+        Step::Nominate | Step::Accept => judge_nomination(judging, &at, memo),
+        Step::Certify => judge_certify(judging, &mut memo.electorates),
     }
 }
 
@@ -354,7 +403,7 @@ fn electorate_of(
     }
 }
 
-fn judge_nomination(judging: Judging, at: &str, electorates: &mut Electorates) -> Result<Verdict, HistoryError> {
+fn judge_nomination(judging: Judging, at: &str, memo: &mut Memo) -> Result<Verdict, HistoryError> {
     let Judging { repo, parent, old, new, event, before, changed } = judging;
     let delta = if event.step == Step::Nominate { git2::Delta::Added } else { git2::Delta::Modified };
     if let Err(findings) = scope(changed, &[(at, delta)], at) {
@@ -377,11 +426,11 @@ fn judge_nomination(judging: Judging, at: &str, electorates: &mut Electorates) -
         Ok(n) => n,
         Err(findings) => return Ok(Err(findings)),
     };
-    let electorate = match electorate_of(repo, parent, &election, at, electorates)? {
+    let electorate = match electorate_of(repo, parent, &election, at, &mut memo.electorates)? {
         Ok(e) => e,
         Err(findings) => return Ok(Err(findings)),
     };
-    let recorded = nominations_at(repo, old, &event.election)?;
+    let recorded = memo.nominations.at(repo, old, &event.election)?;
     let spans = nomination::spans(at, &bytes);
     let facts = Facts {
         election: &election,

@@ -132,7 +132,7 @@ fn check_pr(repo: &Repository, base: Oid, head: Oid, author: &Account, date: Dat
         gate: |_, _, _, _| Ok(Vec::new()),
     };
     let event = event_of(&proposal, &request, Vec::new(), None);
-    let verdict = judge(repo, base, tree, &event, &mut Electorates::default())?;
+    let verdict = judge(repo, base, tree, &event, &mut Memo::default())?;
     Ok((Some(proposal), verdict.err().unwrap_or_default()))
 }
 
