@@ -562,6 +562,20 @@ fn privacy() {
             10,
         ),
         case(
+            "phone number with an area code in the summary",
+            MEMBER,
+            summary("Reviews patches and answers calls on (030) 123 4567 daily."),
+            "privacy.contact-details",
+            10,
+        ),
+        case(
+            "plain phone number in the summary",
+            MEMBER,
+            summary("Reviews patches and answers calls on 555-123-4567 daily."),
+            "privacy.contact-details",
+            10,
+        ),
+        case(
             "street address in the summary",
             MEMBER,
             summary("Reviews patches from the office at 221 Baker Street daily."),

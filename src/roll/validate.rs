@@ -138,19 +138,54 @@ fn check_files(
         |(reader, done), run| {
             let checked: Result<Vec<Checked>, _> =
                 run.clone().map(|at| check_file(files[at], at, reader, ctx, options, cache.as_ref())).collect();
-            done.push((run.start, checked?));
+            let part = if cache.is_some() { Part::Checked(checked?) } else { Part::unpacked(checked?) };
+            done.push((run.start, part));
             Ok(())
         },
     )?;
     // Back in file order, whichever thread read which run: the roll rules
     // report in that order, and the cache keeps it.
-    let mut done: Vec<(usize, Vec<Checked>)> = parts.into_iter().flat_map(|(_, done)| done).collect();
+    let mut done: Vec<(usize, Part)> = parts.into_iter().flat_map(|(_, done)| done).collect();
     done.sort_unstable_by_key(|(start, _)| *start);
+    let Some(cache) = cache else {
+        let (mut members, mut findings) = (Vec::with_capacity(files.len()), Vec::new());
+        for (_, part) in done {
+            if let Part::Judged(mut judged, mut found) = part {
+                members.append(&mut judged);
+                findings.append(&mut found);
+            }
+        }
+        return Ok((members, findings));
+    };
     let mut checked = Vec::with_capacity(files.len());
-    for (_, run) in done {
-        checked.extend(run);
+    for (_, part) in done {
+        if let Part::Checked(run) = part {
+            checked.extend(run);
+        }
     }
     Ok(validate_cache::gather(cache, files, checked))
+}
+
+/// What one run of files gave: their results as the cache keeps them, or,
+/// with no cache to keep them for, their summaries and findings, unpacked
+/// on the worker's own core rather than one by one after the workers end.
+enum Part {
+    Checked(Vec<Checked>),
+    Judged(Vec<Member>, Vec<Finding>),
+}
+
+impl Part {
+    fn unpacked(checked: Vec<Checked>) -> Part {
+        let (mut members, mut findings) = (Vec::with_capacity(checked.len()), Vec::new());
+        for checked in checked {
+            if let Checked::Judged(judged) = checked {
+                let judged = *judged;
+                members.extend(judged.member);
+                findings.extend(judged.findings);
+            }
+        }
+        Part::Judged(members, findings)
+    }
 }
 
 /// Loads one member file and runs the per-file rules on it, or takes the

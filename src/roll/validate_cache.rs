@@ -197,22 +197,10 @@ impl Cache {
 }
 
 /// Every file's member summary (in path order) and findings, from this
-/// run's `checked` results of `files` (sorted by path); the cache, if any,
-/// is then replaced by them, unless they are what it already holds. A
+/// run's `checked` results of `files` (sorted by path); the cache is then
+/// replaced by them, unless they are what it already holds. A
 /// repository rollcall may not write to is only not remembered.
-pub(crate) fn gather(cache: Option<Cache>, files: &[&PathEntry], checked: Vec<Checked>) -> (Vec<Member>, Vec<Finding>) {
-    let mut members = Vec::with_capacity(files.len());
-    let mut findings = Vec::new();
-    let Some(cache) = cache else {
-        for checked in checked {
-            if let Checked::Judged(judged) = checked {
-                let judged = *judged;
-                members.extend(judged.member);
-                findings.extend(judged.findings);
-            }
-        }
-        return (members, findings);
-    };
+pub(crate) fn gather(cache: Cache, files: &[&PathEntry], checked: Vec<Checked>) -> (Vec<Member>, Vec<Finding>) {
     // Whether this run learned anything: only then is the cache rewritten,
     // and what it held moved into what it will hold.
     let learned = files.len() != cache.files.len()
@@ -224,6 +212,8 @@ pub(crate) fn gather(cache: Option<Cache>, files: &[&PathEntry], checked: Vec<Ch
     if !learned {
         return recalled(cache);
     }
+    let mut members = Vec::with_capacity(files.len());
+    let mut findings = Vec::new();
     let Cache { path, key, files: mut old_files, members: old_members, .. } = cache;
     // Files and the cache's files are both in path order, so the summaries
     // a run recalls come in the cache's order: each is moved out once.

@@ -52,7 +52,7 @@ fn contact_in(text: &str) -> Option<&'static str> {
         return Some("an e-mail address");
     }
     let digits = text.bytes().filter(u8::is_ascii_digit).count();
-    if digits >= 8 && PHONE.is_match(text) {
+    if digits >= 8 && may_hold_phone(text) && PHONE.is_match(text) {
         return Some("a phone number");
     }
     // Both of its forms have a space in them: dates, logins and links do not.
@@ -60,6 +60,15 @@ fn contact_in(text: &str) -> Option<&'static str> {
         return Some("a postal address");
     }
     None
+}
+
+/// Whether `text` has what each form of [`PHONE`] starts from: a `+` or a
+/// `(`, or three digits, a separator and three digits. A date, the
+/// commonest text with eight digits, has none of them.
+fn may_hold_phone(text: &str) -> bool {
+    let three = |digits: &[u8]| digits.iter().all(u8::is_ascii_digit);
+    text.contains(['+', '('])
+        || text.as_bytes().windows(7).any(|w| three(&w[..3]) && b" .-".contains(&w[3]) && three(&w[4..]))
 }
 
 /// One step of a path into a document.
