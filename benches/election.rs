@@ -50,9 +50,9 @@ fn main() {
         run_election(bin, dir.path(), n);
         let repo = dir.path().to_str().expect("a UTF-8 temp dir");
         let args = ["verify", "--repo", repo];
-        forget(dir.path());
-        let (cold, cold_rss) = median_of_runs(bin, &args, 1);
-        let (warm, warm_rss) = median_of_runs(bin, &args, RUNS);
+        common::forget(dir.path());
+        let (cold, cold_rss) = common::median_of_runs(bin, &args, 1, "");
+        let (warm, warm_rss) = common::median_of_runs(bin, &args, RUNS, "");
         let s = |d: Duration| format!("{:.2} s", d.as_secs_f64());
         let peak = cold_rss.max(warm_rss) as f64 / 1024.0;
         println!("| {MEMBER_EVENTS} | {n} | {} | {} | {peak:.0} MB |", s(cold), s(warm));
@@ -108,25 +108,4 @@ fn rollcall_json(bin: &str, dir: &Path, args: &[&str]) -> Value {
     let output = Command::new(bin).args(args).arg("--repo").arg(dir).output().expect("run rollcall");
     assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).expect("JSON")
-}
-
-/// Removes what rollcall remembers in the repository between runs.
-fn forget(repo: &Path) {
-    for file in ["rollcall-checked", "rollcall-roll-cache"] {
-        let _ = std::fs::remove_file(repo.join(".git").join(file));
-    }
-}
-
-/// `rollcall ARGS` run `runs` times: the median wall time and the peak RSS.
-fn median_of_runs(bin: &str, args: &[&str], runs: usize) -> (Duration, i64) {
-    let mut times = Vec::with_capacity(runs);
-    let mut peak_kib = 0;
-    for _ in 0..runs {
-        let (elapsed, rss, ok) = common::timed(Command::new(bin).args(args));
-        assert!(ok, "`rollcall {}` did not exit 0", args.join(" "));
-        times.push(elapsed);
-        peak_kib = peak_kib.max(rss);
-    }
-    times.sort();
-    (times[runs / 2], peak_kib)
 }

@@ -58,9 +58,9 @@ fn main() {
         // (checked commits, read member files); warm: the median of the
         // runs after, each remembering what the one before read.
         let mut run = |args: &[&str]| {
-            forget(dir.path());
-            let (cold_time, rss) = median_of_runs(bin, args, n, 1);
-            let (warm_time, warm_rss) = median_of_runs(bin, args, n, RUNS);
+            common::forget(dir.path());
+            let (cold_time, rss) = common::median_of_runs(bin, args, 1, &format!(" on the {n}-event history"));
+            let (warm_time, warm_rss) = common::median_of_runs(bin, args, RUNS, &format!(" on the {n}-event history"));
             peak_kib = peak_kib.max(rss).max(warm_rss);
             (cold_time, warm_time)
         };
@@ -111,27 +111,6 @@ fn describe(history: &common::History, took: Duration) -> String {
         history.member,
         history.member_events,
     )
-}
-
-/// Removes what rollcall remembers in the repository between runs.
-fn forget(repo: &Path) {
-    for file in ["rollcall-checked", "rollcall-roll-cache"] {
-        let _ = std::fs::remove_file(repo.join(".git").join(file));
-    }
-}
-
-/// `rollcall ARGS` run `runs` times: the median wall time and the peak RSS.
-fn median_of_runs(bin: &str, args: &[&str], events: usize, runs: usize) -> (Duration, i64) {
-    let mut times = Vec::with_capacity(runs);
-    let mut peak_kib = 0;
-    for _ in 0..runs {
-        let (elapsed, rss, ok) = common::timed(Command::new(bin).args(args));
-        assert!(ok, "`rollcall {}` did not exit 0 on the {events}-event history", args.join(" "));
-        times.push(elapsed);
-        peak_kib = peak_kib.max(rss);
-    }
-    times.sort();
-    (times[runs / 2], peak_kib)
 }
 
 /// Runs `rollcall ARGS` (a checkpoint) and writes what it prints to `file`.

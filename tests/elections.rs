@@ -188,6 +188,11 @@ fn cast(ledger: &Ledger, dir: &Path, credential: &str, ranking: &str, date: &str
     attempt(ledger, &[&args[..], &["--format", "json"]].concat())
 }
 
+/// Closes the ballot box at `dir`, publishing its ballots to `out`.
+fn close_box(dir: &Path, out: &Path) {
+    landed(&run_bin(["election", "box", "close", "--box", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+}
+
 /// Issues credentials and casts `votes` (voter login → ranking); closes the
 /// box into `out`. Returns each voter's receipt.
 fn vote(ledger: &Ledger, dir: &Path, votes: &[(&str, &str)], out: &Path) -> Vec<String> {
@@ -199,7 +204,7 @@ fn vote(ledger: &Ledger, dir: &Path, votes: &[(&str, &str)], out: &Path) -> Vec<
         let receipt: Value = serde_json::from_str(&out.stdout).unwrap();
         receipts.push(receipt["receipt"].as_str().unwrap().to_owned());
     }
-    landed(&run_bin(["election", "box", "close", "--box", dir.to_str().unwrap(), "--out", out.to_str().unwrap()]));
+    close_box(dir, out);
     receipts
 }
 
@@ -383,15 +388,7 @@ fn every_refusal_of_box_vote_comes_out_in_the_format_asked() {
         refuse(credential, ranking, rule, why);
     }
     let published = scratch.path().join("ballots.box");
-    landed(&run_bin([
-        "election",
-        "box",
-        "close",
-        "--box",
-        dir.to_str().unwrap(),
-        "--out",
-        published.to_str().unwrap(),
-    ]));
+    close_box(&dir, &published);
     refuse(&credential, "bf-cto", "box.closed", "the ballot box is closed");
     // The GitHub format gets a workflow command, not plain text.
     let args = [
@@ -823,15 +820,7 @@ fn every_election_rule_has_a_failing_case() {
     let o = cast(&l, &early_box, "forged", "sil-ops", VOTING_DAY);
     case("box.unknown-credential", &l, o, &early_file, 1, 1, "");
     let closed = scratch.path().join("early.box");
-    landed(&run_bin([
-        "election",
-        "box",
-        "close",
-        "--box",
-        early_box.to_str().unwrap(),
-        "--out",
-        closed.to_str().unwrap(),
-    ]));
+    close_box(&early_box, &closed);
     case("box.closed", &l, cast(&l, &early_box, &credential, "sil-ops", VOTING_DAY), &early_file, 1, 1, "");
     // Nominations: the nominee's fields on line 1, the nominator's on line 2.
     let l = opened();

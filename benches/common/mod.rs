@@ -491,3 +491,25 @@ pub fn timed(command: &mut Command) -> (Duration, i64, bool) {
     assert_eq!(pid, child.id() as i32);
     (elapsed, usage.ru_maxrss, libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0)
 }
+
+/// Removes what rollcall remembers in the repository between runs.
+pub fn forget(repo: &Path) {
+    for file in ["rollcall-checked", "rollcall-roll-cache"] {
+        let _ = std::fs::remove_file(repo.join(".git").join(file));
+    }
+}
+
+/// `rollcall ARGS` run `runs` times: the median wall time and the peak RSS.
+/// `context` ends the message if a run fails (" on the 1000-event history").
+pub fn median_of_runs(bin: &str, args: &[&str], runs: usize, context: &str) -> (Duration, i64) {
+    let mut times = Vec::with_capacity(runs);
+    let mut peak_kib = 0;
+    for _ in 0..runs {
+        let (elapsed, rss, ok) = timed(Command::new(bin).args(args));
+        assert!(ok, "`rollcall {}` did not exit 0{context}", args.join(" "));
+        times.push(elapsed);
+        peak_kib = peak_kib.max(rss);
+    }
+    times.sort();
+    (times[runs / 2], peak_kib)
+}
