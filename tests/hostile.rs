@@ -417,6 +417,11 @@ fn ambiguous_scalars() {
         case("github_id: 1_000", MEMBER, edit("github_id: 99000001", "github_id: 1_000"), "yaml.ambiguous-scalar", 8),
         case("github_id: 1e3", MEMBER, edit("github_id: 99000001", "github_id: 1e3"), "yaml.ambiguous-scalar", 8),
         case("github_id: .inf", MEMBER, edit("github_id: 99000001", "github_id: .inf"), "yaml.ambiguous-scalar", 8),
+        // Numbers that start with a point or a sign, where the reader's
+        // first-character shortcut for text must not stop.
+        case("name: .5", MEMBER, edit("name: Test Person", "name: .5"), "yaml.ambiguous-scalar", 2),
+        case("name: -.5e3", MEMBER, edit("name: Test Person", "name: -.5e3"), "yaml.ambiguous-scalar", 2),
+        case("name: +0o17", MEMBER, edit("name: Test Person", "name: +0o17"), "yaml.ambiguous-scalar", 2),
         case(
             "github_id beyond 64 bits",
             MEMBER,

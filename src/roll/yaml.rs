@@ -622,8 +622,11 @@ impl<'f> Builder<'f> {
             return Err(());
         }
         let span = self.record(pos);
+        // Sized for a member file (a dozen or so fields at the top, a few
+        // in each nested mapping), so that a mapping seldom grows.
+        let fields = if self.stack.is_empty() { 16 } else { 4 };
         self.stack.push(if mapping {
-            Frame::Map { span, map: Map::new(), key: None }
+            Frame::Map { span, map: Map::with_capacity(fields), key: None }
         } else {
             Frame::Seq { span, items: Vec::new() }
         });
@@ -659,18 +662,20 @@ impl<'f> Builder<'f> {
             return self.key(text.into_owned(), plain, pos);
         }
         let text = self.check_decoded(text, pos);
-        let value = if plain {
-            resolve_plain(&text).unwrap_or_else(|reading| {
+        let value = match plain.then(|| resolve_plain(&text)) {
+            None | Some(Ok(Plain::Text)) => Value::String(text.into_owned()),
+            Some(Ok(Plain::Null)) => Value::Null,
+            Some(Ok(Plain::Bool(b))) => Value::Bool(b),
+            Some(Ok(Plain::Integer(n))) => Value::Number(Number::from(n)),
+            Some(Err(reading)) => {
                 self.error(
                     AMBIGUOUS_SCALAR,
                     pos,
                     format!("unquoted {} can be read as {reading}", quoted(&text)),
                     &format!("if it is text, put it in double quotes: {}", quoted(&text)),
                 );
-                Value::String(text.to_string())
-            })
-        } else {
-            Value::String(text.into_owned())
+                Value::String(text.into_owned())
+            }
         };
         self.record(pos);
         self.attach(value);
@@ -698,9 +703,12 @@ impl<'f> Builder<'f> {
         let problem = decoded_problem(&text);
         let text = if problem.is_some() { visible(&text) } else { text };
         let merge = plain && text == "<<";
-        let ambiguous = plain && !merge && !matches!(resolve_plain(&text), Ok(Value::String(_)));
+        let ambiguous = plain && !merge && !matches!(resolve_plain(&text), Ok(Plain::Text));
         let Some(Frame::Map { map, key, .. }) = self.stack.last_mut() else { return Ok(()) };
-        let duplicate = map.contains_key(&text) || key.is_some();
+        // A member file's mappings are small: comparing a few keys is
+        // cheaper than hashing one.
+        let seen = if map.len() <= 16 { map.keys().any(|k| *k == text) } else { map.contains_key(&text) };
+        let duplicate = seen || key.is_some();
         let shown = if duplicate || ambiguous { quoted(&text) } else { String::new() };
         *key = Some(Key { name: text, pos, duplicate });
         if merge {
@@ -790,11 +798,11 @@ fn decoded_problem(text: &str) -> Option<(&'static str, String, &'static str)> {
 /// `true`, `false`, `null` and plain decimal integers; everything that a YAML
 /// 1.1 reader (or a lax 1.2 one) could read as another type is refused, with
 /// what it could be read as, so the Norway problem cannot happen silently.
-pub(crate) fn resolve_plain(text: &str) -> Result<Value, &'static str> {
+fn resolve_plain(text: &str) -> Result<Plain, &'static str> {
     match text {
-        "" | "null" => return Ok(Value::Null),
-        "true" => return Ok(Value::Bool(true)),
-        "false" => return Ok(Value::Bool(false)),
+        "" | "null" => return Ok(Plain::Null),
+        "true" => return Ok(Plain::Bool(true)),
+        "false" => return Ok(Plain::Bool(false)),
         "~" => return Err("null"),
         _ => {}
     }
@@ -823,15 +831,21 @@ pub(crate) fn resolve_plain(text: &str) -> Result<Value, &'static str> {
         if digits.len() > 1 && digits.starts_with('0') {
             return Err("an octal or zero-padded number");
         }
-        return text
-            .parse::<i64>()
-            .map(|n| Value::Number(Number::from(n)))
-            .map_err(|_| "a number too large to keep exactly");
+        return text.parse::<i64>().map(Plain::Integer).map_err(|_| "a number too large to keep exactly");
     }
     if looks_numeric(text) {
         return Err("a number, date or time");
     }
-    Ok(Value::String(text.to_owned()))
+    Ok(Plain::Text)
+}
+
+/// What an unquoted scalar was read as; text is left to the caller, who
+/// owns it.
+enum Plain {
+    Null,
+    Bool(bool),
+    Integer(i64),
+    Text,
 }
 
 /// Numbers in any YAML spelling (signs, radix prefixes, underscores, floats,
@@ -839,6 +853,11 @@ pub(crate) fn resolve_plain(text: &str) -> Result<Value, &'static str> {
 /// also quotes, so the writer's output never trips it.
 fn looks_numeric(text: &str) -> bool {
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    // Every one of them starts with a digit or a point: most text is
+    // settled here.
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return false;
+    }
     is_radix_number(unsigned) || is_decimal_number(unsigned) || is_base60(unsigned) || is_date(text)
 }
 
