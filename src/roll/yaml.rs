@@ -12,6 +12,7 @@ use crate::finding::{Finding, Pos, is_invisible, quoted};
 use serde_json::{Map, Number, Value};
 use serde_saphyr::granit_parser::{ErrorKind, Event, Marker, Parser, ScalarStyle};
 use std::borrow::Cow;
+use std::ops::Range;
 
 pub(crate) const SYNTAX: &str = "yaml.syntax";
 pub(crate) const ENCODING: &str = "yaml.encoding";
@@ -55,18 +56,26 @@ pub enum Layout {
 #[derive(Debug, Default)]
 pub struct Spans {
     entries: Vec<SpanEntry>,
+    /// Every entry's pointer, one after the other: one buffer for a
+    /// document rather than one string for each node.
+    pointers: String,
 }
 
 #[derive(Debug)]
 struct SpanEntry {
-    pointer: String,
+    /// Where the pointer is in [`Spans::pointers`].
+    pointer: Range<usize>,
     key: Option<Pos>,
     value: Pos,
 }
 
 impl Spans {
+    fn pointer(&self, entry: &SpanEntry) -> &str {
+        &self.pointers[entry.pointer.clone()]
+    }
+
     fn find(&self, pointer: &str) -> Option<&SpanEntry> {
-        self.entries.iter().find(|e| e.pointer == pointer)
+        self.entries.iter().find(|e| self.pointer(e) == pointer)
     }
 
     /// The start of the value at `pointer`, if the document has one there.
@@ -96,7 +105,7 @@ impl Spans {
 
     /// The pointer of the first node that starts on `line`.
     pub(crate) fn pointer_on_line(&self, line: u32) -> Option<&str> {
-        self.entries.iter().find(|e| e.key.unwrap_or(e.value).line == line).map(|e| e.pointer.as_str())
+        self.entries.iter().find(|e| e.key.unwrap_or(e.value).line == line).map(|e| self.pointer(e))
     }
 }
 
@@ -161,7 +170,7 @@ pub fn load(file: &str, bytes: &[u8], limits: Limits, layout: Layout) -> Documen
     let text: &str = &normalised.text;
     let mut builder = Builder::new(file, limits);
     let parsed = builder.run(text);
-    doc.spans = Spans { entries: builder.spans };
+    doc.spans = builder.spans;
     doc.findings.extend(builder.findings);
     // Invisible characters inside values are reported at the value; one
     // anywhere else (a comment, say) still refuses the file.
@@ -220,7 +229,7 @@ struct Normalised<'t> {
 /// in an indentation, a lone CR) is fatal: its meaning is not clear.
 fn normalise<'t>(file: &str, text: &'t str) -> Normalised<'t> {
     let mut out = Normalised { text: Cow::Borrowed(text), findings: Vec::new(), fatal: None };
-    if text.bytes().all(|b| b == b'\n' || (0x20..0x7f).contains(&b)) {
+    if printable_ascii(text, true) {
         return out;
     }
     let (mut crlf, mut first_crlf) = (0usize, None);
@@ -451,7 +460,7 @@ struct Builder<'f> {
     limits: Limits,
     stack: Vec<Frame>,
     root: Option<Value>,
-    spans: Vec<SpanEntry>,
+    spans: Spans,
     findings: Vec<Finding>,
     documents: usize,
 }
@@ -474,7 +483,7 @@ fn pos_of(marker: &Marker) -> Pos {
 impl<'f> Builder<'f> {
     fn new(file: &'f str, limits: Limits) -> Self {
         // A member file has a few dozen nodes: size for that once.
-        let spans = Vec::with_capacity(64);
+        let spans = Spans { entries: Vec::with_capacity(64), pointers: String::with_capacity(1024) };
         Builder { file, limits, stack: Vec::new(), root: None, spans, findings: Vec::new(), documents: 0 }
     }
 
@@ -576,35 +585,43 @@ impl<'f> Builder<'f> {
     }
 
     /// The pointer the next node will have.
-    fn child_pointer(&self) -> String {
+    fn child_pointer(&mut self) -> String {
+        let at = self.push_child_pointer();
+        self.spans.pointers.split_off(at.start)
+    }
+
+    /// Writes the pointer the next node will have at the end of
+    /// `spans.pointers`, and says where.
+    fn push_child_pointer(&mut self) -> Range<usize> {
         use std::fmt::Write;
-        let mut pointer = String::with_capacity(48);
+        let spans = &mut self.spans;
+        let start = spans.pointers.len();
         match self.stack.last() {
             None => {}
             Some(Frame::Seq { span, items }) => {
-                pointer.push_str(&self.spans[*span].pointer);
-                let _ = write!(pointer, "/{}", items.len());
+                spans.pointers.extend_from_within(spans.entries[*span].pointer.clone());
+                let _ = write!(spans.pointers, "/{}", items.len());
             }
             Some(Frame::Map { span, key, .. }) => {
-                pointer.push_str(&self.spans[*span].pointer);
+                spans.pointers.extend_from_within(spans.entries[*span].pointer.clone());
                 if let Some(key) = key {
-                    pointer.push('/');
-                    pointer.push_str(&crate::finding::pointer_segment(&key.name));
+                    spans.pointers.push('/');
+                    spans.pointers.push_str(&crate::finding::pointer_segment(&key.name));
                 }
             }
         }
-        pointer
+        start..spans.pointers.len()
     }
 
     /// Records where the next node starts; returns its index in `spans`.
     fn record(&mut self, pos: Pos) -> usize {
-        let pointer = self.child_pointer();
+        let pointer = self.push_child_pointer();
         let key = match self.stack.last() {
             Some(Frame::Map { key: Some(key), .. }) => Some(key.pos),
             _ => None,
         };
-        self.spans.push(SpanEntry { pointer, key, value: pos });
-        self.spans.len() - 1
+        self.spans.entries.push(SpanEntry { pointer, key, value: pos });
+        self.spans.entries.len() - 1
     }
 
     fn open(&mut self, pos: Pos, mapping: bool) -> Result<(), ()> {
@@ -728,7 +745,7 @@ impl<'f> Builder<'f> {
         }
         if duplicate {
             let first = self.child_pointer();
-            let first_line = self.spans.iter().find(|e| e.pointer == first).map(|e| e.key.unwrap_or(e.value).line);
+            let first_line = self.spans.find(&first).map(|e| e.key.unwrap_or(e.value).line);
             let message = match first_line {
                 Some(line) => format!("the key {shown} appears again (first on line {line})"),
                 None => format!("the key {shown} appears again"),
@@ -774,9 +791,16 @@ fn visible(text: &str) -> String {
     out
 }
 
+/// Whether every byte of `text` is printable ASCII (or, with `newlines`, a
+/// line break): nearly every member file and value is. Written without an
+/// early exit, so that it is checked many bytes at a time.
+fn printable_ascii(text: &str, newlines: bool) -> bool {
+    text.bytes().fold(true, |all, b| all & ((0x20..0x7f).contains(&b) | (newlines & (b == b'\n'))))
+}
+
 /// A control or invisible character in decoded text: rule, message, help.
 fn decoded_problem(text: &str) -> Option<(&'static str, String, &'static str)> {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    if printable_ascii(text, false) {
         return None;
     }
     if let Some(c) = text.chars().find(|&c| c != '\n' && is_control(c)) {
