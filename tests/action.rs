@@ -4,9 +4,7 @@
 //! refused and nothing is installed; a platform with no binary falls back
 //! to building (stubbed by `ROLLCALL_BUILD_COMMAND`, as the script says).
 
-mod common;
-
-use common::repo_root;
+use crate::common::repo_root;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Command;

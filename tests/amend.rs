@@ -4,9 +4,9 @@
 //! commit that touches `schema/` is `history.unapproved-amendment` at that
 //! commit. On real repositories with the real binary.
 
-mod common;
+use crate::common;
 
-use common::{AS_OF, DIRECTORS, Ledger, Outcome, amend, amend_with, desk, fixture, merge, tip, verify};
+use crate::common::{AS_OF, DIRECTORS, Ledger, Outcome, amend, amend_with, desk, fixture, merge, tip, verify};
 use serde_json::Value;
 
 const POLICY: &str = "schema/policy.yaml";

@@ -2,9 +2,8 @@
 //! real `validate`), refusals that write nothing, hostile answers, the
 //! prompt engine fed by a reader, and a session at a real terminal (tmux).
 
-mod common;
-use common::tmux::Tmux;
-use common::*;
+use crate::common::tmux::Tmux;
+use crate::common::*;
 use rollcall::change::apply::{self, Given};
 use serde_json::Value;
 use std::io::Cursor;

@@ -9,8 +9,7 @@
 //! so and passes, unless `ROLLCALL_BROWSER_TEST=required` (as `.ci/run`
 //! sets it), where it fails: CI always runs it for real.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::Command;

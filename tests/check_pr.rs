@@ -2,8 +2,7 @@
 //! may make which change), hostile trees written as raw git objects, and
 //! the guarantee that a pull request is judged by its base's rules.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 /// Who opens the pull request.

@@ -5,9 +5,9 @@
 //! under .git/objects, as any interrupted git command does; `git gc` drops
 //! them.)
 
-mod common;
+use crate::common;
 
-use common::{AS_OF, Ledger, individual};
+use crate::common::{AS_OF, Ledger, individual};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 

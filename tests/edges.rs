@@ -1,9 +1,7 @@
 //! The rough edges a new user trips on (issue 11, items 7 to 12), each
 //! through the real binary on a real temporary ledger.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
 

@@ -5,9 +5,9 @@
 //! catching a tampered box or result at its commit. On real repositories
 //! with the real binary.
 
-mod common;
+use crate::common;
 
-use common::{Finding, Ledger, Outcome, commit_with_file, desk, run_bin, tip, verify};
+use crate::common::{Finding, Ledger, Outcome, commit_with_file, desk, run_bin, tip, verify};
 use rollcall::roll::rules::{Check, RULES};
 use serde_json::Value;
 use std::path::Path;

@@ -2,10 +2,9 @@
 //! through the real binary. The API of the shipped demonstration roll is
 //! kept as a snapshot under `tests/snapshots/export/`; after a deliberate
 //! change, refresh it with
-//! `UPDATE_SNAPSHOTS=1 cargo test --test export` and review the diff.
+//! `UPDATE_SNAPSHOTS=1 cargo test --test integration export::` and review the diff.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -63,7 +62,7 @@ fn the_api_of_the_shipped_roll_matches_its_snapshot() {
     for ((path, bytes), (_, expected)) in api.iter().zip(&kept) {
         assert!(
             bytes == expected,
-            "{path} differs from tests/snapshots/export/{path} (UPDATE_SNAPSHOTS=1 cargo test --test export to refresh):\n{}",
+            "{path} differs from tests/snapshots/export/{path} (UPDATE_SNAPSHOTS=1 cargo test --test integration export:: to refresh):\n{}",
             String::from_utf8_lossy(bytes)
         );
     }

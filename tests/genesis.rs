@@ -4,9 +4,9 @@
 //! and whose trailers say what it holds; `rollcall genesis` records one
 //! only on a valid roll; the first event links to it.
 
-mod common;
+use crate::common;
 
-use common::{GENESIS_DATE, Ledger, Outcome, canonical, desk, genesis_message, individual, propose, tip};
+use crate::common::{GENESIS_DATE, Ledger, Outcome, canonical, desk, genesis_message, individual, propose, tip};
 use git2::Oid;
 use rollcall::change::genesis::{self, Genesis};
 use serde_json::Value;

@@ -1,8 +1,7 @@
 //! `validate --rev` on hostile trees built from raw git objects: what a pull
 //! request from a fork can contain, read as objects and never checked out.
 
-mod common;
-use common::*;
+use crate::common::*;
 use git2::{Oid, Repository};
 
 /// The shipped ledger committed, then a second commit adding `extra`.

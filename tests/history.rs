@@ -4,9 +4,9 @@
 //! against rewrites, `rollcall log`, and `roll --as-of` against a roll
 //! computed independently from the event list.
 
-mod common;
+use crate::common;
 
-use common::{Ledger, Outcome, canonical, desk, fixture, individual, propose, sponsor, tip, tree_with_file};
+use crate::common::{Ledger, Outcome, canonical, desk, fixture, individual, propose, sponsor, tip, tree_with_file};
 use git2::{Oid, Repository};
 use rollcall::change::event::Event;
 use rollcall::change::sign::Signer;

@@ -10,8 +10,7 @@
 //! The friendly table holds unusual files that must validate clean, so the
 //! hostile cases cannot pass merely because everything odd is refused.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::ffi::OsStr;

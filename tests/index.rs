@@ -4,8 +4,7 @@
 //! on the first layout (`roll.index`) keeps working and migrates by a plain
 //! `rollcall index`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use git2::{Oid, Repository};
 
 const TWO: &[&str] = &["--approved-by", "lena-hart,kofi-mensah"];

@@ -4,10 +4,8 @@
 //! `merge`, a sponsor admitted with its payment, a renewal, the expiry of a
 //! term, a signed checkpoint, and `verify` over it all, on real git.
 
-mod common;
-
-use common::tmux::Tmux;
-use common::{Outcome, commit_with_file, repo_root, run_bin, run_in};
+use crate::common::tmux::Tmux;
+use crate::common::{Outcome, commit_with_file, repo_root, run_bin, run_in};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;

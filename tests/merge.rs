@@ -2,9 +2,9 @@
 //! approval rule, every transition legal and illegal, the race between two
 //! merges, signed events, and a merge killed at any point.
 
-mod common;
+use crate::common;
 
-use common::{AS_OF, Ledger, Outcome, canonical, desk, individual, merge, propose, sponsor, tip};
+use crate::common::{AS_OF, Ledger, Outcome, canonical, desk, individual, merge, propose, sponsor, tip};
 use git2::Oid;
 use rollcall::change::event::{Event, Kind, Role};
 use serde_json::{Value, json};

@@ -3,8 +3,7 @@
 //! `tests/fixtures/mirrors` (`mirrors.d/<hostname>.yml`). Every `mirror.*`
 //! rule of the registry (`Check::Mirrors`) has its failing case here.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rollcall::roll::mirrors::{self, Probe};
 use rollcall::roll::policy::MirrorList;
 use serde_json::{Value, json};

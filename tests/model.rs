@@ -28,13 +28,13 @@
 //! `ROLLCALL_MODEL_OPS` their maximum length (default 12). The ignored
 //! `model_survey` runs many sequences, reports every distinct violation
 //! (known ones included) with a sequence shrunk to the operations it needs:
-//! `ROLLCALL_MODEL_CASES=300 cargo test --test model -- --ignored model_survey --nocapture`.
+//! `ROLLCALL_MODEL_CASES=300 cargo test --test integration -- --ignored model::model_survey --nocapture`.
 //! The `issue_11_*` fixtures below are those minimal sequences, each ignored
 //! until its fix lands.
 
-mod common;
+use crate::common;
 
-use common::{Ledger, Outcome, desk, tip};
+use crate::common::{Ledger, Outcome, desk, tip};
 use git2::Oid;
 use jiff::civil::Date;
 use proptest::prelude::*;
@@ -1074,7 +1074,7 @@ fn shrink(mut ops: Vec<Op>, signature: &str) -> Vec<Op> {
 /// The long run: many sequences, every distinct violation with a shrunk
 /// sequence. Prints a report; fails only on violations not on KNOWN_BREAKS.
 #[test]
-#[ignore = "long run: ROLLCALL_MODEL_CASES=300 cargo test --test model -- --ignored model_survey --nocapture"]
+#[ignore = "long run: ROLLCALL_MODEL_CASES=300 cargo test --test integration -- --ignored model::model_survey --nocapture"]
 fn model_survey() {
     let cases = env_usize("ROLLCALL_MODEL_CASES", 100);
     let max = env_usize("ROLLCALL_MODEL_OPS", 12);

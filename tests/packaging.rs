@@ -2,9 +2,7 @@
 //! page, the member schema in the editors' draft, and `validate FILE…`
 //! reporting only the findings of the changed member files.
 
-mod common;
-
-use common::{Ledger, individual, run_in};
+use crate::common::{Ledger, individual, run_in};
 
 fn rollcall(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_rollcall")).args(args).output().unwrap()

@@ -2,8 +2,7 @@
 //! workflow commands (escaped, capped as GitHub caps them), and the human
 //! format with the source line and a caret.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rollcall::finding::{Finding, Pos, Severity};
 use rollcall::output::report::{self, Format};
 use serde_json::json;

@@ -2,8 +2,7 @@
 //! per rule name, and a test that the table covers every registered rule
 //! and every `x-rule` of the shipped member schema.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;
 

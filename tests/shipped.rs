@@ -1,7 +1,6 @@
 //! The shipped roll, the examples and the work tree / revision equivalence.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn shipped_roll_validates_clean() {

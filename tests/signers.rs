@@ -3,7 +3,7 @@
 //! each kind of bad line is reported at its line and column, and git itself
 //! agrees with rollcall on the same commits and file.
 
-mod common;
+use crate::common;
 
 use git2::{Oid, Repository};
 use jiff::Timestamp;

@@ -33,13 +33,13 @@ fn excluded(t: &Tally) -> Vec<&str> {
 // reference reports are kept here as expectations, and the tests read the
 // ballots from a local copy of that directory:
 //
-//     ROLLCALL_DROOP_BLT=/path/to/droop/test/blt cargo test --test tally -- --ignored
+//     ROLLCALL_DROOP_BLT=/path/to/droop/test/blt cargo test --test integration -- --ignored tally::
 //
 // Run without the variable, they fail: an ignored test asked for must not
 // pass by skipping.
 
 const DROOP: &str =
-    "needs the Droop project's test ballots: ROLLCALL_DROOP_BLT=DIR cargo test --test tally -- --ignored";
+    "needs the Droop project's test ballots: ROLLCALL_DROOP_BLT=DIR cargo test --test integration -- --ignored tally::";
 
 /// The Droop project's test ballot file `name`, from `$ROLLCALL_DROOP_BLT`.
 fn droop_blt(name: &str) -> String {
@@ -58,7 +58,7 @@ fn droop_blt(name: &str) -> String {
 /// defeats Pollux at 2.999999995 against Helen's 3: the ε added to the
 /// quota decides it, as the reference rule intends.
 #[test]
-#[ignore = "needs the Droop project's test ballots: ROLLCALL_DROOP_BLT=DIR cargo test --test tally -- --ignored"]
+#[ignore = "needs the Droop project's test ballots: ROLLCALL_DROOP_BLT=DIR cargo test --test integration -- --ignored tally::"]
 fn droop_513_matches_the_prf_reference_report() {
     let t = tally(&droop_blt("513.blt"), Method::Meek, &[]);
     assert_eq!(elected(&t), ["Castor", "Helen"]);
@@ -79,7 +79,7 @@ fn droop_513_matches_the_prf_reference_report() {
 ///   rule: Tom Sevigny instead of Kristen Olsen (Olsen is defeated at
 ///   16.59988 against Sevigny's 16.62204). Meek and Scottish STV differ.
 #[test]
-#[ignore = "needs the Droop project's test ballots: ROLLCALL_DROOP_BLT=DIR cargo test --test tally -- --ignored"]
+#[ignore = "needs the Droop project's test ballots: ROLLCALL_DROOP_BLT=DIR cargo test --test integration -- --ignored tally::"]
 fn gpus_2005_matches_the_prf_reference_report_and_differs_from_scottish_stv() {
     let t = tally(&droop_blt("SC.blt"), Method::Meek, &[]);
     assert_eq!(t.seats, 4);
@@ -122,7 +122,7 @@ fn gpus_2005_matches_the_prf_reference_report_and_differs_from_scottish_stv() {
 /// Rotzler, Steve Kramer, Kristen Olsen and Budd Dickinson, defeats Tom
 /// Sevigny, and ends with the quota at 18.577127416.
 #[test]
-#[ignore = "needs the Droop project's test ballots: ROLLCALL_DROOP_BLT=DIR cargo test --test tally -- --ignored"]
+#[ignore = "needs the Droop project's test ballots: ROLLCALL_DROOP_BLT=DIR cargo test --test integration -- --ignored tally::"]
 fn gpus_2005_with_a_withdrawn_candidate_matches_the_prf_reference_report() {
     let t = tally(&droop_blt("SCw.blt"), Method::Meek, &[]);
     let mut winners = elected(&t);

@@ -3,9 +3,9 @@
 //! accept is what `verify` accepts once it lands, with the same rule at the
 //! same severity; what they refuse moves nothing.
 
-mod common;
+use crate::common;
 
-use common::{AS_OF, Ledger, Outcome, desk, fixture, individual, merge, propose, sponsor, tip, verify};
+use crate::common::{AS_OF, Ledger, Outcome, desk, fixture, individual, merge, propose, sponsor, tip, verify};
 use rollcall::change::event::{Event, Role};
 use serde_json::{Value, json};
 

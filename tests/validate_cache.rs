@@ -3,9 +3,7 @@
 //! rules, date, skipped rules), a damaged cache is ignored, and only
 //! `validate` reads it: `check-pr` judges a poisoned cache's blob afresh.
 
-mod common;
-
-use common::{AS_OF, Ledger, Outcome, admitted, canonical, individual};
+use crate::common::{AS_OF, Ledger, Outcome, admitted, canonical, individual};
 use proptest::prelude::*;
 use proptest::test_runner::TestRunner;
 use rollcall::roll::validate_cache::{self, CACHE_FILE};

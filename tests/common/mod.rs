@@ -1,6 +1,5 @@
 //! Test ledgers: real directories and real git repositories (built with
 //! git2), checked by the real `rollcall` binary.
-#![allow(dead_code)] // each test crate uses a different part of this module
 
 pub mod tmux;
 
