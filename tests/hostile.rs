@@ -531,6 +531,8 @@ fn tree() {
         case("README under members/", b"members/README.md", "# Members\n", "tree.file-name", 1),
         case("member file too shallow", b"members/hostile-case.yaml", valid(), "tree.file-name", 1),
         case("member file too deep", b"members/ab/cd/ab.yaml", valid(), "tree.file-name", 1),
+        case("shard of three characters", b"members/hos/hostile-case.yaml", valid(), "tree.file-name", 1),
+        case("file name with no stem", b"members/ho/.yaml", valid(), "tree.file-name", 1),
         case(".yml extension", b"members/ho/hostile-case.yml", valid(), "tree.file-name", 1),
         case("file name not UTF-8", b"members/ho/hostile-\xFF.yaml", valid(), "tree.file-name", 1),
         // A name that would print a GitHub workflow command on a line of its own.

@@ -26,8 +26,9 @@ pub fn member_path(id: &str) -> String {
 /// gets the more helpful stem finding). Anything else, `..` and names with
 /// odd characters included, is not read.
 pub(crate) fn is_member_path(path: &str) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    let [MEMBERS_DIR, shard, name] = parts.as_slice() else { return false };
+    // `members`, the shard, the name: a further `/` fails the stem's test.
+    let below = path.strip_prefix(MEMBERS_DIR).and_then(|rest| rest.strip_prefix('/'));
+    let Some((shard, name)) = below.and_then(|below| below.split_once('/')) else { return false };
     let Some(stem) = name.strip_suffix(".yaml") else { return false };
     let shard_ok = (1..=2).contains(&shard.len())
         && shard.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

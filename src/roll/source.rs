@@ -336,11 +336,26 @@ fn walk_disk(root: &Path, start: &Path, entries: &mut Vec<PathEntry>) -> Result<
     Ok(())
 }
 
-/// `full`'s path from the ledger's root, with slashes (lossy if not UTF-8),
-/// and whether it is UTF-8.
+/// `full`'s path from the ledger's root (lossy if not UTF-8), and whether
+/// it is UTF-8. `full` is `root` joined with what was listed, so its bytes
+/// start with root's and a slash: cut there, rather than comparing path
+/// components, once for each of 100,000 files.
 fn relative(root: &Path, full: &Path) -> (String, bool) {
-    let relative = full.strip_prefix(root).unwrap_or(full);
-    (relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/"), relative.to_str().is_some())
+    use std::os::unix::ffi::OsStrExt;
+    let root_bytes = root.as_os_str().as_bytes();
+    let below = full.as_os_str().as_bytes().strip_prefix(root_bytes).and_then(|rest| match rest {
+        [b'/', rest @ ..] => Some(rest),
+        _ if root_bytes.ends_with(b"/") => Some(rest),
+        _ => None,
+    });
+    let relative = match below {
+        Some(bytes) => std::ffi::OsStr::from_bytes(bytes),
+        None => full.strip_prefix(root).unwrap_or(full).as_os_str(),
+    };
+    match relative.to_str() {
+        Some(path) => (path.to_owned(), true),
+        None => (relative.to_string_lossy().into_owned(), false),
+    }
 }
 
 fn disk_entry(path: String, utf8: bool, full: PathBuf, meta: &fs::Metadata) -> PathEntry {

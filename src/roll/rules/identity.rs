@@ -5,23 +5,33 @@ use crate::finding::quoted;
 use crate::roll::member::Member;
 use crate::roll::member::Status;
 use crate::roll::policy::{Kind, TierClass};
-use std::collections::HashMap;
-use std::hash::Hash;
+
+/// The members with their keys, sorted by key; within a key, in the order
+/// given (file order). Grouping by sorting rather than hashing: one
+/// allocation for the roll rather than one for each key, and no key a
+/// member file chooses can make it slower.
+fn by_key<'m, K: Ord>(members: impl Iterator<Item = (K, &'m Member)>) -> Vec<(K, &'m Member)> {
+    let mut keyed: Vec<(K, &Member)> = members.collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed
+}
+
+/// Each run of members sharing a key in `keyed` (from [`by_key`]), two or more.
+fn shared<'k, 'm, K: Ord>(keyed: &'k [(K, &'m Member)]) -> impl Iterator<Item = &'k [(K, &'m Member)]> {
+    keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1)
+}
 
 /// Reports every member of every group of two or more, each finding naming
 /// the other files, so a clash is visible from both sides.
-fn report_clashes<'m, K: Eq + Hash>(
+fn report_clashes<'m, K: Ord>(
     members: impl Iterator<Item = (K, &'m Member)>,
     sink: &mut Sink,
     pointer: impl Fn(&Member) -> &str,
     message: impl Fn(&Member, &[&str]) -> String,
     help: &str,
 ) {
-    let mut groups: HashMap<K, Vec<&Member>> = HashMap::new();
-    for (key, member) in members {
-        groups.entry(key).or_default().push(member);
-    }
-    let mut clashes: Vec<Vec<&Member>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    let keyed = by_key(members);
+    let mut clashes: Vec<Vec<&Member>> = shared(&keyed).map(|run| run.iter().map(|(_, m)| *m).collect()).collect();
     clashes.sort_by(|a, b| a[0].file.cmp(&b[0].file));
     for group in clashes {
         for member in &group {
@@ -142,15 +152,14 @@ pub(crate) fn one_mirror(members: &[Member], ctx: &Context, sink: &mut Sink) {
 /// same organization (a mirror beside a sponsor tier) has the same
 /// representative, so nobody applies on an organization's behalf.
 pub(crate) fn one_representative_per_organization(members: &[Member], _: &Context, sink: &mut Sink) {
-    let mut by_org: HashMap<&str, Vec<&Member>> = HashMap::new();
-    for m in members.iter().filter(|m| m.kind == Some(Kind::Organization) && m.account.is_some()) {
-        if let Some(org) = m.organization_key() {
-            by_org.entry(org).or_default().push(m);
-        }
-    }
-    let mut orgs: Vec<_> = by_org.into_iter().filter(|(_, held)| held.len() > 1).collect();
-    orgs.sort_by_key(|(org, _)| *org);
-    for (org, held) in orgs {
+    let keyed = by_key(
+        members
+            .iter()
+            .filter(|m| m.kind == Some(Kind::Organization) && m.account.is_some())
+            .filter_map(|m| Some((m.organization_key()?, m))),
+    );
+    for run in shared(&keyed) {
+        let (org, held): (&str, Vec<&Member>) = (run[0].0, run.iter().map(|(_, m)| *m).collect());
         let first = held[0].account.as_ref().map(|a| a.id);
         if held.iter().all(|m| m.account.as_ref().map(|a| a.id) == first) {
             continue;
@@ -171,15 +180,14 @@ pub(crate) fn one_representative_per_organization(members: &[Member], _: &Contex
 
 /// A representative's account speaks for one organization only.
 pub(crate) fn one_organization_per_login(members: &[Member], _: &Context, sink: &mut Sink) {
-    let mut orgs_of: HashMap<u64, Vec<&Member>> = HashMap::new();
-    for m in members.iter().filter(|m| m.kind == Some(Kind::Organization)) {
-        if let (Some(account), Some(_)) = (&m.account, m.organization_key()) {
-            orgs_of.entry(account.id).or_default().push(m);
-        }
-    }
-    let mut accounts: Vec<_> = orgs_of.into_iter().collect();
-    accounts.sort_by_key(|(id, _)| *id);
-    for (id, held) in accounts {
+    let keyed = by_key(
+        members
+            .iter()
+            .filter(|m| m.kind == Some(Kind::Organization) && m.organization_key().is_some())
+            .filter_map(|m| Some((m.account.as_ref()?.id, m))),
+    );
+    for run in shared(&keyed) {
+        let (id, held): (u64, Vec<&Member>) = (run[0].0, run.iter().map(|(_, m)| *m).collect());
         let first = held[0].organization_key();
         if held.iter().all(|m| m.organization_key() == first) {
             continue;
