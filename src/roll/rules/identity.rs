@@ -16,9 +16,13 @@ fn by_key<'m, K: Ord>(members: impl Iterator<Item = (K, &'m Member)>) -> Vec<(K,
     keyed
 }
 
-/// Each run of members sharing a key in `keyed` (from [`by_key`]), two or more.
-fn shared<'k, 'm, K: Ord>(keyed: &'k [(K, &'m Member)]) -> impl Iterator<Item = &'k [(K, &'m Member)]> {
-    keyed.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1)
+/// Each key that two or more members share in `keyed` (from [`by_key`]),
+/// with those members in file order.
+fn shared<'k, 'm, K: Ord>(keyed: &'k [(K, &'m Member)]) -> impl Iterator<Item = (&'k K, Vec<&'m Member>)> {
+    keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+        .map(|run| (&run[0].0, run.iter().map(|(_, m)| *m).collect()))
 }
 
 /// Reports every member of every group of two or more, each finding naming
@@ -31,7 +35,7 @@ fn report_clashes<'m, K: Ord>(
     help: &str,
 ) {
     let keyed = by_key(members);
-    let mut clashes: Vec<Vec<&Member>> = shared(&keyed).map(|run| run.iter().map(|(_, m)| *m).collect()).collect();
+    let mut clashes: Vec<Vec<&Member>> = shared(&keyed).map(|(_, held)| held).collect();
     clashes.sort_by(|a, b| a[0].file.cmp(&b[0].file));
     for group in clashes {
         for member in &group {
@@ -158,8 +162,7 @@ pub(crate) fn one_representative_per_organization(members: &[Member], _: &Contex
             .filter(|m| m.kind == Some(Kind::Organization) && m.account.is_some())
             .filter_map(|m| Some((m.organization_key()?, m))),
     );
-    for run in shared(&keyed) {
-        let (org, held): (&str, Vec<&Member>) = (run[0].0, run.iter().map(|(_, m)| *m).collect());
+    for (org, held) in shared(&keyed) {
         let first = held[0].account.as_ref().map(|a| a.id);
         if held.iter().all(|m| m.account.as_ref().map(|a| a.id) == first) {
             continue;
@@ -186,8 +189,7 @@ pub(crate) fn one_organization_per_login(members: &[Member], _: &Context, sink: 
             .filter(|m| m.kind == Some(Kind::Organization) && m.organization_key().is_some())
             .filter_map(|m| Some((m.account.as_ref()?.id, m))),
     );
-    for run in shared(&keyed) {
-        let (id, held): (u64, Vec<&Member>) = (run[0].0, run.iter().map(|(_, m)| *m).collect());
+    for (id, held) in shared(&keyed) {
         let first = held[0].organization_key();
         if held.iter().all(|m| m.organization_key() == first) {
             continue;
